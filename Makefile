@@ -1,0 +1,108 @@
+# hvlab - build, run and test. `make help` lists the targets.
+#
+#   make            build build/hvlab.efi (+ build/hvlab.so, the ELF with symbols for gdb)
+#   make run        boot it in the emulator that fits this host (EMU=bochs|qemu-svm|kvm)
+#   make test       unit tests + boot tests; ends with "N passed, N failed"
+#   make iso        build/hvlab.iso: GRUB (UEFI) menu that chainloads hvlab.efi
+#   make gdb        boot in QEMU with the gdb stub, symbols loaded
+#   make clean
+
+BUILD := build
+CC := gcc
+LD := ld
+OBJCOPY := objcopy
+
+EFI_INC := /usr/include/efi
+EFI_LDS := /usr/lib/elf_x86_64_efi.lds
+EFI_CRT0 := /usr/lib/crt0-efi-x86_64.o
+
+# Freestanding, position-independent (UEFI relocates the image), no red zone (exceptions
+# push on the current stack), no SSE/x87 in the hypervisor (it would clobber guest FPU
+# state), frame pointers for backtraces.
+HV_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-ffreestanding -fpic -fshort-wchar -mno-red-zone -fno-stack-protector \
+	-maccumulate-outgoing-args -mgeneral-regs-only -fno-omit-frame-pointer \
+	-fno-strict-aliasing -I. -I$(BUILD)
+# Only boot/ sees GNU-EFI's headers: that is how the layering is enforced.
+BOOT_CFLAGS := -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 -DGNU_EFI_USE_MS_ABI
+
+HV_DIRS := boot hypervisor arch/x86_64
+# Directories under arch/x86_64 are added as their backends land.
+HV_C := $(sort $(foreach d,$(HV_DIRS),$(shell find $(d) -maxdepth 1 -name '*.c')))
+HV_S := $(sort $(foreach d,$(HV_DIRS),$(shell find $(d) -maxdepth 1 -name '*.S')))
+HV_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(HV_C) $(HV_S)) $(BUILD)/obj/guest_images.S.o
+
+.SECONDEXPANSION:
+.PHONY: all clean run test unit iso gdb help deps
+all: $(BUILD)/hvlab.efi
+
+-include guest/guest.mk
+
+$(BUILD)/obj/boot/%.c.o: boot/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_CFLAGS) $(BOOT_CFLAGS) -MMD -c $< -o $@
+
+$(BUILD)/obj/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_CFLAGS) -MMD -c $< -o $@
+
+$(BUILD)/obj/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_CFLAGS) -MMD -c $< -o $@
+
+$(BUILD)/guest_images.S: tools/embed-guests.sh $(GUEST_ELFS)
+	@mkdir -p $(dir $@)
+	tools/embed-guests.sh $@ $(GUEST_ELFS)
+
+$(BUILD)/obj/guest_images.S.o: $(BUILD)/guest_images.S $(GUEST_ELFS)
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_CFLAGS) -c $< -o $@
+
+# The ELF keeps its symbols (gdb, addr2line); the PE/COFF copy is what firmware loads.
+$(BUILD)/hvlab.so: $(HV_OBJS)
+	$(LD) -nostdlib -znocombreloc -shared -Bsymbolic -T $(EFI_LDS) $(EFI_CRT0) \
+		$(HV_OBJS) -L/usr/lib -lgnuefi -o $@
+
+$(BUILD)/hvlab.efi: $(BUILD)/hvlab.so
+	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
+		-j '.rel.*' -j '.rela.*' -j .reloc --target efi-app-x86_64 --subsystem=10 $< $@
+	@echo "built $@ ($$(stat -c %s $@) bytes)"
+
+iso: $(BUILD)/hvlab.iso
+$(BUILD)/hvlab.iso: $(BUILD)/hvlab.efi boot/grub.cfg
+	tools/mkiso.sh $@ $(BUILD)/hvlab.efi boot/grub.cfg
+
+# ---- running ---------------------------------------------------------------------------
+EMU ?= auto
+run: deps $(BUILD)/hvlab.efi
+	tools/run.sh --emu $(EMU) --efi $(BUILD)/hvlab.efi --log $(BUILD)/logs/run.log \
+		$(if $(OPTIONS),--options "$(OPTIONS)")
+
+gdb: deps $(BUILD)/hvlab.efi
+	tools/gdb.sh $(BUILD)/hvlab.efi $(BUILD)/hvlab.so
+
+deps:
+	@tools/deps.sh
+
+# ---- tests -----------------------------------------------------------------------------
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+UNIT_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -g -O1 -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -I.
+
+# Each tests/unit/test_X.c links the sources listed in tests/unit/test_X.src.
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/%.src $$(shell cat tests/unit/$$*.src 2>/dev/null)
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $$(cat tests/unit/$*.src) -lcmocka
+
+unit: $(UNIT_TESTS)
+
+test: deps all iso unit
+	tools/test.sh
+
+help:
+	@sed -n '1,10p' Makefile
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

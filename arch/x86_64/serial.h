@@ -1,0 +1,13 @@
+/*
+ * serial.h - hvlab's own console: the PC's COM1 16550 UART, polled (no interrupts).
+ */
+#ifndef HVLAB_ARCH_SERIAL_H
+#define HVLAB_ARCH_SERIAL_H
+
+/* Program COM1 for 115200 8N1 with FIFOs. */
+void serial_init(void);
+
+/* Send one byte, waiting for the transmitter; "\n" is sent as "\r\n". */
+void serial_putc(char c);
+
+#endif

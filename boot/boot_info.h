@@ -1,0 +1,76 @@
+/*
+ * boot_info.h - what the boot layer hands to the hypervisor.
+ *
+ * The UEFI entry (boot/efi_main.c) fills one struct boot_info before ExitBootServices and
+ * passes it to hv_main(). Everything in it is firmware-neutral: the hypervisor never sees a
+ * UEFI type, and a future Multiboot entry could fill the same structure.
+ */
+#ifndef HVLAB_BOOT_INFO_H
+#define HVLAB_BOOT_INFO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "boot/boot_options.h"
+
+#define BOOT_INFO_MAGIC 0x68766c6162696e66ull /* "hvlabinf": catches a wrong pointer */
+#define BOOT_MEM_REGIONS_MAX 256
+#define BOOT_CMDLINE_MAX 512
+
+/* Kinds of physical memory, independent of the firmware's own names. */
+enum mem_kind {
+    MEM_USABLE,       /* free RAM (after boot services exited) */
+    MEM_HVLAB,        /* hvlab's image, boot stack and memory pool */
+    MEM_FIRMWARE,     /* UEFI runtime services code and data: never touch */
+    MEM_ACPI_RECLAIM, /* ACPI tables: readable, reclaimable after parsing */
+    MEM_ACPI_NVS,     /* ACPI non-volatile storage */
+    MEM_MMIO,         /* memory-mapped I/O ranges reported by the firmware */
+    MEM_RESERVED,     /* reserved or unknown: never touch */
+    MEM_UNUSABLE,     /* RAM with errors */
+    MEM_PERSISTENT,   /* persistent memory (NVDIMM) */
+    MEM_KIND_COUNT
+};
+
+struct mem_region {
+    uint64_t base;   /* physical address, page aligned */
+    uint64_t length; /* bytes */
+    enum mem_kind kind;
+};
+
+/* A guest kernel image the boot layer found (embedded in hvlab.efi). */
+struct boot_guest_image {
+    const char *name;
+    const uint8_t *data;
+    size_t size;
+};
+
+struct boot_info {
+    uint64_t magic;
+
+    /* Physical memory map, sorted by address, adjacent regions of one kind merged. */
+    struct mem_region mem[BOOT_MEM_REGIONS_MAX];
+    uint32_t mem_count;
+    uint32_t mem_dropped; /* regions that did not fit (reported, never silent) */
+
+    uint64_t acpi_rsdp;     /* physical address of the ACPI RSDP, 0 if none */
+    uint32_t acpi_revision; /* 0 = ACPI 1.0 RSDP, 2 = ACPI 2.0+ XSDP */
+
+    uint64_t image_base; /* where the firmware loaded hvlab.efi */
+    uint64_t image_size;
+    uint64_t pool_base; /* pages reserved for the hypervisor's page allocator */
+    uint64_t pool_size;
+
+    char cpu_vendor[13]; /* CPUID leaf 0 vendor string, NUL-terminated */
+    const char *boot_path; /* "UEFI" or "UEFI (chainloaded by GRUB)" etc. */
+
+    char cmdline[BOOT_CMDLINE_MAX]; /* the load options as one ASCII line */
+    struct boot_options options;    /* cmdline, parsed once (boot/boot_options.c) */
+
+    const struct boot_guest_image *guests; /* guest kernels available to load */
+    size_t guest_count;
+};
+
+/* The hypervisor's entry point; never returns (it ends in platform_shutdown()). */
+__attribute__((noreturn)) void hv_main(const struct boot_info *info);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * boot_options.h - the load options that configure a run, parsed in one place.
+ *
+ * Syntax: space-separated key=value words; everything after a lone "--" is the guest
+ * kernel's own command line. Words without '=' (such as the file name GRUB's chainloader
+ * puts first) are ignored. Example:
+ *     log=debug guest=hostile mem=32M -- test=oob-read
+ */
+#ifndef HVLAB_BOOT_OPTIONS_H
+#define HVLAB_BOOT_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+
+/* Faults injected on purpose, to test hvlab's own failure paths. */
+enum selftest {
+    SELFTEST_NONE,
+    SELFTEST_UD,    /* execute ud2 in the hypervisor: #UD report */
+    SELFTEST_GP,    /* read a non-canonical address: #GP report */
+    SELFTEST_PANIC, /* call panic() */
+    SELFTEST_OOM,   /* allocate until the page pool is exhausted */
+};
+
+#define BOOT_GUEST_NAME_MAX 32
+#define BOOT_GUEST_ARGS_MAX 256
+#define BOOT_OPTION_PROBLEMS_MAX 4
+#define BOOT_OPTION_PROBLEM_LEN 96
+
+#define GUEST_MEM_DEFAULT (64ull << 20) /* 64 MiB */
+#define GUEST_MEM_MIN (4ull << 20)      /* room for the kernel, its stack and page tables */
+#define GUEST_MEM_MAX (1ull << 30)      /* the pool is sized from this: keep it modest */
+
+struct boot_options {
+    enum log_level log_level;          /* log=error|warn|info|debug (default info) */
+    char guest[BOOT_GUEST_NAME_MAX];   /* guest=NAME (default "hello") */
+    uint64_t guest_mem;                /* mem=SIZE[K|M|G] guest RAM in bytes */
+    char guest_args[BOOT_GUEST_ARGS_MAX]; /* after "--": the guest's Multiboot cmdline */
+    enum selftest selftest;            /* selftest=ud|gp|panic|oom */
+    bool gdb_wait;                     /* gdb: wait for a debugger before hv_main */
+    char boot_via[16];                 /* boot=NAME: who started hvlab (default "uefi") */
+
+    /* Problems found while parsing; reported by the boot layer, never silently dropped. */
+    unsigned problem_count;
+    char problems[BOOT_OPTION_PROBLEMS_MAX][BOOT_OPTION_PROBLEM_LEN];
+};
+
+/* Fill *opts with the defaults, then apply the words of cmdline. Returns problem_count. */
+unsigned boot_options_parse(const char *cmdline, struct boot_options *opts);
+
+/* The name of a log level ("info"), for the banner. */
+const char *log_level_name(enum log_level level);
+
+#endif

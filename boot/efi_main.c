@@ -1,0 +1,218 @@
+/*
+ * efi_main.c - the UEFI entry: gather a struct boot_info, leave boot services, hand over.
+ *
+ * This is the only code that talks to the firmware (GNU-EFI headers are included under
+ * boot/ only). Order of work, see: UEFI Spec 2.10, "EFI_BOOT_SERVICES.ExitBootServices()":
+ *   1. banner on the serial port and the UEFI console
+ *   2. load options + \hvlab.cfg -> one command line -> boot_options (parsed once)
+ *   3. image base/size, CPU vendor, ACPI RSDP, embedded guest kernels
+ *   4. reserve the hypervisor's memory pool and a stack
+ *   5. GetMemoryMap + ExitBootServices (retried while the map key goes stale)
+ *   6. convert the memory map, switch to hvlab's stack, call hv_main()
+ */
+#include <efi.h>
+
+#include "arch/x86_64/platform.h"
+#include "arch/x86_64/virt_detect.h"
+#include "boot/boot_info.h"
+#include "boot/cmdline.h"
+#include "boot/guest_images.h"
+#include "boot/memmap.h"
+#include "hypervisor/console.h"
+#include "hypervisor/string.h"
+
+_Static_assert(sizeof(EFI_MEMORY_DESCRIPTOR) == sizeof(struct uefi_memory_descriptor),
+               "boot/memmap.h restates EFI_MEMORY_DESCRIPTOR");
+
+#define HVLAB_VERSION "0.1"
+/* Pool pages beyond guest RAM: EPT tables, VMCS/VMXON regions, bitmaps, stacks. */
+#define POOL_OVERHEAD_BYTES (32ull << 20)
+#define BOOT_STACK_PAGES 16 /* 64 KiB for hv_main and everything it calls */
+#define MEMMAP_SLACK_DESCRIPTORS 16 /* room for the map to grow between calls */
+#define EXIT_BOOT_SERVICES_TRIES 4
+#define CONFIG_FILE_MAX 2048
+#define CONFIG_FILE_PATH L"\\hvlab.cfg"
+
+/* Switch to a new stack and call fn(arg); never returns. arch/x86_64/stack_switch.S */
+__attribute__((noreturn)) void stack_switch_and_call(void *stack_top,
+                                                     void (*fn)(const struct boot_info *),
+                                                     const struct boot_info *arg);
+
+/* Set by a debugger to let hvlab go on when booted with the load option "gdb". */
+volatile int hv_debugger_attached;
+
+static struct boot_info boot_info;
+static EFI_SYSTEM_TABLE *st;
+
+static EFI_GUID loaded_image_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
+static EFI_GUID file_system_guid = EFI_SIMPLE_FILE_SYSTEM_PROTOCOL_GUID;
+static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
+static EFI_GUID acpi10_guid = ACPI_TABLE_GUID;
+
+/* Stop before hand-over: say why on both consoles, then end the run. */
+__attribute__((noreturn)) static void boot_fail(const char *what, EFI_STATUS status)
+{
+    log_error("boot: %s failed (EFI status 0x%lx)", what, (unsigned long)status);
+    st->ConOut->OutputString(st->ConOut, L"hvlab: boot failed, see the serial console\r\n");
+    platform_shutdown(HV_STATUS_BOOT_FAILED);
+}
+
+static void banner(void)
+{
+    console_init();
+    kprintf("\nhvlab " HVLAB_VERSION " - an educational hypervisor (UEFI entry)\n");
+    st->ConOut->OutputString(st->ConOut,
+                             L"hvlab " HVLAB_VERSION L" - an educational hypervisor\r\n");
+}
+
+/* Read \hvlab.cfg from the volume hvlab.efi was loaded from; absent is fine. */
+static void read_config_file(EFI_LOADED_IMAGE *image, char *cmdline, size_t cap)
+{
+    EFI_SIMPLE_FILE_SYSTEM_PROTOCOL *fs;
+    EFI_FILE_HANDLE root, file;
+    static char text[CONFIG_FILE_MAX];
+    UINTN size = sizeof(text) - 1;
+
+    if (st->BootServices->HandleProtocol(image->DeviceHandle, &file_system_guid,
+                                         (void **)&fs) != EFI_SUCCESS)
+        return; /* e.g. loaded from an ISO by GRUB: no FAT volume behind it */
+    if (fs->OpenVolume(fs, &root) != EFI_SUCCESS)
+        return;
+    if (root->Open(root, &file, CONFIG_FILE_PATH, EFI_FILE_MODE_READ, 0) == EFI_SUCCESS) {
+        if (file->Read(file, &size, text) == EFI_SUCCESS) {
+            text[size] = '\0';
+            if (!cmdline_append_config(cmdline, cap, text, size))
+                log_warn("boot: hvlab.cfg is longer than %lu characters; cut",
+                         (unsigned long)cap - 1);
+            log_debug("boot: read %lu bytes of hvlab.cfg", (unsigned long)size);
+        }
+        file->Close(file);
+    }
+    root->Close(root);
+}
+
+static void collect_cmdline(EFI_LOADED_IMAGE *image)
+{
+    read_config_file(image, boot_info.cmdline, sizeof(boot_info.cmdline));
+    if (image->LoadOptionsSize &&
+        !cmdline_append_ucs2(boot_info.cmdline, sizeof(boot_info.cmdline),
+                             image->LoadOptions, image->LoadOptionsSize))
+        log_debug("boot: %u bytes of non-text load options ignored", image->LoadOptionsSize);
+
+    unsigned problems = boot_options_parse(boot_info.cmdline, &boot_info.options);
+    for (unsigned i = 0; i < problems && i < BOOT_OPTION_PROBLEMS_MAX; i++)
+        log_warn("option ignored: %s", boot_info.options.problems[i]);
+    if (problems > BOOT_OPTION_PROBLEMS_MAX)
+        log_warn("%u more option problems not shown", problems - BOOT_OPTION_PROBLEMS_MAX);
+    console_set_level(boot_info.options.log_level);
+}
+
+static int guid_equal(const EFI_GUID *a, const EFI_GUID *b)
+{
+    return memcmp(a, b, sizeof(*a)) == 0;
+}
+
+static void find_acpi_rsdp(void)
+{
+    for (UINTN i = 0; i < st->NumberOfTableEntries; i++) {
+        EFI_CONFIGURATION_TABLE *t = &st->ConfigurationTable[i];
+        if (guid_equal(&t->VendorGuid, &acpi20_guid)) {
+            boot_info.acpi_rsdp = (uint64_t)(uintptr_t)t->VendorTable;
+            boot_info.acpi_revision = 2;
+            return; /* the 2.0 table wins over the 1.0 one */
+        }
+        if (guid_equal(&t->VendorGuid, &acpi10_guid) && !boot_info.acpi_rsdp)
+            boot_info.acpi_rsdp = (uint64_t)(uintptr_t)t->VendorTable;
+    }
+}
+
+static uint64_t allocate_pages(UINTN pages, const char *what)
+{
+    EFI_PHYSICAL_ADDRESS addr = 0;
+    EFI_STATUS s = st->BootServices->AllocatePages(AllocateAnyPages, EfiLoaderData, pages,
+                                                   &addr);
+    if (s != EFI_SUCCESS)
+        boot_fail(what, s);
+    return addr;
+}
+
+/* Get the map and exit boot services. The map key changes whenever the firmware
+ * allocates; ExitBootServices then fails with EFI_INVALID_PARAMETER and we try again
+ * (no allocation and no console output are allowed in between). */
+static void exit_boot_services(EFI_HANDLE image, EFI_MEMORY_DESCRIPTOR **map, UINTN *count,
+                               UINTN *desc_size)
+{
+    UINTN size = 0, key, capacity;
+    UINT32 version;
+    EFI_BOOT_SERVICES *bs = st->BootServices;
+
+    bs->GetMemoryMap(&size, NULL, &key, desc_size, &version); /* asks for the size */
+    capacity = size + MEMMAP_SLACK_DESCRIPTORS * *desc_size;
+    EFI_STATUS s = bs->AllocatePool(EfiLoaderData, capacity, (void **)map);
+    if (s != EFI_SUCCESS)
+        boot_fail("AllocatePool for the memory map", s);
+    log_info("boot: exiting UEFI boot services");
+
+    for (int attempt = 1; attempt <= EXIT_BOOT_SERVICES_TRIES; attempt++) {
+        size = capacity;
+        s = bs->GetMemoryMap(&size, *map, &key, desc_size, &version);
+        if (s != EFI_SUCCESS)
+            boot_fail("GetMemoryMap", s);
+        s = bs->ExitBootServices(image, key);
+        if (s == EFI_SUCCESS) {
+            *count = size / *desc_size;
+            return;
+        }
+    }
+    boot_fail("ExitBootServices (map key kept changing)", s);
+}
+
+EFI_STATUS efi_main(EFI_HANDLE image_handle, EFI_SYSTEM_TABLE *system_table)
+{
+    st = system_table;
+    boot_info.magic = BOOT_INFO_MAGIC;
+    banner();
+
+    EFI_LOADED_IMAGE *image;
+    EFI_STATUS s = st->BootServices->HandleProtocol(image_handle, &loaded_image_guid,
+                                                    (void **)&image);
+    if (s != EFI_SUCCESS)
+        boot_fail("HandleProtocol(LoadedImage)", s);
+    boot_info.image_base = (uint64_t)(uintptr_t)image->ImageBase;
+    boot_info.image_size = image->ImageSize;
+    collect_cmdline(image);
+    log_info("boot: image base 0x%lx", (unsigned long)boot_info.image_base);
+
+    virt_detect(boot_info.cpu_vendor);
+    find_acpi_rsdp();
+    boot_info.guests = boot_guest_images;
+    boot_info.guest_count = boot_guest_image_count;
+
+    UINTN pool_pages = (boot_info.options.guest_mem + POOL_OVERHEAD_BYTES) / EFI_PAGE_SIZE;
+    boot_info.pool_base = allocate_pages(pool_pages, "AllocatePages for the memory pool");
+    boot_info.pool_size = (uint64_t)pool_pages * EFI_PAGE_SIZE;
+    uint64_t stack = allocate_pages(BOOT_STACK_PAGES, "AllocatePages for the stack");
+    uint64_t stack_top = stack + BOOT_STACK_PAGES * EFI_PAGE_SIZE;
+
+    if (boot_info.options.gdb_wait) {
+        log_info("gdb: waiting; in gdb: add-symbol-file build/hvlab.so -o 0x%lx, "
+                 "then set var hv_debugger_attached=1",
+                 (unsigned long)boot_info.image_base);
+        while (!hv_debugger_attached)
+            __asm__ volatile("pause");
+    }
+
+    EFI_MEMORY_DESCRIPTOR *map;
+    UINTN count, desc_size;
+    exit_boot_services(image_handle, &map, &count, &desc_size);
+    /* From here on: no firmware service, no UEFI console. */
+    __asm__ volatile("cli"); /* the firmware's interrupt handlers are no longer ours to run */
+
+    struct hvlab_range own[] = {
+        {boot_info.image_base, boot_info.image_size},
+        {boot_info.pool_base, boot_info.pool_size},
+        {stack, BOOT_STACK_PAGES * EFI_PAGE_SIZE},
+    };
+    memmap_convert(map, count, desc_size, own, sizeof(own) / sizeof(own[0]), &boot_info);
+    stack_switch_and_call((void *)(uintptr_t)stack_top, hv_main, &boot_info);
+}

@@ -1,0 +1,48 @@
+/*
+ * memory.c - the global page pool, with zeroing and out-of-memory reports on top of the
+ * pure allocator in page_alloc.c. Physical memory is identity-mapped (UEFI's page tables
+ * stay in use), so a physical address is also a pointer.
+ */
+#include "hypervisor/memory.h"
+
+#include "hypervisor/console.h"
+#include "hypervisor/panic.h"
+#include "hypervisor/string.h"
+
+static struct page_pool pool;
+
+void memory_init(const struct boot_info *info)
+{
+    if (page_pool_init(&pool, info->pool_base, info->pool_size) != 0)
+        panic("memory pool at 0x%lx (%lu bytes) is unusable", (unsigned long)info->pool_base,
+              (unsigned long)info->pool_size);
+    log_info("memory pool: %lu KiB at 0x%lx, %lu pages free (bitmap %lu pages)",
+             (unsigned long)(info->pool_size >> 10), (unsigned long)pool.base,
+             (unsigned long)pool.free_count, (unsigned long)pool.bitmap_pages);
+}
+
+void *pages_alloc(size_t count, size_t align_pages, const char *what)
+{
+    uint64_t addr = page_pool_alloc(&pool, count, align_pages);
+    if (!addr) {
+        log_error("out of memory: %s needs %lu pages (aligned to %lu); %lu pages free, "
+                  "largest free run %lu pages",
+                  what, (unsigned long)count, (unsigned long)align_pages,
+                  (unsigned long)pool.free_count,
+                  (unsigned long)page_pool_largest_free_run(&pool));
+        return NULL;
+    }
+    void *p = (void *)(uintptr_t)addr;
+    memset(p, 0, count * PAGE_SIZE);
+    return p;
+}
+
+void pages_free(void *pages, size_t count)
+{
+    if (page_pool_free(&pool, (uint64_t)(uintptr_t)pages, count) != 0)
+        panic("pages_free(%p, %lu): not an allocated run", pages, (unsigned long)count);
+}
+
+size_t memory_free_pages(void) { return pool.free_count; }
+
+size_t memory_total_pages(void) { return pool.page_count; }

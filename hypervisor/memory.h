@@ -1,0 +1,27 @@
+/*
+ * memory.h - the hypervisor's page allocator (one global pool over boot_info's pool).
+ */
+#ifndef HVLAB_MEMORY_H
+#define HVLAB_MEMORY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "boot/boot_info.h"
+#include "hypervisor/page_alloc.h"
+
+/* Take the pool the boot layer reserved. Panics if it cannot be used. */
+void memory_init(const struct boot_info *info);
+
+/* Allocate `count` zeroed pages aligned to `align_pages` pages, for `what` (named in the
+ * report). On exhaustion, logs what was asked and what is left and returns NULL. */
+void *pages_alloc(size_t count, size_t align_pages, const char *what);
+
+/* Return pages from pages_alloc; panics on a double or foreign free (a hypervisor bug). */
+void pages_free(void *pages, size_t count);
+
+/* Pages still free, and pages in the pool. */
+size_t memory_free_pages(void);
+size_t memory_total_pages(void);
+
+#endif

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# mkesp.sh OUT.img HVLAB.efi [OPTIONS] - a FAT EFI system partition image that firmware
+# boots with no shell: hvlab.efi as \EFI\BOOT\BOOTX64.EFI, and OPTIONS (if given) in
+# \hvlab.cfg, which hvlab reads as its command line.
+set -euo pipefail
+out=$1 efi=$2 options=${3:-}
+ESP_SIZE_MIB=64 # FAT32 needs at least ~33 MiB; 64 is the documented safe size
+rm -f "$out"
+dd if=/dev/zero of="$out" bs=1M count=0 seek=$ESP_SIZE_MIB status=none
+mformat -i "$out" -F ::
+mmd -i "$out" ::/EFI ::/EFI/BOOT
+mcopy -i "$out" "$efi" ::/EFI/BOOT/BOOTX64.EFI
+if [ -n "$options" ]; then
+    cfg=$(mktemp)
+    printf '# hvlab command line (written by tools/mkesp.sh)\n%s\n' "$options" > "$cfg"
+    mcopy -i "$out" "$cfg" ::/hvlab.cfg
+    rm -f "$cfg"
+fi

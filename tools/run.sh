@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# run.sh - boot hvlab in an emulator and capture its serial console.
+#
+#   tools/run.sh --emu EMU (--efi FILE | --iso FILE) [--options "WORDS"] [--log FILE]
+#                [--timeout SECONDS] [--quiet] [--gdb]
+#
+# EMU: auto (KVM if this host has it, else Bochs), bochs (Intel VT-x emulated),
+#      qemu-svm (QEMU TCG with AMD-V), qemu (QEMU TCG, no virtualization extensions),
+#      kvm (QEMU with KVM, -cpu host: nested virtualization).
+# The serial transcript goes to the terminal (unless --quiet) and to the log file.
+# Exit status: hvlab's own status from its "hvlab: shutdown: status N" line; 124 on
+# timeout; 125 if the emulator ended without that line; 126 for a setup problem.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+emu=auto efi= iso= options= log= timeout=0 quiet=0 gdb=0
+while [ $# -gt 0 ]; do
+    case $1 in
+    --emu) emu=$2; shift 2 ;;
+    --efi) efi=$2; shift 2 ;;
+    --iso) iso=$2; shift 2 ;;
+    --options) options=$2; shift 2 ;;
+    --log) log=$2; shift 2 ;;
+    --timeout) timeout=$2; shift 2 ;;
+    --quiet) quiet=1; shift ;;
+    --gdb) gdb=1; shift ;;
+    *) echo "run.sh: unknown argument '$1'" >&2; exit 126 ;;
+    esac
+done
+
+fail_setup() { echo "run.sh: $*" >&2; exit 126; }
+[ -n "$efi$iso" ] || fail_setup "give --efi FILE or --iso FILE"
+[ -z "$efi" ] || [ -f "$efi" ] || fail_setup "no such file: $efi (run 'make' first)"
+[ -z "$iso" ] || [ -f "$iso" ] || fail_setup "no such file: $iso (run 'make iso' first)"
+
+OVMF=/usr/share/ovmf/OVMF.fd
+[ -f "$OVMF" ] || fail_setup "no OVMF firmware at $OVMF: apt-get install ovmf"
+
+if [ "$emu" = auto ]; then
+    emu=$("$here/pick-emu.sh")
+    [ $quiet = 1 ] || echo "run.sh: emulator: $emu ($("$here/pick-emu.sh" --why))"
+fi
+
+work=$(mktemp -d /tmp/hvlab-run.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+[ -n "$log" ] || log=$work/serial.log
+mkdir -p "$(dirname "$log")"
+: > "$log"
+
+if [ -n "$efi" ]; then
+    "$here/mkesp.sh" "$work/esp.img" "$efi" "$options" || fail_setup "could not build the ESP image"
+elif [ -n "$options" ]; then
+    fail_setup "--options works with --efi only (the ISO's options are in its GRUB menu)"
+fi
+
+limit() { if [ "$timeout" -gt 0 ]; then timeout --foreground -k 5 "$timeout" "$@"; else "$@"; fi; }
+
+# Show the transcript on the terminal while the emulator writes it.
+follow_pid=
+if [ $quiet = 0 ]; then
+    tail -n +1 -F "$log" 2>/dev/null &
+    follow_pid=$!
+fi
+
+case $emu in
+bochs)
+    command -v bochs >/dev/null || fail_setup "bochs is not installed: apt-get install bochs bochsbios vgabios"
+    [ -z "$iso" ] || fail_setup "the ISO is booted in QEMU; in Bochs boot --efi"
+    # Bochs with OVMF, headless; see ../shared/emulators.md. Fixed time0: reproducible runs.
+    cat > "$work/bochsrc" <<RC
+display_library: rfb, options="timeout=0"
+config_interface: textconfig
+memory: host=512, guest=512
+romimage: file="$OVMF", address=0xffe00000, options=none
+vgaromimage: file="/usr/share/bochs/VGABIOS-lgpl-latest"
+boot: disk
+ata0: enabled=true, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
+ata0-master: type=disk, path="$work/esp.img", mode=flat
+pci: enabled=1, chipset=i440fx
+cpu: count=1, ips=50000000, model=${BOCHS_CPU:-corei7_haswell_4770}, reset_on_triple_fault=0, ignore_bad_msrs=1
+clock: sync=none, time0=946684800
+log: $work/bochs.log
+panic: action=fatal
+error: action=report
+com1: enabled=true, mode=file, dev="$log"
+port_e9_hack: enabled=1
+speaker: enabled=0
+sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
+RC
+    # Debian's Bochs starts in its debugger: "c" continues.
+    printf 'c\n' | limit bochs -q -f "$work/bochsrc" > "$work/bochs.out" 2>&1
+    rc=$?
+    ;;
+qemu|qemu-svm|kvm)
+    command -v qemu-system-x86_64 >/dev/null || fail_setup "QEMU is not installed: apt-get install qemu-system-x86"
+    args=(-machine q35 -m 512 -bios "$OVMF" -display none -no-reboot -monitor none
+          -device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial "file:$log")
+    case $emu in
+    qemu) args+=(-accel tcg -cpu qemu64) ;;
+    qemu-svm) args+=(-accel tcg -cpu EPYC,+svm) ;;
+    kvm)
+        [ -r /dev/kvm ] || fail_setup "no /dev/kvm on this host: use --emu bochs or qemu-svm"
+        args+=(-enable-kvm -cpu host) ;;
+    esac
+    if [ -n "$efi" ]; then args+=(-drive "format=raw,file=$work/esp.img"); else args+=(-cdrom "$iso"); fi
+    [ $gdb = 0 ] || args+=(-s)
+    limit qemu-system-x86_64 "${args[@]}" > "$work/qemu.out" 2>&1
+    rc=$?
+    ;;
+*)
+    fail_setup "unknown emulator '$emu' (auto, bochs, qemu-svm, qemu, kvm)" ;;
+esac
+
+sleep 0.2 # let tail print the last lines
+[ -z "$follow_pid" ] || kill "$follow_pid" 2>/dev/null
+
+status=$(sed -n 's/.*hvlab: shutdown: status \([0-9][0-9]*\).*/\1/p' "$log" | tail -n 1)
+if [ -n "$status" ]; then
+    exit "$status"
+fi
+if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+    echo "run.sh: $emu timed out after ${timeout}s without a shutdown line" >&2
+    exit 124
+fi
+echo "run.sh: $emu ended (exit $rc) without hvlab's shutdown line; emulator said:" >&2
+tail -n 5 "$work"/*.out >&2 2>/dev/null
+exit 125
