@@ -26,7 +26,7 @@ HV_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototype
 # Only boot/ sees GNU-EFI's headers: that is how the layering is enforced.
 BOOT_CFLAGS := -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 -DGNU_EFI_USE_MS_ABI
 
-HV_DIRS := boot hypervisor arch/x86_64
+HV_DIRS := boot hypervisor arch/x86_64 arch/x86_64/vmx
 # Directories under arch/x86_64 are added as their backends land.
 HV_C := $(sort $(foreach d,$(HV_DIRS),$(shell find $(d) -maxdepth 1 -name '*.c')))
 HV_S := $(sort $(foreach d,$(HV_DIRS),$(shell find $(d) -maxdepth 1 -name '*.S')))
@@ -36,7 +36,7 @@ HV_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(HV_C) $(HV_S)) $(BUILD)/obj/guest_ima
 .PHONY: all clean run test unit iso gdb help deps
 all: $(BUILD)/hvlab.efi
 
--include guest/guest.mk
+include guest/guest.mk
 
 $(BUILD)/obj/boot/%.c.o: boot/%.c
 	@mkdir -p $(dir $@)

@@ -96,7 +96,7 @@ qemu|qemu-svm|kvm)
     args=(-machine q35 -m 512 -bios "$OVMF" -display none -no-reboot -monitor none
           -device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial "file:$log")
     case $emu in
-    qemu) args+=(-accel tcg -cpu qemu64) ;;
+    qemu) args+=(-accel tcg -cpu qemu64,-svm,-vmx) ;;
     qemu-svm) args+=(-accel tcg -cpu EPYC,+svm) ;;
     kvm)
         [ -r /dev/kvm ] || fail_setup "no /dev/kvm on this host: use --emu bochs or qemu-svm"

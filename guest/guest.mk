@@ -1,0 +1,62 @@
+# guest.mk - build the Multiboot guest kernels (included by the root Makefile).
+#
+# Each guest is a 32-bit i386 ELF loaded at 1 MiB: guest/boot.S + guest/lib/*.c + its own
+# directory guest/NAME/*.c  ->  build/guest/NAME.elf  (objects under build/guest/obj/).
+# Defines GUEST_ELFS, the list of kernels, and the phony target `guests`.
+# Every variable starts with GUEST_ so nothing clashes with the hypervisor's flags.
+
+GUEST_SRC := guest
+GUEST_OUT := build/guest
+GUEST_OBJ := $(GUEST_OUT)/obj
+
+GUEST_CC ?= gcc
+GUEST_CFLAGS := -m32 -march=i686 -std=gnu11 -O2 -g \
+	-ffreestanding -fno-pic -fno-stack-protector -fno-asynchronous-unwind-tables \
+	-mgeneral-regs-only \
+	-Wall -Wextra -Werror \
+	-I$(GUEST_SRC)/lib -MMD -MP
+GUEST_LDFLAGS := -m32 -nostdlib -static -no-pie \
+	-Wl,-T,$(GUEST_SRC)/linker.ld -Wl,--build-id=none \
+	-Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack
+
+# Code shared by every guest.
+GUEST_COMMON_SRCS := boot.S \
+	lib/uart.c lib/print.c lib/str.c lib/hypercall.c lib/idt.c
+
+# One entry per guest: GUEST_SRCS_<name> lists its own sources.
+GUEST_NAMES := hello hostile
+GUEST_SRCS_hello := hello/main.c hello/memtest.c
+GUEST_SRCS_hostile := hostile/main.c
+
+GUEST_ELFS := $(GUEST_NAMES:%=$(GUEST_OUT)/%.elf)
+
+# Source path (relative to guest/) -> object path.
+guest_objs = $(patsubst %,$(GUEST_OBJ)/%.o,$(basename $(1)))
+
+GUEST_ALL_SRCS := $(GUEST_COMMON_SRCS) $(foreach g,$(GUEST_NAMES),$(GUEST_SRCS_$(g)))
+GUEST_COMMON_OBJS := $(call guest_objs,$(GUEST_COMMON_SRCS))
+GUEST_C_OBJS := $(call guest_objs,$(filter %.c,$(GUEST_ALL_SRCS)))
+GUEST_S_OBJS := $(call guest_objs,$(filter %.S,$(GUEST_ALL_SRCS)))
+
+.PHONY: guests
+guests: $(GUEST_ELFS)
+
+# Static pattern rules: they win over any generic %.o rule of the including Makefile.
+$(GUEST_C_OBJS): $(GUEST_OBJ)/%.o: $(GUEST_SRC)/%.c $(GUEST_SRC)/guest.mk
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(GUEST_S_OBJS): $(GUEST_OBJ)/%.o: $(GUEST_SRC)/%.S $(GUEST_SRC)/guest.mk
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
+
+# One link rule per guest: common objects + its own, laid out by linker.ld.
+define guest_link_rule
+$(GUEST_OUT)/$(1).elf: $(GUEST_COMMON_OBJS) $(call guest_objs,$(GUEST_SRCS_$(1))) \
+		$(GUEST_SRC)/linker.ld
+	@mkdir -p $$(@D)
+	$$(GUEST_CC) $$(GUEST_LDFLAGS) -o $$@ $$(filter %.o,$$^)
+endef
+$(foreach g,$(GUEST_NAMES),$(eval $(call guest_link_rule,$(g))))
+
+-include $(GUEST_C_OBJS:.o=.d) $(GUEST_S_OBJS:.o=.d)

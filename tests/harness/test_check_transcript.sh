@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The transcript checker must pass a good transcript and fail, saying why, when an
+# expected line is missing, out of order, or a rejected line is present.
+set -u
+cd "$(dirname "$0")/../.."
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+printf 'hvlab 0.1\r\nhvlab: memory map: 3 regions\r\n[guest] hello\r\nhvlab: shutdown: status 0 (ok)\r\n' > "$dir/t.log"
+printf 'emu: bochs\nexpect: hvlab 0.1\nexpect: memory map\nexpect: [guest] hello\nexpect: shutdown: status 0\nreject: FATAL\n' > "$dir/good.test"
+ok=0
+must_pass() { tools/check-transcript.sh "$dir/t.log" "$1" > "$dir/out" || { echo "should pass: $1"; cat "$dir/out"; ok=1; }; }
+must_fail() { # SPEC WORDS-IN-REPORT
+    if tools/check-transcript.sh "$dir/t.log" "$1" > "$dir/out"; then echo "should fail: $1"; ok=1; return; fi
+    grep -q -F "$2" "$dir/out" || { echo "report lacks '$2':"; cat "$dir/out"; ok=1; }
+    grep -q -F '  | hvlab: shutdown' "$dir/out" || { echo "report lacks the transcript tail"; ok=1; }
+}
+must_pass "$dir/good.test"
+# Remove one expected line from the transcript: the check must name it.
+grep -v 'guest' "$dir/t.log" > "$dir/t2.log" && mv "$dir/t2.log" "$dir/t.log"
+must_fail "$dir/good.test" "missing expected line ($dir/good.test:4): '[guest] hello'"
+printf 'hvlab 0.1\r\nhvlab: memory map: 3 regions\r\n[guest] hello\r\nhvlab: shutdown: status 0 (ok)\r\n' > "$dir/t.log"
+printf 'expect: shutdown: status 0\nexpect: memory map\n' > "$dir/order.test"
+must_fail "$dir/order.test" "expected line out of order"
+printf 'expect: hvlab 0.1\nreject: [guest]\n' > "$dir/reject.test"
+must_fail "$dir/reject.test" "rejected text found"
+exit $ok
