@@ -123,8 +123,10 @@ static void apply(struct boot_options *o, const char *w, size_t len)
         else
             o->log_level = (enum log_level)l;
     } else if (word_is(key, klen, "guest")) {
-        if (vlen == 0 || !copy_word(o->guest, sizeof(o->guest), val, vlen))
+        if (vlen == 0 || vlen >= sizeof(o->guest))
             problem(o, "guest= name empty or too long", val, vlen);
+        else
+            copy_word(o->guest, sizeof(o->guest), val, vlen);
     } else if (word_is(key, klen, "mem")) {
         uint64_t bytes;
         if (!parse_size(val, vlen, &bytes))
@@ -136,8 +138,10 @@ static void apply(struct boot_options *o, const char *w, size_t len)
         else
             o->guest_mem = bytes;
     } else if (word_is(key, klen, "boot")) {
-        if (vlen == 0 || !copy_word(o->boot_via, sizeof(o->boot_via), val, vlen))
+        if (vlen == 0 || vlen >= sizeof(o->boot_via))
             problem(o, "boot= name empty or too long", val, vlen);
+        else
+            copy_word(o->boot_via, sizeof(o->boot_via), val, vlen);
     } else if (word_is(key, klen, "selftest")) {
         int t = lookup(selftest_names, SELFTEST_OOM + 1, val, vlen);
         if (t < 0)

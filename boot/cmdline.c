@@ -18,7 +18,9 @@ static size_t length(const char *s)
 static bool append_char(char *dst, size_t cap, char c)
 {
     size_t n = length(dst);
-    if (c == ' ' && (n == 0 || dst[n - 1] == ' '))
+    /* A separator is dropped at the start, after another, and when the buffer is full:
+     * a word after it then fails, so a real cut is still reported. */
+    if (c == ' ' && (n == 0 || dst[n - 1] == ' ' || n + 1 >= cap))
         return true;
     if (n + 1 >= cap)
         return false;

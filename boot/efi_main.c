@@ -94,10 +94,17 @@ static void read_config_file(EFI_LOADED_IMAGE *image, char *cmdline, size_t cap)
 static void collect_cmdline(EFI_LOADED_IMAGE *image)
 {
     read_config_file(image, boot_info.cmdline, sizeof(boot_info.cmdline));
+    size_t before = strlen(boot_info.cmdline);
     if (image->LoadOptionsSize &&
         !cmdline_append_ucs2(boot_info.cmdline, sizeof(boot_info.cmdline),
-                             image->LoadOptions, image->LoadOptionsSize))
-        log_debug("boot: %u bytes of non-text load options ignored", image->LoadOptionsSize);
+                             image->LoadOptions, image->LoadOptionsSize)) {
+        if (strlen(boot_info.cmdline) != before) /* appended, but not all of it */
+            log_warn("boot: load options longer than %lu characters; cut",
+                     (unsigned long)sizeof(boot_info.cmdline) - 1);
+        else /* boot managers may pass binary data there */
+            log_debug("boot: %u bytes of non-text load options ignored",
+                      image->LoadOptionsSize);
+    }
 
     unsigned problems = boot_options_parse(boot_info.cmdline, &boot_info.options);
     for (unsigned i = 0; i < problems && i < BOOT_OPTION_PROBLEMS_MAX; i++)

@@ -3,8 +3,11 @@
  */
 #include "hypervisor/fmt.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
+
+#define FMT_WIDTH_MAX 512 /* wider fields are cut to this: no overflow, no endless padding */
 
 struct out {
     fmt_sink sink;
@@ -113,15 +116,21 @@ int fmt_vformat(fmt_sink sink, void *ctx, const char *f, va_list args)
                 break;
         }
         if (*f == '*') {
-            s.width = va_arg(ap, int);
-            if (s.width < 0) {
+            int w = va_arg(ap, int);
+            if (w < 0) {
                 s.left = true;
-                s.width = -s.width;
+                w = w == INT_MIN ? INT_MAX : -w;
             }
+            s.width = w;
             f++;
         }
-        while (*f >= '0' && *f <= '9')
-            s.width = s.width * 10 + (*f++ - '0');
+        while (*f >= '0' && *f <= '9') {
+            if (s.width <= FMT_WIDTH_MAX)
+                s.width = s.width * 10 + (*f - '0');
+            f++;
+        }
+        if (s.width > FMT_WIDTH_MAX)
+            s.width = FMT_WIDTH_MAX;
         while (*f == 'l' && s.longs < 2) {
             s.longs++;
             f++;

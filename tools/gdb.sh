@@ -21,7 +21,7 @@ for _ in $(seq 1 120); do
 done
 [ -n "$base" ] || { echo "gdb.sh: hvlab did not print its image base; see $log" >&2; exit 1; }
 echo "gdb.sh: hvlab loaded at $base; serial console in $log"
-gdb -q "$so" \
+gdb -q \
     -ex "add-symbol-file $so -o $base" \
     -ex "target remote localhost:1234" \
     -ex "set var hv_debugger_attached = 1" \
