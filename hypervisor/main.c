@@ -3,21 +3,49 @@
  * Each step is one call; the files named in the comments hold the details.
  */
 #include "arch/x86_64/descriptors.h"
+#include "arch/x86_64/pic.h"
 #include "arch/x86_64/platform.h"
-#include "arch/x86_64/virt_detect.h"
+#include "arch/x86_64/virt_backend.h"
 #include "boot/boot_info.h"
 #include "hypervisor/boot_report.h"
 #include "hypervisor/console.h"
 #include "hypervisor/memory.h"
 #include "hypervisor/panic.h"
 #include "hypervisor/selftest.h"
+#include "hypervisor/vm.h"
+
+#define WHY_MAX 192
+#define GUEST_LIST_SEPARATOR ','
+
+/* Run each guest of the comma-separated list in turn: a guest that is stopped does not
+ * stop the ones after it. The result is the worst status of the run. */
+static enum hv_status run_guests(const struct boot_info *info, const struct virt_ops *hw)
+{
+    enum hv_status worst = HV_STATUS_OK;
+    char name[BOOT_GUEST_NAME_MAX];
+    const char *p = info->options.guest;
+    while (*p) {
+        unsigned n = 0;
+        while (*p && *p != GUEST_LIST_SEPARATOR && n + 1 < sizeof(name))
+            name[n++] = *p++;
+        name[n] = '\0';
+        if (*p == GUEST_LIST_SEPARATOR)
+            p++;
+        if (n && vm_run_guest(info, hw, name) != HV_STATUS_OK)
+            worst = HV_STATUS_GUEST_FAILED;
+    }
+    return worst;
+}
 
 void hv_main(const struct boot_info *info)
 {
+    char why[WHY_MAX];
+
     if (!info || info->magic != BOOT_INFO_MAGIC)
         panic("hv_main: bad boot_info %p", (const void *)info);
     console_set_level(info->options.log_level); /* log=... (hypervisor/console.c) */
     descriptors_init();        /* own GDT, TSS, IDT (arch/x86_64/descriptors.c) */
+    pic_mask_all();            /* no legacy interrupts (arch/x86_64/pic.c) */
     boot_report(info);         /* what the boot layer handed over (boot_report.c) */
     memory_init(info);         /* page allocator over the pool (memory.c) */
     selftest_run(info->options.selftest); /* deliberate faults, for tests (selftest.c) */
@@ -25,10 +53,10 @@ void hv_main(const struct boot_info *info)
     char vendor[13];
     enum virt_kind virt = virt_detect(vendor); /* arch/x86_64/virt_detect.c */
     log_info("hardware virtualization: %s", virt_kind_name(virt));
-    if (virt == VIRT_NONE) {
-        log_error("this CPU offers neither VT-x nor AMD-V: no guest can run "
-                  "(in QEMU use -cpu host with KVM, or boot in Bochs)");
+    const struct virt_ops *hw = virt_backend_for(virt, why, sizeof(why));
+    if (!hw || hw->enable(why, sizeof(why)) != 0) { /* VMXON (vmx/vmx_enable.c) */
+        log_error("%s", why);
         platform_shutdown(HV_STATUS_NO_VIRT);
     }
-    platform_shutdown(HV_STATUS_OK);
+    platform_shutdown(run_guests(info, hw)); /* guest by guest (vm.c) */
 }

@@ -46,3 +46,23 @@ void pages_free(void *pages, size_t count)
 size_t memory_free_pages(void) { return pool.free_count; }
 
 size_t memory_total_pages(void) { return pool.page_count; }
+
+int memory_checkpoint(struct memory_checkpoint *cp)
+{
+    cp->pages = pool.bitmap_pages;
+    cp->bitmap_copy = pages_alloc(cp->pages, 1, "memory checkpoint");
+    if (!cp->bitmap_copy)
+        return -1;
+    memcpy(cp->bitmap_copy, pool.bitmap, pool.bitmap_pages * PAGE_SIZE);
+    cp->free_count = pool.free_count;
+    return 0;
+}
+
+void memory_rollback(const struct memory_checkpoint *cp)
+{
+    /* The copy was taken after its own pages were allocated, so restoring it keeps them
+     * in use; free them afterwards. */
+    memcpy(pool.bitmap, cp->bitmap_copy, pool.bitmap_pages * PAGE_SIZE);
+    pool.free_count = cp->free_count;
+    pages_free(cp->bitmap_copy, cp->pages);
+}

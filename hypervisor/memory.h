@@ -20,6 +20,17 @@ void *pages_alloc(size_t count, size_t align_pages, const char *what);
 /* Return pages from pages_alloc; panics on a double or foreign free (a hypervisor bug). */
 void pages_free(void *pages, size_t count);
 
+/* Everything allocated after a checkpoint can be returned at once by rolling back to it:
+ * a guest's RAM, EPT tables and VMCS go back to the pool when the guest ends. The
+ * checkpoint is a copy of the allocator's bitmap, kept in pages of the pool itself. */
+struct memory_checkpoint {
+    uint8_t *bitmap_copy;
+    size_t pages;      /* pages holding the copy */
+    size_t free_count; /* pool.free_count when taken (the copy's own pages excluded) */
+};
+int memory_checkpoint(struct memory_checkpoint *cp);
+void memory_rollback(const struct memory_checkpoint *cp);
+
 /* Pages still free, and pages in the pool. */
 size_t memory_free_pages(void);
 size_t memory_total_pages(void);

@@ -1,0 +1,27 @@
+/*
+ * vmcs.h - checked access to the current VMCS.
+ *
+ * VMREAD/VMWRITE fail only through a hypervisor bug (no current VMCS, a field this CPU
+ * does not have, a read-only field), so a failure panics with the field's name and the
+ * VM-instruction error's SDM name: "VMWRITE GUEST_CS_AR = 0x...: error 12 (VMREAD/VMWRITE
+ * from/to unsupported VMCS component)".
+ */
+#ifndef HVLAB_ARCH_VMX_VMCS_H
+#define HVLAB_ARCH_VMX_VMCS_H
+
+#include <stdint.h>
+
+#include "arch/x86_64/vmx/vmcs_fields.h"
+#include "arch/x86_64/vmx/vmx_instr.h"
+
+void vmcs_write(uint32_t field, uint64_t value);
+uint64_t vmcs_read(uint32_t field);
+
+/* The VM-instruction error of the current VMCS, and its name (for VMLAUNCH failures). */
+uint32_t vmcs_instruction_error(void);
+
+/* Describe a failed VMX instruction: "VMfailValid, error 7 (VM entry with invalid
+ * control field(s))" or "VMfailInvalid (no current VMCS)". Writes into buf. */
+const char *vmx_failure_text(enum vmx_result r, char *buf, unsigned len);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * vmx.h - the Intel VT-x backend's internal interface (the files in arch/x86_64/vmx).
+ * The core sees only vmx_ops (a struct virt_ops).
+ */
+#ifndef HVLAB_ARCH_VMX_H
+#define HVLAB_ARCH_VMX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/x86_64/ept.h"
+#include "hypervisor/vcpu.h"
+#include "hypervisor/virt_ops.h"
+
+/* Capabilities read once at enable time. */
+struct vmx_caps {
+    uint64_t basic; /* IA32_VMX_BASIC */
+    uint32_t revision;
+    uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
+};
+extern struct vmx_caps vmx_caps;
+
+/* Per-vCPU VT-x state (vcpu->arch). */
+struct vmx_vcpu {
+    uint64_t vmcs;       /* physical address of the VMCS region */
+    bool launched;       /* VMLAUNCH done: next entry is VMRESUME */
+    uint64_t cr0_shadow; /* the guest's view of CR0 (the read shadow) */
+    uint64_t cr4_shadow;
+    uint64_t cr0_owned;  /* CR0/CR4 guest/host masks: bits hvlab owns */
+    uint64_t cr4_owned;
+    struct ept ept;
+};
+
+extern const struct virt_ops vmx_ops;
+
+int vmx_enable(char *why, size_t why_len);
+int vmx_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
+                    const struct guest_start *start, char *why, size_t why_len);
+int vmx_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit);
+
+/* Fill *exit from the VMCS after a VM exit (vmx_exit.c). */
+void vmx_exit_decode(struct vm_exit *exit, uint32_t exit_reason);
+
+/* Guest register access and event injection (vmx_guest.c). */
+uint64_t vmx_get_reg(struct vcpu *vcpu, enum vcpu_reg reg);
+void vmx_set_reg(struct vcpu *vcpu, enum vcpu_reg reg, uint64_t value);
+uint64_t vmx_get_rip(struct vcpu *vcpu);
+void vmx_set_rip(struct vcpu *vcpu, uint64_t rip);
+void vmx_inject_exception(struct vcpu *vcpu, uint8_t vector, bool has_error_code,
+                          uint32_t error_code);
+void vmx_dump_guest(struct vcpu *vcpu);
+
+/* vmx_entry.S: load the guest GPRs, VMLAUNCH or VMRESUME, and on VM exit save them and
+ * return 0. Returns enum vmx_result (1 or 2) if the instruction itself failed. */
+int vmx_enter(struct guest_regs *regs, int launched);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * vmx_backend.c - the VT-x backend's ops table and its run step: one VM entry, one exit.
+ */
+#include "arch/x86_64/vmx/vmcs.h"
+#include "arch/x86_64/vmx/vmx.h"
+#include "arch/x86_64/vmx/vmx_bits.h"
+#include "arch/x86_64/vmx/vmx_names.h"
+#include "arch/x86_64/vmx/vmx_snapshot.h"
+#include "hypervisor/console.h"
+
+_Static_assert(VMCS_HOST_RSP == 0x6C14, "vmx_entry.S hard-codes this encoding");
+
+/* Enter the guest; on return, decode the exit. A failed entry (the VMLAUNCH/VMRESUME
+ * instruction failing, or a VM exit "due to VM-entry failure") is explained by the
+ * VM-entry checker and returns -1. See: SDM Vol. 3C, "VM Entries" and "VM-Entry
+ * Failures During or After Loading Guest State". */
+int vmx_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit)
+{
+    struct vmx_vcpu *vv = vcpu->arch;
+    const char *instr = vv->launched ? "VMRESUME" : "VMLAUNCH";
+    int r = vmx_enter(&vcpu->regs, vv->launched);
+
+    if (r != VMX_OK) {
+        char text[128];
+        log_error("%s failed: %s", instr, vmx_failure_text((enum vmx_result)r, text,
+                                                           sizeof(text)));
+        vmx_explain_entry_failure();
+        return -1;
+    }
+    vv->launched = true;
+    uint32_t reason = (uint32_t)vmcs_read(VMCS_RO_EXIT_REASON);
+    if (reason & EXIT_REASON_ENTRY_FAILURE) {
+        uint32_t basic = reason & EXIT_REASON_BASIC_MASK;
+        log_error("VM entry failed: exit reason %u (%s), qualification 0x%lx", basic,
+                  vmx_exit_reason_name(basic),
+                  (unsigned long)vmcs_read(VMCS_RO_EXIT_QUALIFICATION));
+        vmx_explain_entry_failure();
+        return -1;
+    }
+    vmx_exit_decode(exit, reason);
+    return 0;
+}
+
+const struct virt_ops vmx_ops = {
+    .name = "Intel VT-x",
+    .enable = vmx_enable,
+    .vcpu_create = vmx_vcpu_create,
+    .vcpu_run = vmx_vcpu_run,
+    .get_reg = vmx_get_reg,
+    .set_reg = vmx_set_reg,
+    .get_rip = vmx_get_rip,
+    .set_rip = vmx_set_rip,
+    .inject_exception = vmx_inject_exception,
+    .dump_guest = vmx_dump_guest,
+    .exit_reason_name = vmx_exit_reason_name,
+    .raw_reason_count = VMX_EXIT_REASON_COUNT,
+};

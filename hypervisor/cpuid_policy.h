@@ -1,0 +1,25 @@
+/*
+ * cpuid_policy.h - what the guest sees when it executes CPUID.
+ */
+#ifndef HVLAB_CPUID_POLICY_H
+#define HVLAB_CPUID_POLICY_H
+
+#include <stdint.h>
+
+struct cpuid_result {
+    uint32_t eax, ebx, ecx, edx;
+};
+
+/*
+ * Turn the host CPU's answer for (leaf, subleaf) into the guest's:
+ *  - leaf 1: "hypervisor present" set; VMX and SMX hidden (no nested virtualization)
+ *  - leaf 0x80000001: SVM hidden
+ *  - leaf 0x40000000: highest hvlab leaf and the "hvlab" signature
+ *  - leaf 0x40000001: hypercall ABI version and feature bits
+ *  - other leaves in 0x40000000-0x4FFFFFFF: all zero
+ * Pure: the caller executes the real CPUID.
+ */
+struct cpuid_result cpuid_policy_apply(uint32_t leaf, uint32_t subleaf,
+                                       struct cpuid_result host);
+
+#endif

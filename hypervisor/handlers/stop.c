@@ -1,0 +1,66 @@
+/*
+ * stop.c - exits that end the guest: it did something hvlab does not allow or cannot
+ * continue from. Each handler says, in one line, what the guest did; the run loop adds
+ * the exit, RIP and guest state to the report. The hypervisor itself goes on.
+ */
+#include "arch/x86_64/cpu_bits.h"
+#include "arch/x86_64/exceptions.h"
+#include "hypervisor/exit_handlers.h"
+#include "hypervisor/fmt.h"
+
+/* HLT with nothing to wake it: hvlab delivers no interrupts to its guests, so a halted
+ * guest would sleep forever. See: SDM Vol. 2A, HLT. */
+enum exit_action handle_hlt(struct vcpu *vcpu, const struct vm_exit *exit)
+{
+    (void)exit;
+    bool interrupts = (vcpu->ops->get_reg(vcpu, VCPU_REG_RFLAGS) & RFLAGS_IF) != 0;
+    return vcpu_stop(vcpu, "HLT with interrupts %s: hvlab has no interrupt to wake the guest",
+                     interrupts ? "enabled" : "disabled");
+}
+
+/* An access to guest-physical memory with no RAM behind it (EPT violation / NPF). */
+enum exit_action handle_memory_violation(struct vcpu *vcpu, const struct vm_exit *exit)
+{
+    const struct vm_exit *e = exit;
+    const char *access = e->u.mem.fetch ? "instruction fetch" : e->u.mem.write ? "write" : "read";
+    char linear[40] = "not reported";
+    if (e->u.mem.gla_valid)
+        fmt_snprintf(linear, sizeof(linear), "0x%lx", (unsigned long)e->u.mem.gla);
+    return vcpu_stop(vcpu,
+                     "%s at guest-physical 0x%lx (linear %s), outside guest RAM "
+                     "[0x0-0x%lx); mapping allowed %s%s%s",
+                     access, (unsigned long)e->u.mem.gpa, linear,
+                     (unsigned long)vcpu->mem->ram_size,
+                     e->u.mem.readable ? "r" : "-", e->u.mem.writable ? "w" : "-",
+                     e->u.mem.executable ? "x" : "- (not present)");
+}
+
+/* The hardware rejected an EPT entry hvlab wrote: a hypervisor bug, not the guest's. */
+enum exit_action handle_memory_misconfig(struct vcpu *vcpu, const struct vm_exit *exit)
+{
+    return vcpu_stop(vcpu, "EPT misconfiguration at guest-physical 0x%lx: hvlab built a bad "
+                     "EPT entry (a hypervisor bug)", (unsigned long)exit->u.mem.gpa);
+}
+
+enum exit_action handle_triple_fault(struct vcpu *vcpu, const struct vm_exit *exit)
+{
+    (void)exit;
+    return vcpu_stop(vcpu, "triple fault: an exception while delivering a double fault "
+                     "(on real hardware, a reset)");
+}
+
+enum exit_action handle_exception(struct vcpu *vcpu, const struct vm_exit *exit)
+{
+    const struct vm_exit *e = exit;
+    if (e->u.exception.has_error_code)
+        return vcpu_stop(vcpu, "exception %u (%s), error code 0x%x", e->u.exception.vector,
+                         exception_name(e->u.exception.vector), e->u.exception.error_code);
+    return vcpu_stop(vcpu, "exception %u (%s)", e->u.exception.vector,
+                     exception_name(e->u.exception.vector));
+}
+
+enum exit_action handle_unexpected(struct vcpu *vcpu, const struct vm_exit *exit)
+{
+    return vcpu_stop(vcpu, "exit reason %u (%s) is not handled by hvlab", exit->raw_reason,
+                     vcpu->ops->exit_reason_name(exit->raw_reason));
+}

@@ -1,0 +1,37 @@
+/*
+ * hvlab_abi.h - what a guest can rely on: CPUID leaves, hypercalls, ports.
+ * This header is the code side of docs/hypercalls.md; change both together.
+ */
+#ifndef HVLAB_ABI_H
+#define HVLAB_ABI_H
+
+/* CPUID leaves 0x40000000-0x4FFFFFFF are never used by Intel or AMD processors and are
+ * where hypervisors identify themselves. See: SDM Vol. 2A, CPUID; AMD APM Vol. 3,
+ * Appendix E "Obtaining Processor Information Via the CPUID Instruction". */
+#define HVLAB_CPUID_LEAF_IDENT 0x40000000u    /* EAX = max leaf, EBX:ECX:EDX = signature */
+#define HVLAB_CPUID_LEAF_FEATURES 0x40000001u /* EAX = ABI version, EBX = feature bits */
+#define HVLAB_CPUID_LEAF_MAX HVLAB_CPUID_LEAF_FEATURES
+#define HVLAB_CPUID_RANGE_LAST 0x4FFFFFFFu
+#define HVLAB_SIGNATURE "hvlab" /* padded with NULs to 12 bytes */
+
+#define HVLAB_ABI_VERSION 0x00010000u /* major << 16 | minor: 1.0 */
+#define HVLAB_FEATURE_CONSOLE_WRITE (1u << 0)
+#define HVLAB_FEATURE_MEMORY_SIZE (1u << 1)
+
+/* Hypercall numbers (guest EAX). */
+enum hypercall {
+    HC_VERSION = 0,
+    HC_CONSOLE_WRITE = 1, /* EBX = guest-physical buffer, ECX = length */
+    HC_MEMORY_SIZE = 2,
+};
+#define HC_CONSOLE_WRITE_MAX 4096u
+
+/* Hypercall errors, returned in EAX as negative numbers. */
+#define HC_ENOSYS (-1) /* unknown call */
+#define HC_EFAULT (-2) /* buffer outside guest RAM */
+#define HC_EINVAL (-3) /* bad length */
+
+/* Guest-visible I/O ports. */
+#define HVLAB_DEBUG_EXIT_PORT 0xF4u /* OUT a byte: the guest ends with that status */
+
+#endif

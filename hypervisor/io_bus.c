@@ -1,0 +1,57 @@
+/*
+ * io_bus.c - port -> device routing (see io_bus.h).
+ */
+#include "hypervisor/io_bus.h"
+
+#include "hypervisor/console.h"
+
+#define ALL_ONES_32 0xFFFFFFFFu
+#define SIZE_MASK(size) ((size) >= 4 ? ALL_ONES_32 : ((1u << (8 * (size))) - 1))
+
+static const struct io_device *const devices[] = {
+    &uart16550_device,
+    &debug_exit_device,
+};
+#define DEVICE_COUNT (sizeof(devices) / sizeof(devices[0]))
+
+void uart16550_reset(void);
+
+static uint64_t unclaimed;
+
+static const struct io_device *device_at(uint16_t port)
+{
+    for (unsigned i = 0; i < DEVICE_COUNT; i++)
+        if (port >= devices[i]->base && port - devices[i]->base < devices[i]->count)
+            return devices[i];
+    return 0;
+}
+
+uint32_t io_bus_read(struct vcpu *vcpu, uint16_t port, uint8_t size)
+{
+    const struct io_device *d = device_at(port);
+    if (!d || !d->read) {
+        unclaimed++;
+        log_debug("guest in%c from unclaimed port 0x%x", "?bw?d"[size], port);
+        return SIZE_MASK(size);
+    }
+    return d->read(vcpu, port, size) & SIZE_MASK(size);
+}
+
+enum exit_action io_bus_write(struct vcpu *vcpu, uint16_t port, uint8_t size, uint32_t value)
+{
+    const struct io_device *d = device_at(port);
+    if (!d || !d->write) {
+        unclaimed++;
+        log_debug("guest out%c 0x%x to unclaimed port 0x%x", "?bw?d"[size], value, port);
+        return ACTION_RESUME;
+    }
+    return d->write(vcpu, port, size, value & SIZE_MASK(size));
+}
+
+uint64_t io_bus_unclaimed_accesses(void) { return unclaimed; }
+
+void io_bus_reset(void)
+{
+    unclaimed = 0;
+    uart16550_reset();
+}

@@ -1,0 +1,39 @@
+/*
+ * io_bus.h - the guest's I/O port space: a table of emulated devices by port range.
+ *
+ * Every port access the guest makes exits (the I/O bitmaps intercept all ports), and
+ * handle_io() sends it here one access at a time. A port no device claims behaves like
+ * an empty ISA bus: reads return all ones, writes are dropped (and counted).
+ */
+#ifndef HVLAB_IO_BUS_H
+#define HVLAB_IO_BUS_H
+
+#include <stdint.h>
+
+#include "hypervisor/vcpu.h"
+
+struct io_device {
+    const char *name;
+    uint16_t base;  /* first port */
+    uint16_t count; /* number of ports */
+    /* Read `size` bytes (1, 2, 4) at port; the value is zero-extended. */
+    uint32_t (*read)(struct vcpu *vcpu, uint16_t port, uint8_t size);
+    /* Write; a device can end the guest (the debug-exit port does). */
+    enum exit_action (*write)(struct vcpu *vcpu, uint16_t port, uint8_t size,
+                              uint32_t value);
+};
+
+/* The devices every guest gets (hypervisor/devices/). */
+extern const struct io_device uart16550_device;
+extern const struct io_device debug_exit_device;
+
+uint32_t io_bus_read(struct vcpu *vcpu, uint16_t port, uint8_t size);
+enum exit_action io_bus_write(struct vcpu *vcpu, uint16_t port, uint8_t size, uint32_t value);
+
+/* Accesses to ports no device claims, since boot (for the end-of-run report). */
+uint64_t io_bus_unclaimed_accesses(void);
+
+/* Reset device state between guests (the UART's line buffer, registers). */
+void io_bus_reset(void);
+
+#endif

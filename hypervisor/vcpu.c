@@ -1,0 +1,38 @@
+/*
+ * vcpu.c - small vCPU helpers shared by the exit handlers.
+ */
+#include "hypervisor/vcpu.h"
+
+#include <stdarg.h>
+
+#include "hypervisor/fmt.h"
+
+uint64_t vcpu_gpr(struct vcpu *vcpu, enum guest_gpr reg)
+{
+    if (reg == GPR_RSP)
+        return vcpu->ops->get_reg(vcpu, VCPU_REG_RSP);
+    return vcpu->regs.gprs[reg];
+}
+
+void vcpu_set_gpr(struct vcpu *vcpu, enum guest_gpr reg, uint64_t value)
+{
+    if (reg == GPR_RSP)
+        vcpu->ops->set_reg(vcpu, VCPU_REG_RSP, value);
+    else
+        vcpu->regs.gprs[reg] = value;
+}
+
+void vcpu_skip_instruction(struct vcpu *vcpu, const struct vm_exit *exit)
+{
+    vcpu->ops->set_rip(vcpu, exit->rip + exit->instr_len);
+}
+
+enum exit_action vcpu_stop(struct vcpu *vcpu, const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    fmt_vsnprintf(vcpu->stop_reason, sizeof(vcpu->stop_reason), format, ap);
+    va_end(ap);
+    vcpu->end = GUEST_STOPPED;
+    return ACTION_END;
+}

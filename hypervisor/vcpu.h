@@ -1,0 +1,66 @@
+/*
+ * vcpu.h - one virtual CPU: its guest registers, its backend state and its statistics.
+ */
+#ifndef HVLAB_VCPU_H
+#define HVLAB_VCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hypervisor/guest_memory.h"
+#include "hypervisor/msr_policy.h"
+#include "hypervisor/virt_ops.h"
+#include "hypervisor/vm_exit.h"
+
+#define VCPU_RAW_REASONS_MAX 128 /* statistics slots; VMX has ~80 reasons, SVM maps into it */
+
+/* The guest's general-purpose registers while it is not running, in instruction-encoding
+ * order (see enum guest_gpr). RSP is kept by the hardware in the VMCS/VMCB: gprs[GPR_RSP]
+ * is unused. The entry/exit assembly saves and restores this array. */
+struct guest_regs {
+    uint64_t gprs[GPR_COUNT];
+};
+
+/* Why a guest stopped, for the end-of-run report. */
+enum guest_end {
+    GUEST_RUNNING,
+    GUEST_EXITED,  /* wrote its status to the debug-exit port */
+    GUEST_STOPPED, /* hvlab stopped it: it did something it may not */
+};
+
+struct vcpu {
+    struct guest_regs regs;
+    const struct virt_ops *ops;
+    void *arch; /* the backend's own state (struct vmx_vcpu, ...) */
+    const struct guest_memory *mem;
+    const char *guest_name;
+
+    enum guest_end end;
+    uint8_t exit_status;   /* GUEST_EXITED: the byte written to the debug-exit port */
+    char stop_reason[160]; /* GUEST_STOPPED: one line saying what the guest did */
+
+    uint64_t msr_store[MSR_STORE_SLOTS]; /* MSRs the guest may write (msr_policy.c) */
+
+    uint64_t exits;
+    uint64_t exits_by_reason[VCPU_RAW_REASONS_MAX];
+};
+
+/* GPR access by instruction encoding (RSP goes through the backend). */
+uint64_t vcpu_gpr(struct vcpu *vcpu, enum guest_gpr reg);
+void vcpu_set_gpr(struct vcpu *vcpu, enum guest_gpr reg, uint64_t value);
+
+/* Move RIP past the instruction that exited. */
+void vcpu_skip_instruction(struct vcpu *vcpu, const struct vm_exit *exit);
+
+/* What an exit handler tells the run loop. */
+enum exit_action {
+    ACTION_RESUME, /* enter the guest again */
+    ACTION_END,    /* the guest is done (vcpu->end says how); the hypervisor goes on */
+};
+
+/* Stop the guest for something it did: records one line that says what, and returns
+ * ACTION_END. The run loop then reports it with the exit, RIP and guest state. */
+enum exit_action vcpu_stop(struct vcpu *vcpu, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * virt_ops.h - the interface between the vendor-neutral core and a hardware
+ * virtualization backend (arch/x86_64/vmx: Intel VT-x; arch/x86_64/svm: AMD-V).
+ *
+ * The core never touches a VMCS or VMCB: it calls through one of these tables. Each
+ * backend fills one `const struct virt_ops` and arch/x86_64/virt_backend.c picks it.
+ */
+#ifndef HVLAB_VIRT_OPS_H
+#define HVLAB_VIRT_OPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hypervisor/guest_memory.h"
+#include "hypervisor/vm_exit.h"
+
+struct vcpu;
+
+/* How a guest starts: the Multiboot v1 machine state (32-bit flat protected mode, paging
+ * off). See: Multiboot Specification 0.6.96, "Machine state". */
+struct guest_start {
+    uint32_t eip; /* the kernel's entry point */
+    uint32_t eax; /* MULTIBOOT_BOOTLOADER_MAGIC */
+    uint32_t ebx; /* guest-physical address of the Multiboot information */
+};
+
+/* Guest registers the core may need beyond the GPRs saved in struct vcpu. */
+enum vcpu_reg {
+    VCPU_REG_RSP, VCPU_REG_RFLAGS, VCPU_REG_CR0, VCPU_REG_CR3, VCPU_REG_CR4,
+    VCPU_REG_EFER, VCPU_REG_CS_BASE, VCPU_REG_DS_BASE, VCPU_REG_ES_BASE,
+    VCPU_REG_COUNT
+};
+
+struct virt_ops {
+    const char *name; /* "Intel VT-x" */
+
+    /* Turn virtualization on for this CPU (VMXON / EFER.SVME). -1 with why on failure. */
+    int (*enable)(char *why, size_t why_len);
+    /* Set up the vCPU's control structure, nested page tables and the Multiboot start
+     * state over guest memory `mem`. -1 with why on failure. */
+    int (*vcpu_create)(struct vcpu *vcpu, const struct guest_memory *mem,
+                       const struct guest_start *start, char *why, size_t why_len);
+    /* Enter the guest and return when it exits, with the exit translated into *exit.
+     * -1 if the entry itself failed (the backend has printed why). */
+    int (*vcpu_run)(struct vcpu *vcpu, struct vm_exit *exit);
+
+    uint64_t (*get_reg)(struct vcpu *vcpu, enum vcpu_reg reg);
+    /* Write a guest register. For CR0/CR4 this is the value the guest asked for: the
+     * backend keeps the bits VMX/SVM force on hidden behind the read shadow. */
+    void (*set_reg)(struct vcpu *vcpu, enum vcpu_reg reg, uint64_t value);
+    uint64_t (*get_rip)(struct vcpu *vcpu);
+    void (*set_rip)(struct vcpu *vcpu, uint64_t rip);
+    /* Deliver an exception to the guest at the next entry (e.g. #GP(0), #UD). */
+    void (*inject_exception)(struct vcpu *vcpu, uint8_t vector, bool has_error_code,
+                             uint32_t error_code);
+    /* Print the guest's state (registers, segments, control registers) for a report. */
+    void (*dump_guest)(struct vcpu *vcpu);
+
+    /* The vendor's name for a raw exit code ("EPT violation"), and how many codes exist
+     * (the size of the per-reason statistics). */
+    const char *(*exit_reason_name)(uint32_t raw_reason);
+    uint32_t raw_reason_count;
+};
+
+#endif

@@ -1,0 +1,17 @@
+/*
+ * vm.h - run one guest kernel from start to end.
+ */
+#ifndef HVLAB_VM_H
+#define HVLAB_VM_H
+
+#include "arch/x86_64/platform.h"
+#include "boot/boot_info.h"
+#include "hypervisor/virt_ops.h"
+
+/* Load guest `name` (one of info->guests) into fresh guest RAM, run it until it ends,
+ * report how it ended and its exits, and give its memory back. Returns HV_STATUS_OK if
+ * the guest exited with status 0, HV_STATUS_GUEST_FAILED otherwise. */
+enum hv_status vm_run_guest(const struct boot_info *info, const struct virt_ops *ops,
+                            const char *name);
+
+#endif
