@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # boottest.sh SPEC [LOGDIR] - one boot test: boot as the spec says, check the transcript.
 #
-# Spec keys (tests/boot/NAME.test): emu: EMU | media: efi or iso | options: WORDS |
+# Spec keys (tests/boot/NAME.test): emu: EMU | media: efi, iso or kernel (with kernel:
+# FILE and append: ARGS, booted bare by QEMU) | options: WORDS |
 # timeout: SECONDS | status: N (hvlab's expected shutdown status) | expect:/reject: lines
 # (see tools/check-transcript.sh). Prints one "PASS NAME (Ns)" or "FAIL NAME: why" line.
 set -uo pipefail
@@ -17,7 +18,10 @@ mkdir -p "$logdir"
 log=$logdir/$name.log
 
 start=$(date +%s)
-if [ "$media" = iso ]; then
+if [ "$media" = kernel ]; then
+    "$here/run.sh" --quiet --emu "$emu" --kernel "$(key kernel)" --append "$(key append)" \
+        --log "$log" --timeout "$timeout" 2> "$log.err"
+elif [ "$media" = iso ]; then
     "$here/run.sh" --quiet --emu "$emu" --iso build/hvlab.iso --log "$log" --timeout "$timeout" 2> "$log.err"
 else
     "$here/run.sh" --quiet --emu "$emu" --efi build/hvlab.efi --options "$options" \

@@ -2,8 +2,8 @@
 # check-transcript.sh TRANSCRIPT SPEC - check a serial transcript against a boot-test spec.
 #
 # In the spec (tests/boot/*.test), these lines are checked:
-#   expect: TEXT   TEXT must appear on a transcript line, after the line matched by the
-#                  previous expect: (fixed-string match, in order)
+#   expect: TEXT   TEXT must appear in the transcript after the previous expect:'s
+#                  match (fixed-string match, in order; the same line may hold several)
 #   reject: TEXT   TEXT must not appear anywhere in the transcript
 # Other lines (emu:, options:, timeout:, status:, #comments) are for tools/boottest.sh.
 # On failure: says which line is missing and prints the transcript's tail. Exit 0 or 1.
@@ -23,23 +23,38 @@ fail() {
     exit 1
 }
 
-line_no=0 # transcript line of the previous match
+# Expected lines: found in order, each after the end of the previous match (a later
+# expectation may match further along the same transcript line).
+result=$(awk -v spec="$spec" 'BEGIN { n = 0 }
+    FNR == NR {
+        if ($0 ~ /^expect:/) { t = substr($0, 8); sub(/^ /, "", t); want[n] = t; at[n++] = FNR }
+        next
+    }
+    { line[++lines] = $0 }
+    END {
+        li = 1; col = 1
+        for (i = 0; i < n; i++) {
+            found = 0
+            for (; li <= lines; li++) {
+                p = index(substr(line[li], col), want[i])
+                if (p) { col += p - 1 + length(want[i]); found = 1; break }
+                col = 1
+            }
+            if (!found) {
+                anywhere = 0
+                for (k = 1; k <= lines; k++) if (index(line[k], want[i])) anywhere = k
+                if (anywhere) printf "expected line out of order (%s:%d): %c%s%c (found only before the previous match)\n", spec, at[i], 39, want[i], 39
+                else printf "missing expected line (%s:%d): %c%s%c\n", spec, at[i], 39, want[i], 39
+                exit
+            }
+        }
+    }' "$spec" "$clean")
+[ -z "$result" ] || fail "$result"
+
 spec_no=0
 while IFS= read -r spec_line || [ -n "$spec_line" ]; do
     spec_no=$((spec_no + 1))
     case $spec_line in
-    expect:*)
-        text=${spec_line#expect:}
-        text=${text# }
-        found=$(tail -n +$((line_no + 1)) "$clean" | grep -n -F -m 1 -- "$text" | cut -d: -f1)
-        if [ -z "$found" ]; then
-            if grep -q -F -- "$text" "$clean"; then
-                fail "expected line out of order ($spec:$spec_no): '$text' (not after transcript line $line_no)"
-            fi
-            fail "missing expected line ($spec:$spec_no): '$text'"
-        fi
-        line_no=$((line_no + found))
-        ;;
     reject:*)
         text=${spec_line#reject:}
         text=${text# }

@@ -1,24 +1,28 @@
 #!/usr/bin/env bash
 # run.sh - boot hvlab in an emulator and capture its serial console.
 #
-#   tools/run.sh --emu EMU (--efi FILE | --iso FILE) [--options "WORDS"] [--log FILE]
-#                [--timeout SECONDS] [--quiet] [--gdb]
+#   tools/run.sh --emu EMU (--efi FILE | --iso FILE | --kernel FILE [--append ARGS])
+#                [--options "WORDS"] [--log FILE] [--timeout SECONDS] [--quiet] [--gdb]
 #
 # EMU: auto (KVM if this host has it, else Bochs), bochs (Intel VT-x emulated),
 #      qemu-svm (QEMU TCG with AMD-V), qemu (QEMU TCG, no virtualization extensions),
 #      kvm (QEMU with KVM, -cpu host: nested virtualization).
 # The serial transcript goes to the terminal (unless --quiet) and to the log file.
-# Exit status: hvlab's own status from its "hvlab: shutdown: status N" line; 124 on
-# timeout; 125 if the emulator ended without that line; 126 for a setup problem.
+# --kernel boots a guest kernel bare (QEMU's Multiboot loader, no hvlab), for comparison.
+# Exit status: hvlab's own status from its "hvlab: shutdown: status N" line (for a bare
+# kernel: the status it wrote to the debug-exit port); 124 on timeout; 125 if the
+# emulator ended without a status; 126 for a setup problem.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-emu=auto efi= iso= options= log= timeout=0 quiet=0 gdb=0
+emu=auto efi= iso= kernel= append= options= log= timeout=0 quiet=0 gdb=0
 while [ $# -gt 0 ]; do
     case $1 in
     --emu) emu=$2; shift 2 ;;
     --efi) efi=$2; shift 2 ;;
     --iso) iso=$2; shift 2 ;;
+    --kernel) kernel=$2; shift 2 ;;
+    --append) append=$2; shift 2 ;;
     --options) options=$2; shift 2 ;;
     --log) log=$2; shift 2 ;;
     --timeout) timeout=$2; shift 2 ;;
@@ -29,7 +33,8 @@ while [ $# -gt 0 ]; do
 done
 
 fail_setup() { echo "run.sh: $*" >&2; exit 126; }
-[ -n "$efi$iso" ] || fail_setup "give --efi FILE or --iso FILE"
+[ -n "$efi$iso$kernel" ] || fail_setup "give --efi FILE, --iso FILE or --kernel FILE"
+[ -z "$kernel" ] || [ -f "$kernel" ] || fail_setup "no such file: $kernel (run 'make' first)"
 [ -z "$efi" ] || [ -f "$efi" ] || fail_setup "no such file: $efi (run 'make' first)"
 [ -z "$iso" ] || [ -f "$iso" ] || fail_setup "no such file: $iso (run 'make iso' first)"
 
@@ -102,7 +107,16 @@ qemu|qemu-svm|kvm)
         [ -r /dev/kvm ] || fail_setup "no /dev/kvm on this host: use --emu bochs or qemu-svm"
         args+=(-enable-kvm -cpu host) ;;
     esac
-    if [ -n "$efi" ]; then args+=(-drive "format=raw,file=$work/esp.img"); else args+=(-cdrom "$iso"); fi
+    if [ -n "$kernel" ]; then
+        # Bare: QEMU's own Multiboot loader and SeaBIOS instead of OVMF and hvlab.
+        args=(-m 64 -display none -no-reboot -monitor none -serial "file:$log"
+              -device isa-debug-exit,iobase=0xf4,iosize=0x04 -accel tcg
+              -kernel "$kernel" -append "$append")
+    elif [ -n "$efi" ]; then
+        args+=(-drive "format=raw,file=$work/esp.img")
+    else
+        args+=(-cdrom "$iso")
+    fi
     [ $gdb = 0 ] || args+=(-s)
     limit qemu-system-x86_64 "${args[@]}" > "$work/qemu.out" 2>&1
     rc=$?
@@ -117,6 +131,10 @@ sleep 0.2 # let tail print the last lines
 status=$(sed -n 's/.*hvlab: shutdown: status \([0-9][0-9]*\).*/\1/p' "$log" | tail -n 1)
 if [ -n "$status" ]; then
     exit "$status"
+fi
+# A bare kernel ends QEMU through isa-debug-exit: exit code (status << 1) | 1.
+if [ -n "$kernel" ] && [ $((rc % 2)) = 1 ] && [ "$rc" != 1 -o -s "$log" ]; then
+    exit $((rc >> 1))
 fi
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
     echo "run.sh: $emu timed out after ${timeout}s without a shutdown line" >&2

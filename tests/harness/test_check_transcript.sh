@@ -23,4 +23,9 @@ printf 'expect: shutdown: status 0\nexpect: memory map\n' > "$dir/order.test"
 must_fail "$dir/order.test" "expected line out of order"
 printf 'expect: hvlab 0.1\nreject: [guest]\n' > "$dir/reject.test"
 must_fail "$dir/reject.test" "rejected text found"
+# Several expectations may match along one line, in order; reversed, they must fail.
+printf 'expect: hvlab: memory\nexpect: 3 regions\n' > "$dir/sameline.test"
+must_pass "$dir/sameline.test"
+printf 'expect: 3 regions\nexpect: hvlab: memory\nexpect: shutdown\n' > "$dir/sameline_rev.test"
+must_fail "$dir/sameline_rev.test" "expected line out of order"
 exit $ok
