@@ -8,6 +8,15 @@
 #   make clean
 
 BUILD := build
+# Quiet by default ("CC file"); `make V=1` shows the full commands.
+V ?= 0
+ifeq ($(V),0)
+Q := @
+say = @echo "  $(1)	$(2)"
+else
+Q :=
+say =
+endif
 CC := gcc
 LD := ld
 OBJCOPY := objcopy
@@ -40,37 +49,44 @@ include guest/guest.mk
 
 $(BUILD)/obj/boot/%.c.o: boot/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HV_CFLAGS) $(BOOT_CFLAGS) -MMD -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) $(HV_CFLAGS) $(BOOT_CFLAGS) -MMD -c $< -o $@
 
 $(BUILD)/obj/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HV_CFLAGS) -MMD -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) $(HV_CFLAGS) -MMD -c $< -o $@
 
 $(BUILD)/obj/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(HV_CFLAGS) -MMD -c $< -o $@
+	$(call say,AS,$<)
+	$(Q)$(CC) $(HV_CFLAGS) -MMD -c $< -o $@
 
 $(BUILD)/guest_images.S: tools/embed-guests.sh $(GUEST_ELFS)
 	@mkdir -p $(dir $@)
-	tools/embed-guests.sh $@ $(GUEST_ELFS)
+	$(call say,GEN,$@)
+	$(Q)tools/embed-guests.sh $@ $(GUEST_ELFS)
 
 $(BUILD)/obj/guest_images.S.o: $(BUILD)/guest_images.S $(GUEST_ELFS)
 	@mkdir -p $(dir $@)
-	$(CC) $(HV_CFLAGS) -c $< -o $@
+	$(call say,AS,$<)
+	$(Q)$(CC) $(HV_CFLAGS) -c $< -o $@
 
 # The ELF keeps its symbols (gdb, addr2line); the PE/COFF copy is what firmware loads.
 $(BUILD)/hvlab.so: $(HV_OBJS)
-	$(LD) -nostdlib -znocombreloc -shared -Bsymbolic -T $(EFI_LDS) $(EFI_CRT0) \
+	$(call say,LD,$@)
+	$(Q)$(LD) -nostdlib -znocombreloc -shared -Bsymbolic -T $(EFI_LDS) $(EFI_CRT0) \
 		$(HV_OBJS) -L/usr/lib -lgnuefi -o $@
 
 $(BUILD)/hvlab.efi: $(BUILD)/hvlab.so
-	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
+	$(call say,EFI,$@)
+	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
 		-j '.rel.*' -j '.rela.*' -j .reloc --target efi-app-x86_64 --subsystem=10 $< $@
 	@echo "built $@ ($$(stat -c %s $@) bytes)"
 
 iso: $(BUILD)/hvlab.iso
 $(BUILD)/hvlab.iso: $(BUILD)/hvlab.efi boot/grub.cfg
-	tools/mkiso.sh $@ $(BUILD)/hvlab.efi boot/grub.cfg
+	$(Q)tools/mkiso.sh $@ $(BUILD)/hvlab.efi boot/grub.cfg
 
 # ---- running ---------------------------------------------------------------------------
 EMU ?= auto
@@ -92,7 +108,8 @@ UNIT_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -g -O1 -fsanitize=address,undefi
 # Each tests/unit/test_X.c links the sources listed in tests/unit/test_X.src.
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/%.src $$(shell cat tests/unit/$$*.src 2>/dev/null)
 	@mkdir -p $(dir $@)
-	$(CC) $(UNIT_CFLAGS) -o $@ $< $$(cat tests/unit/$*.src) -lcmocka
+	$(call say,TEST,$@)
+	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $< $$(cat tests/unit/$*.src) -lcmocka
 
 unit: $(UNIT_TESTS)
 

@@ -11,7 +11,7 @@ static const char *const log_level_names[] = {
 
 static const char *const selftest_names[] = {
     [SELFTEST_NONE] = "none", [SELFTEST_UD] = "ud", [SELFTEST_GP] = "gp",
-    [SELFTEST_PANIC] = "panic", [SELFTEST_OOM] = "oom",
+    [SELFTEST_PANIC] = "panic", [SELFTEST_OOM] = "oom", [SELFTEST_ENTRY] = "entry",
 };
 
 const char *log_level_name(enum log_level level)
@@ -143,9 +143,9 @@ static void apply(struct boot_options *o, const char *w, size_t len)
         else
             copy_word(o->boot_via, sizeof(o->boot_via), val, vlen);
     } else if (word_is(key, klen, "selftest")) {
-        int t = lookup(selftest_names, SELFTEST_OOM + 1, val, vlen);
+        int t = lookup(selftest_names, SELFTEST_ENTRY + 1, val, vlen);
         if (t < 0)
-            problem(o, "selftest= wants ud|gp|panic|oom, got", val, vlen);
+            problem(o, "selftest= wants ud|gp|panic|oom|entry, got", val, vlen);
         else
             o->selftest = (enum selftest)t;
     } else {

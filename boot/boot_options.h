@@ -22,6 +22,8 @@ enum selftest {
     SELFTEST_GP,    /* read a non-canonical address: #GP report */
     SELFTEST_PANIC, /* call panic() */
     SELFTEST_OOM,   /* allocate until the page pool is exhausted */
+    SELFTEST_ENTRY, /* corrupt the guest state (CR0.PG without PE): VM entry must fail
+                       and the VM-entry checker must name the rule */
 };
 
 #define BOOT_GUEST_NAME_MAX 32
@@ -38,7 +40,7 @@ struct boot_options {
     char guest[BOOT_GUEST_NAME_MAX];   /* guest=NAME (default "hello") */
     uint64_t guest_mem;                /* mem=SIZE[K|M|G] guest RAM in bytes */
     char guest_args[BOOT_GUEST_ARGS_MAX]; /* after "--": the guest's Multiboot cmdline */
-    enum selftest selftest;            /* selftest=ud|gp|panic|oom */
+    enum selftest selftest;            /* selftest=ud|gp|panic|oom|entry */
     bool gdb_wait;                     /* gdb: wait for a debugger before hv_main */
     char boot_via[16];                 /* boot=NAME: who started hvlab (default "uefi") */
 

@@ -44,18 +44,21 @@ guests: $(GUEST_ELFS)
 # Static pattern rules: they win over any generic %.o rule of the including Makefile.
 $(GUEST_C_OBJS): $(GUEST_OBJ)/%.o: $(GUEST_SRC)/%.c $(GUEST_SRC)/guest.mk
 	@mkdir -p $(@D)
-	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
+	$(call say,CC32,$<)
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
 
 $(GUEST_S_OBJS): $(GUEST_OBJ)/%.o: $(GUEST_SRC)/%.S $(GUEST_SRC)/guest.mk
 	@mkdir -p $(@D)
-	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
+	$(call say,CC32,$<)
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
 
 # One link rule per guest: common objects + its own, laid out by linker.ld.
 define guest_link_rule
 $(GUEST_OUT)/$(1).elf: $(GUEST_COMMON_OBJS) $(call guest_objs,$(GUEST_SRCS_$(1))) \
 		$(GUEST_SRC)/linker.ld
 	@mkdir -p $$(@D)
-	$$(GUEST_CC) $$(GUEST_LDFLAGS) -o $$@ $$(filter %.o,$$^)
+	$$(call say,LD32,$$@)
+	$$(Q)$$(GUEST_CC) $$(GUEST_LDFLAGS) -o $$@ $$(filter %.o,$$^)
 endef
 $(foreach g,$(GUEST_NAMES),$(eval $(call guest_link_rule,$(g))))
 

@@ -6,6 +6,7 @@
  */
 #include "hypervisor/vm.h"
 
+#include "arch/x86_64/cpu_bits.h"
 #include "hypervisor/console.h"
 #include "hypervisor/exit_dispatch.h"
 #include "hypervisor/guest_loader.h"
@@ -109,7 +110,14 @@ static int prepare(const struct boot_info *info, const struct boot_guest_image *
              info->options.guest_args);
 
     struct guest_start start = {.eip = loaded.entry, .eax = mb.eax, .ebx = mb.ebx};
-    return vcpu->ops->vcpu_create(vcpu, mem, &start, why, why_len);
+    if (vcpu->ops->vcpu_create(vcpu, mem, &start, why, why_len) != 0)
+        return -1;
+    if (info->options.selftest == SELFTEST_ENTRY) {
+        /* CR0.PG=1 with PE=0 is never a valid guest state, unrestricted or not. */
+        log_info("selftest: setting guest CR0.PG without CR0.PE before the first entry");
+        vcpu->ops->set_reg(vcpu, VCPU_REG_CR0, CR0_PG | CR0_ET);
+    }
+    return 0;
 }
 
 enum hv_status vm_run_guest(const struct boot_info *info, const struct virt_ops *ops,

@@ -225,7 +225,7 @@ static void test_selftest(void **state)
     assert_int_equal(opts.selftest, SELFTEST_OOM);
     assert_int_equal(parse("selftest=oom selftest=none"), 0);
     assert_int_equal(opts.selftest, SELFTEST_NONE);
-    assert_one_problem("selftest=crash", "selftest= wants ud|gp|panic|oom, got: crash");
+    assert_one_problem("selftest=crash", "selftest= wants ud|gp|panic|oom|entry, got: crash");
     assert_int_equal(opts.selftest, SELFTEST_NONE);
 }
 
