@@ -202,6 +202,9 @@ EFI_STATUS efi_main(EFI_HANDLE image_handle, EFI_SYSTEM_TABLE *system_table)
     uint64_t stack_top = stack + BOOT_STACK_PAGES * EFI_PAGE_SIZE;
 
     if (boot_info.options.gdb_wait) {
+        /* Firmware arms a 5-minute watchdog for boot applications; a debugging session
+         * may take longer. See: UEFI Spec 2.10, "EFI_BOOT_SERVICES.SetWatchdogTimer()". */
+        st->BootServices->SetWatchdogTimer(0, 0, 0, NULL);
         log_info("gdb: waiting; in gdb: add-symbol-file build/hvlab.so -o 0x%lx, "
                  "then set var hv_debugger_attached=1",
                  (unsigned long)boot_info.image_base);

@@ -10,13 +10,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 command -v gdb >/dev/null || { echo "gdb.sh: gdb is not installed: apt-get install gdb" >&2; exit 1; }
 log=build/logs/gdb.log
 emu=qemu-svm
-[ "$("$here/pick-emu.sh")" = kvm ] && emu=kvm
+if [ "$("$here/pick-emu.sh")" = kvm ]; then emu=kvm; fi
 "$here/run.sh" --quiet --gdb --emu "$emu" --efi "$efi" --options "gdb ${OPTIONS:-}" --log "$log" &
 qemu=$!
 trap 'kill $qemu 2>/dev/null' EXIT
 for _ in $(seq 1 120); do
-    base=$(sed -n 's/.*add-symbol-file build\/hvlab.so -o \(0x[0-9a-f]*\).*/\1/p' "$log" 2>/dev/null | head -n 1)
-    [ -n "$base" ] && break
+    base=$(sed -n 's/.*add-symbol-file build\/hvlab.so -o \(0x[0-9a-f]*\).*/\1/p' "$log" 2>/dev/null | head -n 1 || true)
+    if [ -n "$base" ]; then break; fi
     sleep 0.5
 done
 [ -n "$base" ] || { echo "gdb.sh: hvlab did not print its image base; see $log" >&2; exit 1; }

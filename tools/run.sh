@@ -38,7 +38,7 @@ fail_setup() { echo "run.sh: $*" >&2; exit 126; }
 [ -z "$efi" ] || [ -f "$efi" ] || fail_setup "no such file: $efi (run 'make' first)"
 [ -z "$iso" ] || [ -f "$iso" ] || fail_setup "no such file: $iso (run 'make iso' first)"
 
-OVMF=/usr/share/ovmf/OVMF.fd
+OVMF=${HVLAB_OVMF:-/usr/share/ovmf/OVMF.fd} # the harness test points it elsewhere
 [ -f "$OVMF" ] || fail_setup "no OVMF firmware at $OVMF: apt-get install ovmf"
 
 if [ "$emu" = auto ]; then
