@@ -5,6 +5,7 @@
 #   make test       unit tests + boot tests; ends with "N passed, N failed"
 #   make iso        build/hvlab.iso: GRUB (UEFI) menu that chainloads hvlab.efi
 #   make gdb        boot in QEMU with the gdb stub, symbols loaded
+#   make format     clang-format the C sources
 #   make clean
 
 BUILD := build
@@ -42,7 +43,7 @@ HV_S := $(sort $(foreach d,$(HV_DIRS),$(shell find $(d) -maxdepth 1 -name '*.S')
 HV_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(HV_C) $(HV_S)) $(BUILD)/obj/guest_images.S.o
 
 .SECONDEXPANSION:
-.PHONY: all clean run test unit iso gdb help deps
+.PHONY: all clean run test unit iso gdb help deps format
 all: $(BUILD)/hvlab.efi
 
 include guest/guest.mk
@@ -116,8 +117,12 @@ unit: $(UNIT_TESTS)
 test: deps all iso unit
 	tools/test.sh
 
+# Reformat the C sources with .clang-format (clang-format 14, as on Debian 12).
+format:
+	git ls-files '*.c' '*.h' | xargs clang-format -i
+
 help:
-	@sed -n '1,10p' Makefile
+	@sed -n '1,11p' Makefile
 
 clean:
 	rm -rf $(BUILD)

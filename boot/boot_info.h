@@ -13,9 +13,9 @@
 
 #include "boot/boot_options.h"
 
-#define BOOT_INFO_MAGIC 0x68766c6162696e66ull /* "hvlabinf": catches a wrong pointer */
+#define BOOT_INFO_MAGIC      0x68766c6162696e66ull /* "hvlabinf": catches a wrong pointer */
 #define BOOT_MEM_REGIONS_MAX 256
-#define BOOT_CMDLINE_MAX 512
+#define BOOT_CMDLINE_MAX     512
 
 /* Kinds of physical memory, independent of the firmware's own names. */
 enum mem_kind {
@@ -60,7 +60,7 @@ struct boot_info {
     uint64_t pool_base; /* pages reserved for the hypervisor's page allocator */
     uint64_t pool_size;
 
-    char cpu_vendor[13]; /* CPUID leaf 0 vendor string, NUL-terminated */
+    char cpu_vendor[13];   /* CPUID leaf 0 vendor string, NUL-terminated */
     const char *boot_path; /* "UEFI" or "UEFI (chainloaded by GRUB)" etc. */
 
     char cmdline[BOOT_CMDLINE_MAX]; /* the load options as one ASCII line */

@@ -6,11 +6,14 @@
 #include "boot/boot_options.h"
 
 static const char *const log_level_names[] = {
-    [LOG_ERROR] = "error", [LOG_WARN] = "warn", [LOG_INFO] = "info", [LOG_DEBUG] = "debug",
+    [LOG_ERROR] = "error",
+    [LOG_WARN] = "warn",
+    [LOG_INFO] = "info",
+    [LOG_DEBUG] = "debug",
 };
 
 static const char *const selftest_names[] = {
-    [SELFTEST_NONE] = "none", [SELFTEST_UD] = "ud", [SELFTEST_GP] = "gp",
+    [SELFTEST_NONE] = "none",   [SELFTEST_UD] = "ud",   [SELFTEST_GP] = "gp",
     [SELFTEST_PANIC] = "panic", [SELFTEST_OOM] = "oom", [SELFTEST_ENTRY] = "entry",
 };
 
@@ -79,9 +82,12 @@ static bool parse_size(const char *s, size_t len, uint64_t *out)
     unsigned shift = 0;
     if (i + 1 == len) {
         switch (s[i]) {
-        case 'K': case 'k': shift = 10; break;
-        case 'M': case 'm': shift = 20; break;
-        case 'G': case 'g': shift = 30; break;
+        case 'K':
+        case 'k': shift = 10; break;
+        case 'M':
+        case 'm': shift = 20; break;
+        case 'G':
+        case 'g': shift = 30; break;
         default: return false;
         }
     } else if (i != len) {

@@ -26,23 +26,23 @@ enum selftest {
                        and the VM-entry checker must name the rule */
 };
 
-#define BOOT_GUEST_NAME_MAX 32
-#define BOOT_GUEST_ARGS_MAX 256
+#define BOOT_GUEST_NAME_MAX      32
+#define BOOT_GUEST_ARGS_MAX      256
 #define BOOT_OPTION_PROBLEMS_MAX 4
-#define BOOT_OPTION_PROBLEM_LEN 96
+#define BOOT_OPTION_PROBLEM_LEN  96
 
 #define GUEST_MEM_DEFAULT (64ull << 20) /* 64 MiB */
-#define GUEST_MEM_MIN (4ull << 20)      /* room for the kernel, its stack and page tables */
-#define GUEST_MEM_MAX (1ull << 30)      /* the pool is sized from this: keep it modest */
+#define GUEST_MEM_MIN     (4ull << 20)  /* room for the kernel, its stack and page tables */
+#define GUEST_MEM_MAX     (1ull << 30)  /* the pool is sized from this: keep it modest */
 
 struct boot_options {
-    enum log_level log_level;          /* log=error|warn|info|debug (default info) */
-    char guest[BOOT_GUEST_NAME_MAX];   /* guest=NAME (default "hello") */
-    uint64_t guest_mem;                /* mem=SIZE[K|M|G] guest RAM in bytes */
+    enum log_level log_level;             /* log=error|warn|info|debug (default info) */
+    char guest[BOOT_GUEST_NAME_MAX];      /* guest=NAME (default "hello") */
+    uint64_t guest_mem;                   /* mem=SIZE[K|M|G] guest RAM in bytes */
     char guest_args[BOOT_GUEST_ARGS_MAX]; /* after "--": the guest's Multiboot cmdline */
-    enum selftest selftest;            /* selftest=ud|gp|panic|oom|entry */
-    bool gdb_wait;                     /* gdb: wait for a debugger before hv_main */
-    char boot_via[16];                 /* boot=NAME: who started hvlab (default "uefi") */
+    enum selftest selftest;               /* selftest=ud|gp|panic|oom|entry */
+    bool gdb_wait;                        /* gdb: wait for a debugger before hv_main */
+    char boot_via[16];                    /* boot=NAME: who started hvlab (default "uefi") */
 
     /* Problems found while parsing; reported by the boot layer, never silently dropped. */
     unsigned problem_count;

@@ -4,7 +4,7 @@
 #include "boot/cmdline.h"
 
 #define ASCII_PRINTABLE_FIRST 0x20
-#define ASCII_PRINTABLE_LAST 0x7E
+#define ASCII_PRINTABLE_LAST  0x7E
 
 static size_t length(const char *s)
 {

@@ -24,14 +24,14 @@
 _Static_assert(sizeof(EFI_MEMORY_DESCRIPTOR) == sizeof(struct uefi_memory_descriptor),
                "boot/memmap.h restates EFI_MEMORY_DESCRIPTOR");
 
-#define HVLAB_VERSION "0.1"
+#define HVLAB_VERSION            "0.1"
 /* Pool pages beyond guest RAM: EPT tables, VMCS/VMXON regions, bitmaps, stacks. */
-#define POOL_OVERHEAD_BYTES (32ull << 20)
-#define BOOT_STACK_PAGES 16 /* 64 KiB for hv_main and everything it calls */
+#define POOL_OVERHEAD_BYTES      (32ull << 20)
+#define BOOT_STACK_PAGES         16 /* 64 KiB for hv_main and everything it calls */
 #define MEMMAP_SLACK_DESCRIPTORS 16 /* room for the map to grow between calls */
 #define EXIT_BOOT_SERVICES_TRIES 4
-#define CONFIG_FILE_MAX 2048
-#define CONFIG_FILE_PATH L"\\hvlab.cfg"
+#define CONFIG_FILE_MAX          2048
+#define CONFIG_FILE_PATH         L"\\hvlab.cfg"
 
 /* Switch to a new stack and call fn(arg); never returns. arch/x86_64/stack_switch.S */
 __attribute__((noreturn)) void stack_switch_and_call(void *stack_top,
@@ -96,8 +96,8 @@ static void collect_cmdline(EFI_LOADED_IMAGE *image)
     read_config_file(image, boot_info.cmdline, sizeof(boot_info.cmdline));
     size_t before = strlen(boot_info.cmdline);
     if (image->LoadOptionsSize &&
-        !cmdline_append_ucs2(boot_info.cmdline, sizeof(boot_info.cmdline),
-                             image->LoadOptions, image->LoadOptionsSize)) {
+        !cmdline_append_ucs2(boot_info.cmdline, sizeof(boot_info.cmdline), image->LoadOptions,
+                             image->LoadOptionsSize)) {
         if (strlen(boot_info.cmdline) != before) /* appended, but not all of it */
             log_warn("boot: load options longer than %lu characters; cut",
                      (unsigned long)sizeof(boot_info.cmdline) - 1);
@@ -136,8 +136,8 @@ static void find_acpi_rsdp(void)
 static uint64_t allocate_pages(UINTN pages, const char *what)
 {
     EFI_PHYSICAL_ADDRESS addr = 0;
-    EFI_STATUS s = st->BootServices->AllocatePages(AllocateAnyPages, EfiLoaderData, pages,
-                                                   &addr);
+    EFI_STATUS s =
+        st->BootServices->AllocatePages(AllocateAnyPages, EfiLoaderData, pages, &addr);
     if (s != EFI_SUCCESS)
         boot_fail(what, s);
     return addr;
@@ -181,8 +181,8 @@ EFI_STATUS efi_main(EFI_HANDLE image_handle, EFI_SYSTEM_TABLE *system_table)
     banner();
 
     EFI_LOADED_IMAGE *image;
-    EFI_STATUS s = st->BootServices->HandleProtocol(image_handle, &loaded_image_guid,
-                                                    (void **)&image);
+    EFI_STATUS s =
+        st->BootServices->HandleProtocol(image_handle, &loaded_image_guid, (void **)&image);
     if (s != EFI_SUCCESS)
         boot_fail("HandleProtocol(LoadedImage)", s);
     boot_info.image_base = (uint64_t)(uintptr_t)image->ImageBase;

@@ -7,10 +7,10 @@
 #include "boot/memmap.h"
 
 static const char *const kind_names[MEM_KIND_COUNT] = {
-    [MEM_USABLE] = "usable",          [MEM_HVLAB] = "hvlab",
-    [MEM_FIRMWARE] = "firmware",      [MEM_ACPI_RECLAIM] = "acpi-reclaim",
-    [MEM_ACPI_NVS] = "acpi-nvs",      [MEM_MMIO] = "mmio",
-    [MEM_RESERVED] = "reserved",      [MEM_UNUSABLE] = "unusable",
+    [MEM_USABLE] = "usable",         [MEM_HVLAB] = "hvlab",
+    [MEM_FIRMWARE] = "firmware",     [MEM_ACPI_RECLAIM] = "acpi-reclaim",
+    [MEM_ACPI_NVS] = "acpi-nvs",     [MEM_MMIO] = "mmio",
+    [MEM_RESERVED] = "reserved",     [MEM_UNUSABLE] = "unusable",
     [MEM_PERSISTENT] = "persistent",
 };
 
@@ -26,23 +26,16 @@ enum mem_kind memmap_kind_of(uint32_t uefi_type)
     case UEFI_LOADER_DATA:
     case UEFI_BOOT_SERVICES_CODE:
     case UEFI_BOOT_SERVICES_DATA:
-    case UEFI_CONVENTIONAL:
-        return MEM_USABLE;
+    case UEFI_CONVENTIONAL: return MEM_USABLE;
     case UEFI_RUNTIME_SERVICES_CODE:
     case UEFI_RUNTIME_SERVICES_DATA:
-    case UEFI_PAL_CODE:
-        return MEM_FIRMWARE;
-    case UEFI_ACPI_RECLAIM:
-        return MEM_ACPI_RECLAIM;
-    case UEFI_ACPI_NVS:
-        return MEM_ACPI_NVS;
+    case UEFI_PAL_CODE: return MEM_FIRMWARE;
+    case UEFI_ACPI_RECLAIM: return MEM_ACPI_RECLAIM;
+    case UEFI_ACPI_NVS: return MEM_ACPI_NVS;
     case UEFI_MMIO:
-    case UEFI_MMIO_PORT_SPACE:
-        return MEM_MMIO;
-    case UEFI_UNUSABLE:
-        return MEM_UNUSABLE;
-    case UEFI_PERSISTENT:
-        return MEM_PERSISTENT;
+    case UEFI_MMIO_PORT_SPACE: return MEM_MMIO;
+    case UEFI_UNUSABLE: return MEM_UNUSABLE;
+    case UEFI_PERSISTENT: return MEM_PERSISTENT;
     default: /* reserved, unaccepted, and types newer than this code: never touch */
         return MEM_RESERVED;
     }
@@ -113,7 +106,7 @@ int memmap_convert(const void *descs, size_t count, size_t desc_size,
     uint16_t order[MAX_SORTED];
     size_t n = count < MAX_SORTED ? count : MAX_SORTED;
     const uint8_t *bytes = descs;
-#define DESC(i) ((const struct uefi_memory_descriptor *)(bytes + (size_t)(i) * desc_size))
+#define DESC(i) ((const struct uefi_memory_descriptor *)(bytes + (size_t)(i)*desc_size))
     for (size_t i = 0; i < n; i++) {
         size_t j = i;
         while (j > 0 && DESC(order[j - 1])->physical_start > DESC(i)->physical_start) {

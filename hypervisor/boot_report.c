@@ -34,7 +34,8 @@ static void report_memory_map(const struct boot_info *info)
 void boot_report(const struct boot_info *info)
 {
     log_info("handed over from the boot layer (booted via %s); firmware services are no "
-             "longer used", info->options.boot_via);
+             "longer used",
+             info->options.boot_via);
     log_info("image at 0x%lx (%lu KiB), CPU vendor %s", (unsigned long)info->image_base,
              (unsigned long)(info->image_size >> 10), info->cpu_vendor);
     log_info("cmdline: \"%s\"", info->cmdline);

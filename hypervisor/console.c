@@ -11,7 +11,10 @@
 static enum log_level current_level = LOG_INFO;
 
 static const char *const level_tags[] = {
-    [LOG_ERROR] = "error: ", [LOG_WARN] = "warning: ", [LOG_INFO] = "", [LOG_DEBUG] = "debug: ",
+    [LOG_ERROR] = "error: ",
+    [LOG_WARN] = "warning: ",
+    [LOG_INFO] = "",
+    [LOG_DEBUG] = "debug: ",
 };
 
 static void serial_sink(char c, void *ctx)

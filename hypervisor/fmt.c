@@ -144,13 +144,9 @@ int fmt_vformat(fmt_sink sink, void *ctx, const char *f, va_list args)
             put_number(&o, &s, mag, 10, false, v < 0 ? "-" : "");
             break;
         }
-        case 'u':
-            put_number(&o, &s, take_unsigned(&s, &ap), 10, false, "");
-            break;
+        case 'u': put_number(&o, &s, take_unsigned(&s, &ap), 10, false, ""); break;
         case 'x':
-        case 'X':
-            put_number(&o, &s, take_unsigned(&s, &ap), 16, *f == 'X', "");
-            break;
+        case 'X': put_number(&o, &s, take_unsigned(&s, &ap), 16, *f == 'X', ""); break;
         case 'p': {
             struct spec ptr = {.zero = true, .width = 18};
             put_number(&o, &ptr, (uint64_t)(uintptr_t)va_arg(ap, void *), 16, false, "0x");
@@ -171,9 +167,7 @@ int fmt_vformat(fmt_sink sink, void *ctx, const char *f, va_list args)
             put_field(&o, &s, &c, 1);
             break;
         }
-        case '%':
-            put(&o, '%');
-            break;
+        case '%': put(&o, '%'); break;
         default: /* unknown or truncated conversion: show it, don't swallow it */
             put(&o, '[');
             for (const char *p = start; p <= f && *p; p++)

@@ -23,7 +23,8 @@
 
 /* Headers are copied out of the file byte for byte: that reads ELFDATA2LSB fields right
  * only on a little-endian host, which x86 is. */
-_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "loader assumes a little-endian host");
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+               "loader assumes a little-endian host");
 
 /* The highest address a 32-bit kernel running with paging off can reach. */
 #define ADDRESS_32BIT_MAX 0xFFFFFFFFull
@@ -38,7 +39,7 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "loader assumes a litt
  * Bits 16-31 are optional; ADDRESS_FIELDS (16) is ignored because ELF program headers
  * already say where everything goes.
  */
-#define HONOURED_REQUIRED_FLAGS \
+#define HONOURED_REQUIRED_FLAGS                                                                \
     (MULTIBOOT_HEADER_PAGE_ALIGN | MULTIBOOT_HEADER_MEMORY_INFO | MULTIBOOT_HEADER_VIDEO_MODE)
 
 /* What every step needs: the image, guest RAM, where to put an error. */
@@ -52,8 +53,7 @@ struct loader {
 };
 
 /* Write the reason into why and return -1. */
-__attribute__((format(printf, 2, 3))) static int fail(struct loader *l, const char *format,
-                                                      ...)
+__attribute__((format(printf, 2, 3))) static int fail(struct loader *l, const char *format, ...)
 {
     va_list args;
     va_start(args, format);
@@ -98,8 +98,7 @@ static int check_header(struct loader *l)
     if (eh->e_version != EV_CURRENT)
         return fail(l, "ELF version 0x%x, expected %u", eh->e_version, EV_CURRENT);
     if (eh->e_type != ET_EXEC)
-        return fail(l, "ELF type 0x%x is not an executable (ET_EXEC, %u)", eh->e_type,
-                    ET_EXEC);
+        return fail(l, "ELF type 0x%x is not an executable (ET_EXEC, %u)", eh->e_type, ET_EXEC);
     if (eh->e_machine == EM_X86_64)
         return fail(l, "ELF machine 0x%x is x86-64: hvlab loads i386 (EM_386, %u) kernels",
                     eh->e_machine, EM_386);
@@ -115,8 +114,9 @@ static int check_header(struct loader *l)
         return fail(l, "no program headers (e_phnum is 0): nothing to load");
     uint64_t table_end = (uint64_t)eh->e_phoff + (uint64_t)eh->e_phnum * eh->e_phentsize;
     if (table_end > l->size)
-        return fail(l, "program header table at 0x%x-0x%lx lies beyond the end of a "
-                       "0x%lx-byte file",
+        return fail(l,
+                    "program header table at 0x%x-0x%lx lies beyond the end of a "
+                    "0x%lx-byte file",
                     eh->e_phoff, (unsigned long)table_end, (unsigned long)l->size);
     return 0;
 }
@@ -149,8 +149,9 @@ static int find_multiboot_header(struct loader *l, struct multiboot_header *foun
         }
     }
     if (bad_checksum)
-        return fail(l, "Multiboot header checksum is wrong: at file offset 0x%lx, magic 0x%x "
-                       "+ flags 0x%x + checksum 0x%x = 0x%x, must be 0",
+        return fail(l,
+                    "Multiboot header checksum is wrong: at file offset 0x%lx, magic 0x%x "
+                    "+ flags 0x%x + checksum 0x%x = 0x%x, must be 0",
                     (unsigned long)first_bad_offset, first_bad.magic, first_bad.flags,
                     first_bad.checksum,
                     (uint32_t)(first_bad.magic + first_bad.flags + first_bad.checksum));
@@ -167,8 +168,9 @@ static int check_multiboot_flags(struct loader *l, uint32_t flags)
     unsigned bit = 0;
     while (!(unmet & (1u << bit)))
         bit++;
-    return fail(l, "Multiboot header flags 0x%x require bit %u, which hvlab cannot honour "
-                   "(bits 0-15 are requirements)",
+    return fail(l,
+                "Multiboot header flags 0x%x require bit %u, which hvlab cannot honour "
+                "(bits 0-15 are requirements)",
                 flags, bit);
 }
 
@@ -222,8 +224,9 @@ static int find_entry(struct loader *l, uint32_t *entry)
         if (!loadable(&ph) || e < ph.p_vaddr || e - ph.p_vaddr >= ph.p_memsz)
             continue;
         if (!(ph.p_flags & PF_X))
-            return fail(l, "entry point 0x%x lies in segment %u, which is not executable "
-                           "(p_flags 0x%x lacks PF_X)",
+            return fail(l,
+                        "entry point 0x%x lies in segment %u, which is not executable "
+                        "(p_flags 0x%x lacks PF_X)",
                         e, i, ph.p_flags);
         *entry = ph.p_paddr + (e - ph.p_vaddr);
         return 0;

@@ -122,8 +122,7 @@ int guest_memory_read(const struct guest_memory *m, uint64_t gpa, void *dst, uin
     return copy(m, gpa, dst, 0, len, FROM_GUEST);
 }
 
-int guest_memory_fill(const struct guest_memory *m, uint64_t gpa, uint8_t value,
-                      uint64_t len)
+int guest_memory_fill(const struct guest_memory *m, uint64_t gpa, uint8_t value, uint64_t len)
 {
     return copy(m, gpa, 0, value, len, FILL_GUEST);
 }

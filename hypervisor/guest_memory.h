@@ -19,10 +19,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GUEST_PAGE_SIZE 4096ull
+#define GUEST_PAGE_SIZE       4096ull
 #define GUEST_LARGE_PAGE_SIZE (2ull << 20) /* 2 MiB */
 #define GUEST_PAGES_PER_LARGE (GUEST_LARGE_PAGE_SIZE / GUEST_PAGE_SIZE)
-#define GUEST_RAM_CHUNKS_MAX 1024
+#define GUEST_RAM_CHUNKS_MAX  1024
 
 /* One run of guest RAM backed by contiguous host memory. */
 struct guest_ram_chunk {
@@ -60,7 +60,6 @@ int guest_memory_write(const struct guest_memory *m, uint64_t gpa, const void *s
 int guest_memory_read(const struct guest_memory *m, uint64_t gpa, void *dst, uint64_t len);
 
 /* Fill guest RAM with a byte value (e.g. zero a .bss); -1 if any byte is outside. */
-int guest_memory_fill(const struct guest_memory *m, uint64_t gpa, uint8_t value,
-                      uint64_t len);
+int guest_memory_fill(const struct guest_memory *m, uint64_t gpa, uint8_t value, uint64_t len);
 
 #endif

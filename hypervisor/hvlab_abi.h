@@ -8,15 +8,15 @@
 /* CPUID leaves 0x40000000-0x4FFFFFFF are never used by Intel or AMD processors and are
  * where hypervisors identify themselves. See: SDM Vol. 2A, CPUID; AMD APM Vol. 3,
  * Appendix E "Obtaining Processor Information Via the CPUID Instruction". */
-#define HVLAB_CPUID_LEAF_IDENT 0x40000000u    /* EAX = max leaf, EBX:ECX:EDX = signature */
+#define HVLAB_CPUID_LEAF_IDENT    0x40000000u /* EAX = max leaf, EBX:ECX:EDX = signature */
 #define HVLAB_CPUID_LEAF_FEATURES 0x40000001u /* EAX = ABI version, EBX = feature bits */
-#define HVLAB_CPUID_LEAF_MAX HVLAB_CPUID_LEAF_FEATURES
-#define HVLAB_CPUID_RANGE_LAST 0x4FFFFFFFu
-#define HVLAB_SIGNATURE "hvlab" /* padded with NULs to 12 bytes */
+#define HVLAB_CPUID_LEAF_MAX      HVLAB_CPUID_LEAF_FEATURES
+#define HVLAB_CPUID_RANGE_LAST    0x4FFFFFFFu
+#define HVLAB_SIGNATURE           "hvlab" /* padded with NULs to 12 bytes */
 
-#define HVLAB_ABI_VERSION 0x00010000u /* major << 16 | minor: 1.0 */
+#define HVLAB_ABI_VERSION           0x00010000u /* major << 16 | minor: 1.0 */
 #define HVLAB_FEATURE_CONSOLE_WRITE (1u << 0)
-#define HVLAB_FEATURE_MEMORY_SIZE (1u << 1)
+#define HVLAB_FEATURE_MEMORY_SIZE   (1u << 1)
 
 /* Hypercall numbers (guest EAX). */
 enum hypercall {

@@ -5,7 +5,7 @@
 
 #include "hypervisor/console.h"
 
-#define ALL_ONES_32 0xFFFFFFFFu
+#define ALL_ONES_32     0xFFFFFFFFu
 #define SIZE_MASK(size) ((size) >= 4 ? ALL_ONES_32 : ((1u << (8 * (size))) - 1))
 
 static const struct io_device *const devices[] = {

@@ -19,8 +19,7 @@ struct io_device {
     /* Read `size` bytes (1, 2, 4) at port; the value is zero-extended. */
     uint32_t (*read)(struct vcpu *vcpu, uint16_t port, uint8_t size);
     /* Write; a device can end the guest (the debug-exit port does). */
-    enum exit_action (*write)(struct vcpu *vcpu, uint16_t port, uint8_t size,
-                              uint32_t value);
+    enum exit_action (*write)(struct vcpu *vcpu, uint16_t port, uint8_t size, uint32_t value);
 };
 
 /* The devices every guest gets (hypervisor/devices/). */

@@ -14,7 +14,7 @@
 #include "hypervisor/selftest.h"
 #include "hypervisor/vm.h"
 
-#define WHY_MAX 192
+#define WHY_MAX              192
 #define GUEST_LIST_SEPARATOR ','
 
 /* Run each guest of the comma-separated list in turn: a guest that is stopped does not
@@ -44,10 +44,10 @@ void hv_main(const struct boot_info *info)
     if (!info || info->magic != BOOT_INFO_MAGIC)
         panic("hv_main: bad boot_info %p", (const void *)info);
     console_set_level(info->options.log_level); /* log=... (hypervisor/console.c) */
-    descriptors_init();        /* own GDT, TSS, IDT (arch/x86_64/descriptors.c) */
-    pic_mask_all();            /* no legacy interrupts (arch/x86_64/pic.c) */
-    boot_report(info);         /* what the boot layer handed over (boot_report.c) */
-    memory_init(info);         /* page allocator over the pool (memory.c) */
+    descriptors_init();                   /* own GDT, TSS, IDT (arch/x86_64/descriptors.c) */
+    pic_mask_all();                       /* no legacy interrupts (arch/x86_64/pic.c) */
+    boot_report(info);                    /* what the boot layer handed over (boot_report.c) */
+    memory_init(info);                    /* page allocator over the pool (memory.c) */
     selftest_run(info->options.selftest); /* deliberate faults, for tests (selftest.c) */
 
     char vendor[13];

@@ -11,9 +11,9 @@
 
 /* IA32_APIC_BASE as a BSP with its xAPIC enabled at the architectural default base.
  * See: SDM Vol. 3A, "Local APIC Status and Location". */
-#define APIC_BASE_DEFAULT 0xFEE00000ull
-#define APIC_BASE_BSP (1ull << 8)
-#define APIC_BASE_ENABLE (1ull << 11)
+#define APIC_BASE_DEFAULT        0xFEE00000ull
+#define APIC_BASE_BSP            (1ull << 8)
+#define APIC_BASE_ENABLE         (1ull << 11)
 #define MISC_ENABLE_FAST_STRINGS (1ull << 0) /* SDM Vol. 4, IA32_MISC_ENABLE bit 0 */
 
 static const struct msr_rule rules[] = {

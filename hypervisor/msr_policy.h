@@ -12,10 +12,10 @@
 #include <stdint.h>
 
 enum msr_backing {
-    MSR_CONSTANT,    /* reads return `value`; read-only */
-    MSR_HOST_TSC,    /* reads return the host's time-stamp counter; read-only */
-    MSR_GUEST_EFER,  /* the guest's IA32_EFER in the VMCS/VMCB; writes limited to `value` bits */
-    MSR_STORED,      /* kept in the vCPU (slot `slot`); not loaded into hardware */
+    MSR_CONSTANT,   /* reads return `value`; read-only */
+    MSR_HOST_TSC,   /* reads return the host's time-stamp counter; read-only */
+    MSR_GUEST_EFER, /* the guest's IA32_EFER in the VMCS/VMCB; writes limited to `value` bits */
+    MSR_STORED,     /* kept in the vCPU (slot `slot`); not loaded into hardware */
 };
 
 struct msr_rule {

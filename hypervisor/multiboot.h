@@ -46,10 +46,10 @@ _Static_assert(sizeof(struct multiboot_header) == 12, "Multiboot header size");
  * Flags bits 0-15 are requirements: a loader that does not understand or cannot meet
  * one of them must refuse the kernel. Bits 16-31 are optional features it may ignore.
  */
-#define MULTIBOOT_HEADER_PAGE_ALIGN     (1u << 0)  /* boot modules on 4 KiB boundaries */
-#define MULTIBOOT_HEADER_MEMORY_INFO    (1u << 1)  /* pass mem_* (and mmap_* if any) */
-#define MULTIBOOT_HEADER_VIDEO_MODE     (1u << 2)  /* pass video mode information */
-#define MULTIBOOT_HEADER_ADDRESS_FIELDS (1u << 16) /* offsets 12-28 are valid */
+#define MULTIBOOT_HEADER_PAGE_ALIGN     (1u << 0)   /* boot modules on 4 KiB boundaries */
+#define MULTIBOOT_HEADER_MEMORY_INFO    (1u << 1)   /* pass mem_* (and mmap_* if any) */
+#define MULTIBOOT_HEADER_VIDEO_MODE     (1u << 2)   /* pass video mode information */
+#define MULTIBOOT_HEADER_ADDRESS_FIELDS (1u << 16)  /* offsets 12-28 are valid */
 #define MULTIBOOT_HEADER_REQUIRED_MASK  0x0000FFFFu /* bits 0-15 */
 
 /* ---- 3.2 "Machine state" --------------------------------------------------------- */
@@ -163,7 +163,7 @@ _Static_assert(offsetof(struct multiboot_mmap_entry, type) == 20, "type");
 _Static_assert(sizeof(struct multiboot_mmap_entry) == 24, "mmap entry size");
 
 /* The value of `size` for the entries hvlab writes (the entry minus its size field). */
-#define MULTIBOOT_MMAP_ENTRY_SIZE \
+#define MULTIBOOT_MMAP_ENTRY_SIZE                                                              \
     (sizeof(struct multiboot_mmap_entry) - sizeof(((struct multiboot_mmap_entry *)0)->size))
 _Static_assert(MULTIBOOT_MMAP_ENTRY_SIZE == 20, "mmap entry size field");
 

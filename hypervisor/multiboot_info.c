@@ -27,10 +27,7 @@ struct layout {
 _Static_assert(sizeof(struct multiboot_info) % sizeof(uint32_t) == 0, "info size aligned");
 
 /* Bytes a string takes in guest RAM: its characters and the NUL; 0 if left out. */
-static uint64_t string_bytes(const char *s)
-{
-    return s ? (uint64_t)strlen(s) + 1 : 0;
-}
+static uint64_t string_bytes(const char *s) { return s ? (uint64_t)strlen(s) + 1 : 0; }
 
 static struct layout plan(const char *cmdline, const char *loader_name)
 {
@@ -83,16 +80,19 @@ int multiboot_info_build(const struct guest_memory *m, uint32_t info_gpa, uint32
         return fail(why, why_len, "Multiboot information address 0x%x is not 4-byte aligned",
                     info_gpa);
     if (m->ram_size <= GUEST_UPPER_MEMORY_START)
-        return fail(why, why_len, "guest RAM (0x0-0x%lx) does not reach past 1 MiB: no upper "
-                                  "memory for a Multiboot kernel",
+        return fail(why, why_len,
+                    "guest RAM (0x0-0x%lx) does not reach past 1 MiB: no upper "
+                    "memory for a Multiboot kernel",
                     (unsigned long)m->ram_size);
     if (end > GUEST_LOWER_MEMORY_END)
-        return fail(why, why_len, "Multiboot information at 0x%x-0x%lx does not fit below "
-                                  "0x%x (end of lower memory)",
+        return fail(why, why_len,
+                    "Multiboot information at 0x%x-0x%lx does not fit below "
+                    "0x%x (end of lower memory)",
                     info_gpa, (unsigned long)end, GUEST_LOWER_MEMORY_END);
     if (info_gpa < load_end && load_start < end)
-        return fail(why, why_len, "Multiboot information at 0x%x-0x%lx overlaps the kernel "
-                                  "at 0x%x-0x%x",
+        return fail(why, why_len,
+                    "Multiboot information at 0x%x-0x%lx overlaps the kernel "
+                    "at 0x%x-0x%x",
                     info_gpa, (unsigned long)end, load_start, load_end);
 
     /* 3.3: the fields we fill, and the flags saying so; everything else stays 0. */

@@ -31,7 +31,7 @@
 
 /* The top of the lower memory hvlab reports: 639 KiB, keeping the last KiB below
  * 640 KiB reserved as a PC BIOS keeps it for its extended data area. */
-#define GUEST_LOWER_MEMORY_END 0x9FC00u
+#define GUEST_LOWER_MEMORY_END   0x9FC00u
 /* Upper memory starts at 1 MiB (MULTIBOOT_UPPER_MEMORY_START). */
 #define GUEST_UPPER_MEMORY_START 0x100000u
 

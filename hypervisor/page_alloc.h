@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PAGE_SIZE 4096ull
+#define PAGE_SIZE  4096ull
 #define PAGE_SHIFT 12
 
 struct page_pool {

@@ -12,14 +12,13 @@
 /* Bits 63:48 must copy bit 47 in a canonical address; this one breaks the rule, so any
  * access raises #GP. See: SDM Vol. 1, "Canonical Addressing". */
 #define NON_CANONICAL_ADDRESS 0x8000000000000000ull
-#define OOM_RUN_PAGES 256 /* 1 MiB per allocation */
+#define OOM_RUN_PAGES         256 /* 1 MiB per allocation */
 
 void selftest_run(enum selftest which)
 {
     switch (which) {
     case SELFTEST_NONE:
-    case SELFTEST_ENTRY: /* done by vm.c, once there is a guest to corrupt */
-        return;
+    case SELFTEST_ENTRY: /* done by vm.c, once there is a guest to corrupt */ return;
     case SELFTEST_UD:
         log_info("selftest: executing ud2 in the hypervisor");
         __asm__ volatile("ud2");

@@ -27,8 +27,15 @@ struct guest_start {
 
 /* Guest registers the core may need beyond the GPRs saved in struct vcpu. */
 enum vcpu_reg {
-    VCPU_REG_RSP, VCPU_REG_RFLAGS, VCPU_REG_CR0, VCPU_REG_CR3, VCPU_REG_CR4,
-    VCPU_REG_EFER, VCPU_REG_CS_BASE, VCPU_REG_DS_BASE, VCPU_REG_ES_BASE,
+    VCPU_REG_RSP,
+    VCPU_REG_RFLAGS,
+    VCPU_REG_CR0,
+    VCPU_REG_CR3,
+    VCPU_REG_CR4,
+    VCPU_REG_EFER,
+    VCPU_REG_CS_BASE,
+    VCPU_REG_DS_BASE,
+    VCPU_REG_ES_BASE,
     VCPU_REG_COUNT
 };
 

@@ -19,8 +19,8 @@
 /* Where the Multiboot information goes: low memory, below any kernel (which loads at
  * 1 MiB and up) and above the real-mode IVT/BDA area a kernel may look at. */
 #define MULTIBOOT_INFO_GPA 0x1000u
-#define LOADER_NAME "hvlab"
-#define WHY_MAX 192
+#define LOADER_NAME        "hvlab"
+#define WHY_MAX            192
 
 void uart16550_flush(struct vcpu *vcpu);
 
@@ -29,8 +29,7 @@ static uint64_t pool_source(void *ctx, size_t pages, size_t align)
     return (uint64_t)(uintptr_t)pages_alloc(pages, align, ctx);
 }
 
-static const struct boot_guest_image *find_guest(const struct boot_info *info,
-                                                 const char *name)
+static const struct boot_guest_image *find_guest(const struct boot_info *info, const char *name)
 {
     for (size_t i = 0; i < info->guest_count; i++)
         if (strcmp(info->guests[i].name, name) == 0)
@@ -105,9 +104,9 @@ static int prepare(const struct boot_info *info, const struct boot_guest_image *
                              info->options.guest_args, LOADER_NAME, &mb, why, why_len) != 0)
         return -1;
     log_info("guest \"%s\": %u segments at 0x%x-0x%x, entry 0x%x, %lu MiB RAM, "
-             "cmdline \"%s\"", image->name, loaded.segments, loaded.load_start,
-             loaded.load_end, loaded.entry, (unsigned long)(mem->ram_size >> 20),
-             info->options.guest_args);
+             "cmdline \"%s\"",
+             image->name, loaded.segments, loaded.load_start, loaded.load_end, loaded.entry,
+             (unsigned long)(mem->ram_size >> 20), info->options.guest_args);
 
     struct guest_start start = {.eip = loaded.entry, .eax = mb.eax, .ebx = mb.ebx};
     if (vcpu->ops->vcpu_create(vcpu, mem, &start, why, why_len) != 0)

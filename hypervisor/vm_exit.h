@@ -33,17 +33,31 @@ enum cr_access_type { CR_MOV_TO, CR_MOV_FROM, CR_CLTS, CR_LMSW };
 
 /* General-purpose register numbers, in the order instructions encode them. */
 enum guest_gpr {
-    GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RDI,
-    GPR_R8, GPR_R9, GPR_R10, GPR_R11, GPR_R12, GPR_R13, GPR_R14, GPR_R15,
+    GPR_RAX,
+    GPR_RCX,
+    GPR_RDX,
+    GPR_RBX,
+    GPR_RSP,
+    GPR_RBP,
+    GPR_RSI,
+    GPR_RDI,
+    GPR_R8,
+    GPR_R9,
+    GPR_R10,
+    GPR_R11,
+    GPR_R12,
+    GPR_R13,
+    GPR_R14,
+    GPR_R15,
     GPR_COUNT
 };
 
 struct vm_exit {
     enum vm_exit_kind kind;
-    uint32_t raw_reason;   /* the vendor's exit code (VMX basic exit reason, SVM EXITCODE) */
+    uint32_t raw_reason;    /* the vendor's exit code (VMX basic exit reason, SVM EXITCODE) */
     uint64_t qualification; /* the vendor's exit qualification / EXITINFO1, for reports */
-    uint64_t rip;          /* guest RIP of the instruction that exited */
-    uint32_t instr_len;    /* its length in bytes; 0 when the exit has none */
+    uint64_t rip;           /* guest RIP of the instruction that exited */
+    uint32_t instr_len;     /* its length in bytes; 0 when the exit has none */
 
     union {
         struct {
@@ -56,14 +70,14 @@ struct vm_exit {
             uint64_t seg_base; /* string forms: base of the segment the data is in */
         } io;
         struct {
-            uint8_t cr;        /* 0, 3, 4, 8 */
+            uint8_t cr; /* 0, 3, 4, 8 */
             enum cr_access_type access;
             enum guest_gpr gpr; /* MOV forms */
             uint16_t lmsw_source;
         } cr;
         struct {
-            uint64_t gpa;      /* guest-physical address accessed */
-            uint64_t gla;      /* guest-linear address, if gla_valid */
+            uint64_t gpa; /* guest-physical address accessed */
+            uint64_t gla; /* guest-linear address, if gla_valid */
             bool gla_valid;
             bool read, write, fetch;             /* what the guest did */
             bool readable, writable, executable; /* what the mapping allowed */

@@ -34,16 +34,16 @@ static inline void wrmsr(uint32_t msr, uint64_t value)
     __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)value), "d"((uint32_t)(value >> 32)));
 }
 
-#define DEFINE_CR_ACCESSORS(n)                                                             \
-    static inline uint64_t read_cr##n(void)                                                \
-    {                                                                                      \
-        uint64_t v;                                                                        \
-        __asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));                                  \
-        return v;                                                                          \
-    }                                                                                      \
-    static inline void write_cr##n(uint64_t v)                                             \
-    {                                                                                      \
-        __asm__ volatile("mov %0, %%cr" #n : : "r"(v) : "memory");                         \
+#define DEFINE_CR_ACCESSORS(n)                                                                 \
+    static inline uint64_t read_cr##n(void)                                                    \
+    {                                                                                          \
+        uint64_t v;                                                                            \
+        __asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));                                      \
+        return v;                                                                              \
+    }                                                                                          \
+    static inline void write_cr##n(uint64_t v)                                                 \
+    {                                                                                          \
+        __asm__ volatile("mov %0, %%cr" #n : : "r"(v) : "memory");                             \
     }
 DEFINE_CR_ACCESSORS(0)
 DEFINE_CR_ACCESSORS(2)
@@ -86,12 +86,12 @@ static inline uint16_t read_tr(void)
     return sel;
 }
 
-#define DEFINE_SEG_READER(name)                                                            \
-    static inline uint16_t read_##name(void)                                               \
-    {                                                                                      \
-        uint16_t sel;                                                                      \
-        __asm__ volatile("mov %%" #name ", %0" : "=r"(sel));                               \
-        return sel;                                                                        \
+#define DEFINE_SEG_READER(name)                                                                \
+    static inline uint16_t read_##name(void)                                                   \
+    {                                                                                          \
+        uint16_t sel;                                                                          \
+        __asm__ volatile("mov %%" #name ", %0" : "=r"(sel));                                   \
+        return sel;                                                                            \
     }
 DEFINE_SEG_READER(cs)
 DEFINE_SEG_READER(ss)

@@ -25,85 +25,85 @@
 #define CR0_PG BIT64(31) /* paging */
 
 /* See: SDM Vol. 3A, "Control Registers" (CR4). */
-#define CR4_VME BIT64(0)         /* virtual-8086 mode extensions */
-#define CR4_PVI BIT64(1)         /* protected-mode virtual interrupts */
-#define CR4_TSD BIT64(2)         /* time stamp disable */
-#define CR4_DE BIT64(3)          /* debugging extensions */
-#define CR4_PSE BIT64(4)         /* page size extensions */
-#define CR4_PAE BIT64(5)         /* physical address extension */
-#define CR4_MCE BIT64(6)         /* machine-check enable */
-#define CR4_PGE BIT64(7)         /* page global enable */
-#define CR4_PCE BIT64(8)         /* performance-counter enable */
-#define CR4_OSFXSR BIT64(9)      /* OS supports FXSAVE/FXRSTOR */
+#define CR4_VME        BIT64(0)  /* virtual-8086 mode extensions */
+#define CR4_PVI        BIT64(1)  /* protected-mode virtual interrupts */
+#define CR4_TSD        BIT64(2)  /* time stamp disable */
+#define CR4_DE         BIT64(3)  /* debugging extensions */
+#define CR4_PSE        BIT64(4)  /* page size extensions */
+#define CR4_PAE        BIT64(5)  /* physical address extension */
+#define CR4_MCE        BIT64(6)  /* machine-check enable */
+#define CR4_PGE        BIT64(7)  /* page global enable */
+#define CR4_PCE        BIT64(8)  /* performance-counter enable */
+#define CR4_OSFXSR     BIT64(9)  /* OS supports FXSAVE/FXRSTOR */
 #define CR4_OSXMMEXCPT BIT64(10) /* OS supports unmasked SIMD exceptions */
-#define CR4_UMIP BIT64(11)       /* user-mode instruction prevention */
-#define CR4_LA57 BIT64(12)       /* 5-level paging */
-#define CR4_VMXE BIT64(13)       /* VMX enable */
-#define CR4_SMXE BIT64(14)       /* SMX enable */
-#define CR4_FSGSBASE BIT64(16)   /* RDFSBASE & co. */
-#define CR4_PCIDE BIT64(17)      /* process-context identifiers */
-#define CR4_OSXSAVE BIT64(18)    /* XSAVE and processor extended states */
-#define CR4_SMEP BIT64(20)       /* supervisor-mode execution prevention */
-#define CR4_SMAP BIT64(21)       /* supervisor-mode access prevention */
-#define CR4_PKE BIT64(22)        /* protection keys for user pages */
-#define CR4_CET BIT64(23)        /* control-flow enforcement */
+#define CR4_UMIP       BIT64(11) /* user-mode instruction prevention */
+#define CR4_LA57       BIT64(12) /* 5-level paging */
+#define CR4_VMXE       BIT64(13) /* VMX enable */
+#define CR4_SMXE       BIT64(14) /* SMX enable */
+#define CR4_FSGSBASE   BIT64(16) /* RDFSBASE & co. */
+#define CR4_PCIDE      BIT64(17) /* process-context identifiers */
+#define CR4_OSXSAVE    BIT64(18) /* XSAVE and processor extended states */
+#define CR4_SMEP       BIT64(20) /* supervisor-mode execution prevention */
+#define CR4_SMAP       BIT64(21) /* supervisor-mode access prevention */
+#define CR4_PKE        BIT64(22) /* protection keys for user pages */
+#define CR4_CET        BIT64(23) /* control-flow enforcement */
 
 /* See: SDM Vol. 3A, "Extended Feature Enable Register" (IA32_EFER). */
-#define EFER_SCE BIT64(0)  /* SYSCALL enable */
-#define EFER_LME BIT64(8)  /* IA-32e mode enable */
-#define EFER_LMA BIT64(10) /* IA-32e mode active */
-#define EFER_NXE BIT64(11) /* execute-disable enable */
+#define EFER_SCE  BIT64(0)  /* SYSCALL enable */
+#define EFER_LME  BIT64(8)  /* IA-32e mode enable */
+#define EFER_LMA  BIT64(10) /* IA-32e mode active */
+#define EFER_NXE  BIT64(11) /* execute-disable enable */
 #define EFER_SVME BIT64(12) /* AMD: SVM enable (AMD APM Vol. 2, "Enabling SVM") */
 
 /* See: SDM Vol. 1, "EFLAGS Register". */
-#define RFLAGS_CF BIT64(0)
-#define RFLAGS_FIXED1 BIT64(1) /* reserved, always 1 */
-#define RFLAGS_PF BIT64(2)
-#define RFLAGS_AF BIT64(4)
-#define RFLAGS_ZF BIT64(6)
-#define RFLAGS_SF BIT64(7)
-#define RFLAGS_TF BIT64(8)
-#define RFLAGS_IF BIT64(9)
-#define RFLAGS_DF BIT64(10)
-#define RFLAGS_OF BIT64(11)
-#define RFLAGS_NT BIT64(14)
-#define RFLAGS_RF BIT64(16)
-#define RFLAGS_VM BIT64(17)
+#define RFLAGS_CF            BIT64(0)
+#define RFLAGS_FIXED1        BIT64(1) /* reserved, always 1 */
+#define RFLAGS_PF            BIT64(2)
+#define RFLAGS_AF            BIT64(4)
+#define RFLAGS_ZF            BIT64(6)
+#define RFLAGS_SF            BIT64(7)
+#define RFLAGS_TF            BIT64(8)
+#define RFLAGS_IF            BIT64(9)
+#define RFLAGS_DF            BIT64(10)
+#define RFLAGS_OF            BIT64(11)
+#define RFLAGS_NT            BIT64(14)
+#define RFLAGS_RF            BIT64(16)
+#define RFLAGS_VM            BIT64(17)
 /* Bits that must be 0: 3, 5, 15 and 22-63. See: SDM Vol. 1, "EFLAGS Register". */
 #define RFLAGS_RESERVED_ZERO (BIT64(3) | BIT64(5) | BIT64(15) | ~((BIT64(22)) - 1))
 
 /* Model-specific registers. See: SDM Vol. 4, "Model-Specific Registers (MSRs)". */
 #define MSR_IA32_FEATURE_CONTROL 0x03Au
-#define MSR_IA32_SYSENTER_CS 0x174u
-#define MSR_IA32_SYSENTER_ESP 0x175u
-#define MSR_IA32_SYSENTER_EIP 0x176u
-#define MSR_IA32_DEBUGCTL 0x1D9u
-#define MSR_IA32_PAT 0x277u
-#define MSR_IA32_MTRRCAP 0x0FEu
-#define MSR_IA32_MTRR_DEF_TYPE 0x2FFu
-#define MSR_IA32_TSC 0x010u
-#define MSR_IA32_APIC_BASE 0x01Bu
-#define MSR_IA32_MISC_ENABLE 0x1A0u
-#define MSR_IA32_EFER 0xC0000080u
-#define MSR_IA32_STAR 0xC0000081u
-#define MSR_IA32_LSTAR 0xC0000082u
-#define MSR_IA32_CSTAR 0xC0000083u
-#define MSR_IA32_FMASK 0xC0000084u
-#define MSR_IA32_FS_BASE 0xC0000100u
-#define MSR_IA32_GS_BASE 0xC0000101u
-#define MSR_IA32_KERNEL_GS_BASE 0xC0000102u
-#define MSR_IA32_TSC_AUX 0xC0000103u
+#define MSR_IA32_SYSENTER_CS     0x174u
+#define MSR_IA32_SYSENTER_ESP    0x175u
+#define MSR_IA32_SYSENTER_EIP    0x176u
+#define MSR_IA32_DEBUGCTL        0x1D9u
+#define MSR_IA32_PAT             0x277u
+#define MSR_IA32_MTRRCAP         0x0FEu
+#define MSR_IA32_MTRR_DEF_TYPE   0x2FFu
+#define MSR_IA32_TSC             0x010u
+#define MSR_IA32_APIC_BASE       0x01Bu
+#define MSR_IA32_MISC_ENABLE     0x1A0u
+#define MSR_IA32_EFER            0xC0000080u
+#define MSR_IA32_STAR            0xC0000081u
+#define MSR_IA32_LSTAR           0xC0000082u
+#define MSR_IA32_CSTAR           0xC0000083u
+#define MSR_IA32_FMASK           0xC0000084u
+#define MSR_IA32_FS_BASE         0xC0000100u
+#define MSR_IA32_GS_BASE         0xC0000101u
+#define MSR_IA32_KERNEL_GS_BASE  0xC0000102u
+#define MSR_IA32_TSC_AUX         0xC0000103u
 
 /* IA32_FEATURE_CONTROL bits. See: SDM Vol. 3C, "Enabling and Entering VMX Operation". */
-#define FEATURE_CONTROL_LOCK BIT64(0)
-#define FEATURE_CONTROL_VMXON_IN_SMX BIT64(1)
+#define FEATURE_CONTROL_LOCK              BIT64(0)
+#define FEATURE_CONTROL_VMXON_IN_SMX      BIT64(1)
 #define FEATURE_CONTROL_VMXON_OUTSIDE_SMX BIT64(2)
 
 /* CPUID leaf 1 feature bits. See: SDM Vol. 2A, CPUID, "Feature Information". */
-#define CPUID_LEAF_FEATURES 0x1u
-#define CPUID_1_ECX_VMX (1u << 5)
-#define CPUID_1_ECX_HYPERVISOR (1u << 31) /* reserved for hypervisors to report presence */
+#define CPUID_LEAF_FEATURES     0x1u
+#define CPUID_1_ECX_VMX         (1u << 5)
+#define CPUID_1_ECX_HYPERVISOR  (1u << 31) /* reserved for hypervisors to report presence */
 #define CPUID_LEAF_EXT_FEATURES 0x80000001u
-#define CPUID_80000001_ECX_SVM (1u << 2) /* AMD APM Vol. 3, CPUID Fn8000_0001_ECX */
+#define CPUID_80000001_ECX_SVM  (1u << 2) /* AMD APM Vol. 3, CPUID Fn8000_0001_ECX */
 
 #endif

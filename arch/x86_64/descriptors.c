@@ -7,26 +7,26 @@
 #include "arch/x86_64/exceptions.h"
 
 /* Code/data descriptor bits. See: SDM Vol. 3A, "Segment Descriptors". */
-#define SEG_ACCESSED (1ull << 40)
-#define SEG_RW (1ull << 41)        /* data: writable; code: readable */
-#define SEG_CODE (1ull << 43)      /* executable */
-#define SEG_S (1ull << 44)         /* code or data (not system) */
-#define SEG_PRESENT (1ull << 47)
-#define SEG_LONG (1ull << 53)      /* 64-bit code segment */
-#define SEG_DB (1ull << 54)        /* 32-bit default operand size (must be 0 with L=1) */
+#define SEG_ACCESSED    (1ull << 40)
+#define SEG_RW          (1ull << 41) /* data: writable; code: readable */
+#define SEG_CODE        (1ull << 43) /* executable */
+#define SEG_S           (1ull << 44) /* code or data (not system) */
+#define SEG_PRESENT     (1ull << 47)
+#define SEG_LONG        (1ull << 53) /* 64-bit code segment */
+#define SEG_DB          (1ull << 54) /* 32-bit default operand size (must be 0 with L=1) */
 #define SEG_GRANULARITY (1ull << 55) /* limit in 4 KiB units */
-#define SEG_LIMIT_MAX (0xFFFFull | (0xFull << 48)) /* limit 0xFFFFF */
+#define SEG_LIMIT_MAX   (0xFFFFull | (0xFull << 48)) /* limit 0xFFFFF */
 
 /* System-descriptor type for an available 64-bit TSS. See: SDM Vol. 3A, "System
  * Descriptor Types". */
 #define SYS_TYPE_TSS64_AVAILABLE 0x9ull
-#define SYS_TYPE_SHIFT 40
+#define SYS_TYPE_SHIFT           40
 
 /* IDT gate. See: SDM Vol. 3A, "64-Bit Mode IDT". */
 #define GATE_TYPE_INTERRUPT64 0xEu /* clears IF on entry */
-#define GATE_PRESENT 0x80u
+#define GATE_PRESENT          0x80u
 
-#define IST_STACK_SIZE 4096
+#define IST_STACK_SIZE    4096
 #define EXCEPTION_VECTORS 32
 
 /* 64-bit TSS. See: SDM Vol. 3A, "Task Management in 64-bit Mode". */
@@ -67,8 +67,8 @@ static void build_gdt(void)
     gdt[0] = 0;
     gdt[1] = SEG_PRESENT | SEG_S | SEG_CODE | SEG_RW | SEG_ACCESSED | SEG_LONG |
              SEG_GRANULARITY | SEG_LIMIT_MAX;
-    gdt[2] = SEG_PRESENT | SEG_S | SEG_RW | SEG_ACCESSED | SEG_DB | SEG_GRANULARITY |
-             SEG_LIMIT_MAX;
+    gdt[2] =
+        SEG_PRESENT | SEG_S | SEG_RW | SEG_ACCESSED | SEG_DB | SEG_GRANULARITY | SEG_LIMIT_MAX;
     /* A 16-byte system descriptor: base bits 63:32 go into the second slot. */
     gdt[3] = (tss_limit & 0xFFFF) | ((tss_base & 0xFFFFFF) << 16) |
              (SYS_TYPE_TSS64_AVAILABLE << SYS_TYPE_SHIFT) | SEG_PRESENT |
@@ -99,10 +99,10 @@ static void set_gate(unsigned vector, uint64_t handler, uint8_t ist)
 static void build_idt(void)
 {
     for (unsigned v = 0; v < EXCEPTION_VECTORS; v++) {
-        uint8_t ist = v == EXC_DOUBLE_FAULT  ? IST_DOUBLE_FAULT
-                      : v == EXC_NMI         ? IST_NMI
+        uint8_t ist = v == EXC_DOUBLE_FAULT    ? IST_DOUBLE_FAULT
+                      : v == EXC_NMI           ? IST_NMI
                       : v == EXC_MACHINE_CHECK ? IST_MACHINE_CHECK
-                                             : 0;
+                                               : 0;
         set_gate(v, exception_stub_address(v), ist);
     }
 }

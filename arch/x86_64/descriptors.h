@@ -17,14 +17,14 @@
 
 #include <stdint.h>
 
-#define GDT_SEL_NULL 0x00u
+#define GDT_SEL_NULL   0x00u
 #define GDT_SEL_CODE64 0x08u
-#define GDT_SEL_DATA 0x10u
-#define GDT_SEL_TSS 0x18u
+#define GDT_SEL_DATA   0x10u
+#define GDT_SEL_TSS    0x18u
 
 /* Interrupt-stack-table slots (TSS.IST1..7) for exceptions that must not trust RSP. */
-#define IST_DOUBLE_FAULT 1
-#define IST_NMI 2
+#define IST_DOUBLE_FAULT  1
+#define IST_NMI           2
 #define IST_MACHINE_CHECK 3
 
 /* The TSS's base, for the VMCS host-state area. */

@@ -26,10 +26,7 @@
 #define HPA_LIMIT (1ull << EPT_PHYS_ADDR_BITS)
 
 /* Tables are identity-mapped pages: the host-physical address is the pointer. */
-static uint64_t *table_at(uint64_t hpa)
-{
-    return (uint64_t *)(uintptr_t)hpa;
-}
+static uint64_t *table_at(uint64_t hpa) { return (uint64_t *)(uintptr_t)hpa; }
 
 /* Is the leaf at this level a 2 MiB (PD) or 4 KiB (PT) page? */
 static unsigned leaf_level_for(uint64_t page_size)
@@ -140,9 +137,9 @@ struct ept_walk ept_translate(const struct ept *ept, uint64_t gpa)
 
         /* A PT entry is always a leaf; a PD or PDPT entry is one when bit 7 is set
          * (hvlab writes no 1 GiB leaves, but the walk follows the manual). */
-        bool leaf = level == EPT_LEVEL_PT ||
-                    ((level == EPT_LEVEL_PD || level == EPT_LEVEL_PDPT) &&
-                     (entry & EPT_LARGE_PAGE));
+        bool leaf =
+            level == EPT_LEVEL_PT ||
+            ((level == EPT_LEVEL_PD || level == EPT_LEVEL_PDPT) && (entry & EPT_LARGE_PAGE));
         if (leaf) {
             uint64_t page_size = 1ull << EPT_LEVEL_SHIFT(level);
             walk.mapped = true;
@@ -167,7 +164,7 @@ const char *ept_memory_type_name(unsigned type)
     case EPT_MT_WT: return "WT";
     case EPT_MT_WP: return "WP";
     case EPT_MT_WB: return "WB";
-    default:        return "reserved";
+    default: return "reserved";
     }
 }
 
@@ -191,16 +188,13 @@ bool ept_caps_sufficient(uint64_t ept_vpid_cap, char *why, size_t why_len)
         if (ept_vpid_cap & required_caps[i].bit)
             continue;
         size_t room = used < why_len ? why_len - used : 0;
-        used += (size_t)fmt_snprintf(room ? why + used : why, room, "%s%s (bit %d)",
-                                     ok ? "IA32_VMX_EPT_VPID_CAP lacks " : ", ",
-                                     required_caps[i].name,
-                                     __builtin_ctzll(required_caps[i].bit));
+        used +=
+            (size_t)fmt_snprintf(room ? why + used : why, room, "%s%s (bit %d)",
+                                 ok ? "IA32_VMX_EPT_VPID_CAP lacks " : ", ",
+                                 required_caps[i].name, __builtin_ctzll(required_caps[i].bit));
         ok = false;
     }
     return ok;
 }
 
-bool ept_caps_allow_2m(uint64_t ept_vpid_cap)
-{
-    return (ept_vpid_cap & EPT_CAP_PAGE_2MB) != 0;
-}
+bool ept_caps_allow_2m(uint64_t ept_vpid_cap) { return (ept_vpid_cap & EPT_CAP_PAGE_2MB) != 0; }

@@ -59,47 +59,47 @@
 #include "hypervisor/guest_memory.h"
 
 /* ---- Paging-structure entry bits. See: SDM Vol. 3C, "EPT Translation Mechanism" */
-#define EPT_READ        (1ull << 0)  /* reads allowed from the region */
-#define EPT_WRITE       (1ull << 1)  /* writes allowed to the region */
-#define EPT_EXECUTE     (1ull << 2)  /* instruction fetches allowed from the region */
-#define EPT_MEMTYPE_SHIFT 3          /* leaf bits 5:3: enum ept_memory_type of the page */
+#define EPT_READ          (1ull << 0) /* reads allowed from the region */
+#define EPT_WRITE         (1ull << 1) /* writes allowed to the region */
+#define EPT_EXECUTE       (1ull << 2) /* instruction fetches allowed from the region */
+#define EPT_MEMTYPE_SHIFT 3           /* leaf bits 5:3: enum ept_memory_type of the page */
 #define EPT_MEMTYPE_MASK  (7ull << EPT_MEMTYPE_SHIFT)
-#define EPT_IGNORE_PAT  (1ull << 6)  /* leaf: use the EPT memory type alone, not with PAT */
-#define EPT_LARGE_PAGE  (1ull << 7)  /* PDE: maps a 2 MiB page (PDPTE: 1 GiB) */
-#define EPT_ACCESSED    (1ull << 8)  /* set by the CPU when EPT A/D flags are enabled */
-#define EPT_DIRTY       (1ull << 9)  /* leaf: set on write when EPT A/D flags are enabled */
-#define EPT_USER_EXECUTE (1ull << 10) /* user-mode fetches (mode-based execute control only) */
-#define EPT_SUPPRESS_VE (1ull << 63) /* leaf: no #VE for violations on this page */
+#define EPT_IGNORE_PAT    (1ull << 6)  /* leaf: use the EPT memory type alone, not with PAT */
+#define EPT_LARGE_PAGE    (1ull << 7)  /* PDE: maps a 2 MiB page (PDPTE: 1 GiB) */
+#define EPT_ACCESSED      (1ull << 8)  /* set by the CPU when EPT A/D flags are enabled */
+#define EPT_DIRTY         (1ull << 9)  /* leaf: set on write when EPT A/D flags are enabled */
+#define EPT_USER_EXECUTE  (1ull << 10) /* user-mode fetches (mode-based execute control only) */
+#define EPT_SUPPRESS_VE   (1ull << 63) /* leaf: no #VE for violations on this page */
 
-#define EPT_RWX         (EPT_READ | EPT_WRITE | EPT_EXECUTE)
-#define EPT_PRESENT_MASK EPT_RWX     /* an entry with bits 2:0 clear is not present */
+#define EPT_RWX              (EPT_READ | EPT_WRITE | EPT_EXECUTE)
+#define EPT_PRESENT_MASK     EPT_RWX        /* an entry with bits 2:0 clear is not present */
 #define EPT_NONLEAF_RESERVED (0x1Full << 3) /* bits 7:3 must be 0 in a non-leaf entry */
 
 /* Physical address in an entry: bits (N-1):12 where N is the physical-address width,
  * at most 52, so bits 51:12. A 2 MiB page's address is bits 51:21 (20:12 reserved). */
 #define EPT_PHYS_ADDR_BITS 52
-#define EPT_ADDR_MASK    0x000FFFFFFFFFF000ull /* bits 51:12 */
-#define EPT_ADDR_MASK_2M 0x000FFFFFFFE00000ull /* bits 51:21 */
+#define EPT_ADDR_MASK      0x000FFFFFFFFFF000ull /* bits 51:12 */
+#define EPT_ADDR_MASK_2M   0x000FFFFFFFE00000ull /* bits 51:21 */
 
 /* ---- Table geometry.
  * See: SDM Vol. 3C, "Translation of Guest-Physical Addresses Using EPT" */
-#define EPT_TABLE_SIZE     4096u /* every paging structure is one 4 KiB page */
-#define EPT_TABLE_ENTRIES  512u  /* of 8-byte entries */
-#define EPT_INDEX_BITS     9     /* GPA bits per level */
-#define EPT_INDEX_MASK     0x1FFull
-#define EPT_PAGE_SHIFT     12    /* bits 11:0: offset in a 4 KiB page */
-#define EPT_LEVELS         4     /* PML4, PDPT, PD, PT */
-#define EPT_LEVEL_PML4     4
-#define EPT_LEVEL_PDPT     3
-#define EPT_LEVEL_PD       2
-#define EPT_LEVEL_PT       1
-#define EPT_GPA_BITS       48    /* a 4-level walk translates GPA bits 47:0 */
+#define EPT_TABLE_SIZE    4096u /* every paging structure is one 4 KiB page */
+#define EPT_TABLE_ENTRIES 512u  /* of 8-byte entries */
+#define EPT_INDEX_BITS    9     /* GPA bits per level */
+#define EPT_INDEX_MASK    0x1FFull
+#define EPT_PAGE_SHIFT    12 /* bits 11:0: offset in a 4 KiB page */
+#define EPT_LEVELS        4  /* PML4, PDPT, PD, PT */
+#define EPT_LEVEL_PML4    4
+#define EPT_LEVEL_PDPT    3
+#define EPT_LEVEL_PD      2
+#define EPT_LEVEL_PT      1
+#define EPT_GPA_BITS      48 /* a 4-level walk translates GPA bits 47:0 */
 
 /* First GPA bit indexing the table at `level` (1 = PT: 12, 2 = PD: 21, 3: 30, 4: 39);
  * it is also log2 of the region one entry at that level covers. */
-#define EPT_LEVEL_SHIFT(level) (EPT_PAGE_SHIFT + ((level) - 1) * EPT_INDEX_BITS)
-#define EPT_PAGE_SIZE_4K (1ull << EPT_LEVEL_SHIFT(EPT_LEVEL_PT))
-#define EPT_PAGE_SIZE_2M (1ull << EPT_LEVEL_SHIFT(EPT_LEVEL_PD))
+#define EPT_LEVEL_SHIFT(level) (EPT_PAGE_SHIFT + ((level)-1) * EPT_INDEX_BITS)
+#define EPT_PAGE_SIZE_4K       (1ull << EPT_LEVEL_SHIFT(EPT_LEVEL_PT))
+#define EPT_PAGE_SIZE_2M       (1ull << EPT_LEVEL_SHIFT(EPT_LEVEL_PD))
 
 /* Index into the table at `level` for a guest-physical address. */
 static inline unsigned ept_index(uint64_t gpa, unsigned level)
@@ -126,20 +126,19 @@ enum ept_memory_type {
  *   | reserved | PML4 table address    | rsvd  | SS | AD | walk - 1 | memtype |
  *   +----------+-----------------------+-------+----+----+----------+---------+
  */
-#define EPTP_MEMTYPE_MASK     0x7ull       /* bits 2:0: memory type of the EPT tables */
-#define EPTP_WALK_LENGTH_SHIFT 3           /* bits 5:3: page-walk length minus one */
-#define EPTP_WALK_LENGTH_MASK (7ull << EPTP_WALK_LENGTH_SHIFT)
-#define EPTP_ENABLE_AD        (1ull << 6)  /* CPU sets accessed/dirty flags in EPT entries */
-#define EPTP_ENFORCE_SSS      (1ull << 7)  /* supervisor shadow-stack access rights */
-#define EPTP_PML4_MASK        EPT_ADDR_MASK /* bits 51:12: physical address of the PML4 */
+#define EPTP_MEMTYPE_MASK      0x7ull /* bits 2:0: memory type of the EPT tables */
+#define EPTP_WALK_LENGTH_SHIFT 3      /* bits 5:3: page-walk length minus one */
+#define EPTP_WALK_LENGTH_MASK  (7ull << EPTP_WALK_LENGTH_SHIFT)
+#define EPTP_ENABLE_AD         (1ull << 6)   /* CPU sets accessed/dirty flags in EPT entries */
+#define EPTP_ENFORCE_SSS       (1ull << 7)   /* supervisor shadow-stack access rights */
+#define EPTP_PML4_MASK         EPT_ADDR_MASK /* bits 51:12: physical address of the PML4 */
 
 _Static_assert(EPT_TABLE_ENTRIES * sizeof(uint64_t) == EPT_TABLE_SIZE,
                "an EPT table is 512 eight-byte entries in one 4 KiB page");
 _Static_assert(EPT_TABLE_ENTRIES == 1u << EPT_INDEX_BITS, "9 GPA bits index a table");
 _Static_assert(EPT_LEVEL_SHIFT(EPT_LEVEL_PML4) + EPT_INDEX_BITS == EPT_GPA_BITS,
                "the PML4 index is GPA bits 47:39");
-_Static_assert(EPT_PAGE_SIZE_4K == GUEST_PAGE_SIZE &&
-               EPT_PAGE_SIZE_2M == GUEST_LARGE_PAGE_SIZE,
+_Static_assert(EPT_PAGE_SIZE_4K == GUEST_PAGE_SIZE && EPT_PAGE_SIZE_2M == GUEST_LARGE_PAGE_SIZE,
                "EPT leaf sizes match guest_memory's page sizes");
 _Static_assert(EPT_ADDR_MASK == (((1ull << EPT_PHYS_ADDR_BITS) - 1) & ~(EPT_PAGE_SIZE_4K - 1)),
                "entry address is bits 51:12");
@@ -172,14 +171,14 @@ uint64_t ept_pointer(const struct ept *ept, bool enable_ad);
 
 /* Result of a software walk, as the CPU would do it. */
 struct ept_walk {
-    bool mapped;          /* a leaf maps gpa */
-    uint64_t hpa;         /* host-physical address of gpa (when mapped) */
-    uint64_t page_size;   /* 4 KiB or 2 MiB (when mapped) */
+    bool mapped;               /* a leaf maps gpa */
+    uint64_t hpa;              /* host-physical address of gpa (when mapped) */
+    uint64_t page_size;        /* 4 KiB or 2 MiB (when mapped) */
     bool read, write, execute; /* effective rights: AND over every entry walked */
-    unsigned memory_type; /* enum ept_memory_type of the leaf (when mapped) */
-    unsigned level;       /* level where the walk stopped: 4 = PML4 .. 1 = PT;
+    unsigned memory_type;      /* enum ept_memory_type of the leaf (when mapped) */
+    unsigned level;            /* level where the walk stopped: 4 = PML4 .. 1 = PT;
                            * 0 = not walked, gpa is beyond the 48-bit range */
-    uint64_t entry;       /* the last entry read (0 when level is 0) */
+    uint64_t entry;            /* the last entry read (0 when level is 0) */
 };
 
 /* Walk ept's tables for gpa. Used by unit tests and by the EPT-violation report. */

@@ -7,7 +7,7 @@
 #include "arch/x86_64/platform.h"
 #include "hypervisor/console.h"
 
-#define ISR_STUB_SIZE 16 /* must match isr.S */
+#define ISR_STUB_SIZE   16 /* must match isr.S */
 #define BACKTRACE_DEPTH 12
 
 extern const uint8_t isr_stubs[];
@@ -49,13 +49,17 @@ const char *exception_name(unsigned vector)
 int exception_has_error_code(unsigned vector)
 {
     switch (vector) {
-    case EXC_DOUBLE_FAULT: case EXC_INVALID_TSS: case EXC_SEGMENT_NOT_PRESENT:
-    case EXC_STACK_FAULT: case EXC_GENERAL_PROTECTION: case EXC_PAGE_FAULT:
-    case EXC_ALIGNMENT_CHECK: case EXC_CONTROL_PROTECTION: case EXC_VMM_COMMUNICATION:
-    case EXC_SECURITY:
-        return 1;
-    default:
-        return 0;
+    case EXC_DOUBLE_FAULT:
+    case EXC_INVALID_TSS:
+    case EXC_SEGMENT_NOT_PRESENT:
+    case EXC_STACK_FAULT:
+    case EXC_GENERAL_PROTECTION:
+    case EXC_PAGE_FAULT:
+    case EXC_ALIGNMENT_CHECK:
+    case EXC_CONTROL_PROTECTION:
+    case EXC_VMM_COMMUNICATION:
+    case EXC_SECURITY: return 1;
+    default: return 0;
     }
 }
 

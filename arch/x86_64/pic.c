@@ -7,8 +7,8 @@
 #include "arch/x86_64/io.h"
 
 #define PIC_MASTER_DATA 0x21u /* OCW1 (interrupt mask) of the master PIC */
-#define PIC_SLAVE_DATA 0xA1u  /* OCW1 of the slave PIC */
-#define PIC_MASK_ALL 0xFFu
+#define PIC_SLAVE_DATA  0xA1u /* OCW1 of the slave PIC */
+#define PIC_MASK_ALL    0xFFu
 
 void pic_mask_all(void)
 {

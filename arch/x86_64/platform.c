@@ -12,7 +12,7 @@
 #define QEMU_DEBUG_EXIT_PORT 0xF4u
 /* Bochs ends the simulation when the string "Shutdown" is written to this port.
  * See: Bochs source, iodev/unmapped.cc (port 0x8900). */
-#define BOCHS_SHUTDOWN_PORT 0x8900u
+#define BOCHS_SHUTDOWN_PORT  0x8900u
 
 static const char *const status_names[] = {
     [HV_STATUS_OK] = "ok",

@@ -8,12 +8,12 @@
 
 /* The status hvlab ends with (printed, and seen by QEMU as exit code status*2+1). */
 enum hv_status {
-    HV_STATUS_OK = 0,        /* every guest ran and ended as expected */
+    HV_STATUS_OK = 0,           /* every guest ran and ended as expected */
     HV_STATUS_GUEST_FAILED = 1, /* a guest was stopped or reported a failure status */
-    HV_STATUS_PANIC = 2,     /* panic(): an invariant of the hypervisor broke */
-    HV_STATUS_EXCEPTION = 3, /* a CPU exception inside the hypervisor */
-    HV_STATUS_NO_VIRT = 4,   /* no usable hardware virtualization */
-    HV_STATUS_BOOT_FAILED = 5, /* the boot layer could not hand over */
+    HV_STATUS_PANIC = 2,        /* panic(): an invariant of the hypervisor broke */
+    HV_STATUS_EXCEPTION = 3,    /* a CPU exception inside the hypervisor */
+    HV_STATUS_NO_VIRT = 4,      /* no usable hardware virtualization */
+    HV_STATUS_BOOT_FAILED = 5,  /* the boot layer could not hand over */
 };
 
 const char *hv_status_name(enum hv_status status);

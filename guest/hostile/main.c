@@ -36,8 +36,8 @@
 #define OOB_ADDRESS     0xE0000000u
 #define OOB_WRITE_VALUE 0xDEADBEEFu
 
-#define BAD_MSR        0x12345678u /* no CPU implements this MSR index */
-#define BAD_HYPERCALL  0xDEAD      /* no such hypercall number */
+#define BAD_MSR       0x12345678u /* no CPU implements this MSR index */
+#define BAD_HYPERCALL 0xDEAD      /* no such hypercall number */
 
 /* The faulting instruction of the running test, for the exception handlers. */
 static const char *faulting_insn = "?";
@@ -45,46 +45,46 @@ static const char *faulting_insn = "?";
 /* #GP: report and stop; never returns to the faulting instruction. */
 __attribute__((interrupt)) static void on_gp(struct interrupt_frame *frame, uint32_t error)
 {
-	(void)error;
-	kprintf("hostile: got #GP on %s\n", faulting_insn);
-	kprintf("hostile: fault at eip 0x%08x\n", frame->eip);
-	debug_exit(STATUS_GOT_GP);
+    (void)error;
+    kprintf("hostile: got #GP on %s\n", faulting_insn);
+    kprintf("hostile: fault at eip 0x%08x\n", frame->eip);
+    debug_exit(STATUS_GOT_GP);
 }
 
 /* #UD: report and stop; never returns to the faulting instruction. */
 __attribute__((interrupt)) static void on_ud(struct interrupt_frame *frame)
 {
-	kprintf("hostile: got #UD on %s\n", faulting_insn);
-	kprintf("hostile: fault at eip 0x%08x\n", frame->eip);
-	debug_exit(STATUS_GOT_UD);
+    kprintf("hostile: got #UD on %s\n", faulting_insn);
+    kprintf("hostile: fault at eip 0x%08x\n", frame->eip);
+    debug_exit(STATUS_GOT_UD);
 }
 
 /* Install an IDT with just the #GP and #UD handlers. */
 static void install_handlers(const char *insn)
 {
-	faulting_insn = insn;
-	idt_set_handler(EXC_GP, (void *)on_gp);
-	idt_set_handler(EXC_UD, (void *)on_ud);
-	idt_load();
+    faulting_insn = insn;
+    idt_set_handler(EXC_GP, (void *)on_gp);
+    idt_set_handler(EXC_UD, (void *)on_ud);
+    idt_load();
 }
 
 /* Read far outside guest RAM: hvlab should stop on the EPT/NPT violation. */
 static uint8_t test_oob_read(void)
 {
-	uint32_t value = *(volatile uint32_t *)(uintptr_t)OOB_ADDRESS;
+    uint32_t value = *(volatile uint32_t *)(uintptr_t)OOB_ADDRESS;
 
-	kprintf("hostile: read 0x%08x from 0x%08x and was not stopped\n", value, OOB_ADDRESS);
-	return STATUS_NOT_STOPPED;
+    kprintf("hostile: read 0x%08x from 0x%08x and was not stopped\n", value, OOB_ADDRESS);
+    return STATUS_NOT_STOPPED;
 }
 
 /* Write far outside guest RAM: hvlab should stop on the EPT/NPT violation. */
 static uint8_t test_oob_write(void)
 {
-	*(volatile uint32_t *)(uintptr_t)OOB_ADDRESS = OOB_WRITE_VALUE;
+    *(volatile uint32_t *)(uintptr_t)OOB_ADDRESS = OOB_WRITE_VALUE;
 
-	kprintf("hostile: wrote 0x%08x to 0x%08x and was not stopped\n", OOB_WRITE_VALUE,
-		OOB_ADDRESS);
-	return STATUS_NOT_STOPPED;
+    kprintf("hostile: wrote 0x%08x to 0x%08x and was not stopped\n", OOB_WRITE_VALUE,
+            OOB_ADDRESS);
+    return STATUS_NOT_STOPPED;
 }
 
 /*
@@ -93,20 +93,20 @@ static uint8_t test_oob_write(void)
  */
 static uint8_t test_triple_fault(void)
 {
-	idt_load_empty();
-	__asm__ volatile("int3");
-	__asm__ volatile("ud2");
-	kprintf("hostile: int3/ud2 with an empty IDT came back\n");
-	return STATUS_NOT_STOPPED;
+    idt_load_empty();
+    __asm__ volatile("int3");
+    __asm__ volatile("ud2");
+    kprintf("hostile: int3/ud2 with an empty IDT came back\n");
+    return STATUS_NOT_STOPPED;
 }
 
 /* WRMSR to an MSR that does not exist must raise #GP(0). */
 static uint8_t test_bad_msr(void)
 {
-	install_handlers("wrmsr");
-	__asm__ volatile("wrmsr" : : "c"(BAD_MSR), "a"(0), "d"(0));
-	kprintf("hostile: wrmsr to 0x%08x did not fault\n", BAD_MSR);
-	return STATUS_NOT_STOPPED;
+    install_handlers("wrmsr");
+    __asm__ volatile("wrmsr" : : "c"(BAD_MSR), "a"(0), "d"(0));
+    kprintf("hostile: wrmsr to 0x%08x did not fault\n", BAD_MSR);
+    return STATUS_NOT_STOPPED;
 }
 
 /*
@@ -116,96 +116,96 @@ static uint8_t test_bad_msr(void)
  */
 static uint8_t test_vmx(void)
 {
-	static uint8_t vmxon_region[4096] __attribute__((aligned(4096)));
-	static uint64_t vmxon_pointer;
+    static uint8_t vmxon_region[4096] __attribute__((aligned(4096)));
+    static uint64_t vmxon_pointer;
 
-	vmxon_pointer = (uint32_t)(uintptr_t)vmxon_region;
-	install_handlers("vmxon");
-	__asm__ volatile("vmxon %0" : : "m"(vmxon_pointer) : "memory", "cc");
-	kprintf("hostile: vmxon did not fault\n");
-	return STATUS_NOT_STOPPED;
+    vmxon_pointer = (uint32_t)(uintptr_t)vmxon_region;
+    install_handlers("vmxon");
+    __asm__ volatile("vmxon %0" : : "m"(vmxon_pointer) : "memory", "cc");
+    kprintf("hostile: vmxon did not fault\n");
+    return STATUS_NOT_STOPPED;
 }
 
 /* Halt with interrupts off: nothing can wake us, hvlab should stop the guest. */
 static uint8_t test_hlt(void)
 {
-	uart_flush();
-	halt_forever();
+    uart_flush();
+    halt_forever();
 }
 
 /* A hypercall number nobody implements must come back as HC_ENOSYS. */
 static uint8_t test_unknown_hypercall(void)
 {
-	struct hv_info hv;
+    struct hv_info hv;
 
-	hv_detect(&hv);
-	if (!hv.is_hvlab) {
-		kprintf("hostile: no hvlab hypervisor, hypercall not made\n");
-		return STATUS_NO_HVLAB;
-	}
-	int32_t result = hypercall(BAD_HYPERCALL, 0, 0);
-	kprintf("hostile: unknown hypercall returned %d\n", result);
-	return result == HC_ENOSYS ? STATUS_OK : STATUS_NOT_STOPPED;
+    hv_detect(&hv);
+    if (!hv.is_hvlab) {
+        kprintf("hostile: no hvlab hypervisor, hypercall not made\n");
+        return STATUS_NO_HVLAB;
+    }
+    int32_t result = hypercall(BAD_HYPERCALL, 0, 0);
+    kprintf("hostile: unknown hypercall returned %d\n", result);
+    return result == HC_ENOSYS ? STATUS_OK : STATUS_NOT_STOPPED;
 }
 
 /* Every test: its command-line name and the function that runs it. */
 static const struct hostile_test {
-	const char *name;
-	uint8_t (*run)(void); /* returns the debug-exit status, if it returns at all */
+    const char *name;
+    uint8_t (*run)(void); /* returns the debug-exit status, if it returns at all */
 } tests[] = {
-	{ "oob-read", test_oob_read },
-	{ "oob-write", test_oob_write },
-	{ "triple-fault", test_triple_fault },
-	{ "bad-msr", test_bad_msr },
-	{ "vmx", test_vmx },
-	{ "hlt", test_hlt },
-	{ "unknown-hypercall", test_unknown_hypercall },
+    {"oob-read", test_oob_read},
+    {"oob-write", test_oob_write},
+    {"triple-fault", test_triple_fault},
+    {"bad-msr", test_bad_msr},
+    {"vmx", test_vmx},
+    {"hlt", test_hlt},
+    {"unknown-hypercall", test_unknown_hypercall},
 };
 
 /* Copy the NAME of the first `test=NAME` word of cmdline into name ("" if none). */
 static void find_test_name(const char *cmdline, char name[TEST_NAME_MAX + 1])
 {
-	size_t key_len = strlen(CMDLINE_TEST_KEY);
-	const char *p = cmdline;
+    size_t key_len = strlen(CMDLINE_TEST_KEY);
+    const char *p = cmdline;
 
-	name[0] = '\0';
-	while (*p) {
-		while (*p == ' ')
-			p++;
-		if (strncmp(p, CMDLINE_TEST_KEY, key_len) == 0) {
-			p += key_len;
-			size_t n = 0;
-			while (p[n] && p[n] != ' ' && n < TEST_NAME_MAX) {
-				name[n] = p[n];
-				n++;
-			}
-			name[n] = '\0';
-			return;
-		}
-		while (*p && *p != ' ')
-			p++;
-	}
+    name[0] = '\0';
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        if (strncmp(p, CMDLINE_TEST_KEY, key_len) == 0) {
+            p += key_len;
+            size_t n = 0;
+            while (p[n] && p[n] != ' ' && n < TEST_NAME_MAX) {
+                name[n] = p[n];
+                n++;
+            }
+            name[n] = '\0';
+            return;
+        }
+        while (*p && *p != ' ')
+            p++;
+    }
 }
 
 /* Entry from boot.S: pick the test from the command line and run it. */
 void guest_main(uint32_t magic, const struct multiboot_info *mbi)
 {
-	char name[TEST_NAME_MAX + 1] = "";
+    char name[TEST_NAME_MAX + 1] = "";
 
-	uart_init();
-	if (magic == MULTIBOOT_BOOTLOADER_MAGIC && (mbi->flags & MULTIBOOT_INFO_CMDLINE))
-		find_test_name((const char *)(uintptr_t)mbi->cmdline, name);
-	kprintf("hostile: running test %s\n", name[0] ? name : "(none)");
+    uart_init();
+    if (magic == MULTIBOOT_BOOTLOADER_MAGIC && (mbi->flags & MULTIBOOT_INFO_CMDLINE))
+        find_test_name((const char *)(uintptr_t)mbi->cmdline, name);
+    kprintf("hostile: running test %s\n", name[0] ? name : "(none)");
 
-	for (unsigned i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		if (strcmp(tests[i].name, name) == 0) {
-			uint8_t status = tests[i].run();
-			kprintf("hostile: exit status %u\n", status);
-			uart_flush();
-			debug_exit(status);
-		}
-	}
-	kprintf("hostile: unknown test\n");
-	uart_flush();
-	debug_exit(STATUS_UNKNOWN_TEST);
+    for (unsigned i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+        if (strcmp(tests[i].name, name) == 0) {
+            uint8_t status = tests[i].run();
+            kprintf("hostile: exit status %u\n", status);
+            uart_flush();
+            debug_exit(status);
+        }
+    }
+    kprintf("hostile: unknown test\n");
+    uart_flush();
+    debug_exit(STATUS_UNKNOWN_TEST);
 }

@@ -22,18 +22,18 @@
 #define CPUID_VENDOR_LEN   12
 
 struct cpuid_regs {
-	uint32_t eax, ebx, ecx, edx;
+    uint32_t eax, ebx, ecx, edx;
 };
 
 /* Execute CPUID for leaf (subleaf 0). */
 static inline struct cpuid_regs cpuid(uint32_t leaf)
 {
-	struct cpuid_regs r;
+    struct cpuid_regs r;
 
-	__asm__ volatile("cpuid"
-			 : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
-			 : "a"(leaf), "c"(0));
-	return r;
+    __asm__ volatile("cpuid"
+                     : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+                     : "a"(leaf), "c"(0));
+    return r;
 }
 
 #endif /* GUEST_CPUID_H */

@@ -20,15 +20,15 @@
 /* Disable interrupts and halt forever; HLT is retried if an NMI wakes us. */
 static inline __attribute__((noreturn)) void halt_forever(void)
 {
-	for (;;)
-		__asm__ volatile("cli; hlt");
+    for (;;)
+        __asm__ volatile("cli; hlt");
 }
 
 /* Stop the guest with status; never returns. */
 static inline __attribute__((noreturn)) void debug_exit(uint8_t status)
 {
-	outb(DEBUG_EXIT_PORT, status);
-	halt_forever();
+    outb(DEBUG_EXIT_PORT, status);
+    halt_forever();
 }
 
 #endif /* GUEST_DEBUG_EXIT_H */

@@ -21,12 +21,12 @@
 #define HV_CPUID_BASE     0x40000000 /* EAX = highest leaf, EBX:ECX:EDX = signature */
 #define HV_CPUID_FEATURES 0x40000001 /* EAX = ABI version, EBX = feature bits */
 
-#define HV_SIGNATURE_LEN 12                         /* bytes in EBX, ECX, EDX */
-#define HV_SIGNATURE_HVLAB "hvlab\0\0\0\0\0\0\0"    /* padded with NULs to 12 */
+#define HV_SIGNATURE_LEN   12                    /* bytes in EBX, ECX, EDX */
+#define HV_SIGNATURE_HVLAB "hvlab\0\0\0\0\0\0\0" /* padded with NULs to 12 */
 
 /* Leaf 0x40000001 EAX: ABI version = major << 16 | minor. */
 #define HV_ABI_MAJOR(v) ((v) >> 16)
-#define HV_ABI_MINOR(v) ((v) & 0xFFFF)
+#define HV_ABI_MINOR(v) ((v)&0xFFFF)
 
 /* Leaf 0x40000001 EBX: feature bits. */
 #define HV_FEATURE_CONSOLE_WRITE (1u << 0) /* HC_CONSOLE_WRITE is implemented */
@@ -46,12 +46,12 @@
 
 /* What CPUID told us about the hypervisor under us. */
 struct hv_info {
-	bool present;                         /* CPUID.1:ECX[31] */
-	uint32_t max_leaf;                    /* leaf 0x40000000 EAX */
-	char signature[HV_SIGNATURE_LEN + 1]; /* NUL-terminated */
-	bool is_hvlab;                        /* signature matched, hypercalls allowed */
-	uint32_t abi_version;                 /* leaf 0x40000001 EAX (hvlab only) */
-	uint32_t features;                    /* leaf 0x40000001 EBX (hvlab only) */
+    bool present;                         /* CPUID.1:ECX[31] */
+    uint32_t max_leaf;                    /* leaf 0x40000000 EAX */
+    char signature[HV_SIGNATURE_LEN + 1]; /* NUL-terminated */
+    bool is_hvlab;                        /* signature matched, hypercalls allowed */
+    uint32_t abi_version;                 /* leaf 0x40000001 EAX (hvlab only) */
+    uint32_t features;                    /* leaf 0x40000001 EBX (hvlab only) */
 };
 
 /* Fill *hv from CPUID and pick VMCALL or VMMCALL from the CPU vendor. */

@@ -22,9 +22,9 @@
 
 /* What the CPU pushes for a same-privilege interrupt (after any error code). */
 struct interrupt_frame {
-	uint32_t eip;
-	uint32_t cs;
-	uint32_t eflags;
+    uint32_t eip;
+    uint32_t cs;
+    uint32_t eflags;
 };
 
 /*

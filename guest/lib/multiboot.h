@@ -52,27 +52,27 @@
  *                                       60 config_table
  */
 struct multiboot_info {
-	uint32_t flags;
-	uint32_t mem_lower;        /* KiB from 0, at most 640 */
-	uint32_t mem_upper;        /* KiB from 1 MiB up to the first hole */
-	uint32_t boot_device;
-	uint32_t cmdline;          /* physical address of a NUL-terminated string */
-	uint32_t mods_count;
-	uint32_t mods_addr;
-	uint32_t syms[4];          /* a.out symbol table or ELF section headers */
-	uint32_t mmap_length;      /* bytes of memory map */
-	uint32_t mmap_addr;        /* physical address of the first entry */
-	uint32_t drives_length;
-	uint32_t drives_addr;
-	uint32_t config_table;
-	uint32_t boot_loader_name;
-	uint32_t apm_table;
-	uint32_t vbe_control_info;
-	uint32_t vbe_mode_info;
-	uint16_t vbe_mode;
-	uint16_t vbe_interface_seg;
-	uint16_t vbe_interface_off;
-	uint16_t vbe_interface_len;
+    uint32_t flags;
+    uint32_t mem_lower; /* KiB from 0, at most 640 */
+    uint32_t mem_upper; /* KiB from 1 MiB up to the first hole */
+    uint32_t boot_device;
+    uint32_t cmdline; /* physical address of a NUL-terminated string */
+    uint32_t mods_count;
+    uint32_t mods_addr;
+    uint32_t syms[4];     /* a.out symbol table or ELF section headers */
+    uint32_t mmap_length; /* bytes of memory map */
+    uint32_t mmap_addr;   /* physical address of the first entry */
+    uint32_t drives_length;
+    uint32_t drives_addr;
+    uint32_t config_table;
+    uint32_t boot_loader_name;
+    uint32_t apm_table;
+    uint32_t vbe_control_info;
+    uint32_t vbe_mode_info;
+    uint16_t vbe_mode;
+    uint16_t vbe_interface_seg;
+    uint16_t vbe_interface_off;
+    uint16_t vbe_interface_len;
 } __attribute__((packed));
 
 _Static_assert(__builtin_offsetof(struct multiboot_info, mem_lower) == 4, "mem_lower");
@@ -92,10 +92,10 @@ _Static_assert(sizeof(struct multiboot_info) == 88, "multiboot_info size");
  *   0 size   4 base_addr (64 bits)   12 length (64 bits)   20 type
  */
 struct multiboot_mmap_entry {
-	uint32_t size;
-	uint64_t base_addr;
-	uint64_t length;
-	uint32_t type;
+    uint32_t size;
+    uint64_t base_addr;
+    uint64_t length;
+    uint32_t type;
 } __attribute__((packed));
 
 _Static_assert(__builtin_offsetof(struct multiboot_mmap_entry, base_addr) == 4, "base_addr");
@@ -107,15 +107,14 @@ _Static_assert(sizeof(struct multiboot_mmap_entry) == 24, "mmap entry size");
 static inline const struct multiboot_mmap_entry *
 multiboot_mmap_next(const struct multiboot_mmap_entry *e)
 {
-	return (const struct multiboot_mmap_entry *)((uintptr_t)e + e->size + sizeof(e->size));
+    return (const struct multiboot_mmap_entry *)((uintptr_t)e + e->size + sizeof(e->size));
 }
 
 /* Iterate over every memory map entry of mbi (the caller checks MULTIBOOT_INFO_MMAP). */
-#define multiboot_for_each_mmap(e, mbi)                                                  \
-	for (const struct multiboot_mmap_entry *e =                                      \
-		     (const struct multiboot_mmap_entry *)(uintptr_t)(mbi)->mmap_addr;   \
-	     (uintptr_t)e < (mbi)->mmap_addr + (mbi)->mmap_length;                       \
-	     e = multiboot_mmap_next(e))
+#define multiboot_for_each_mmap(e, mbi)                                                        \
+    for (const struct multiboot_mmap_entry *e =                                                \
+             (const struct multiboot_mmap_entry *)(uintptr_t)(mbi)->mmap_addr;                 \
+         (uintptr_t)e < (mbi)->mmap_addr + (mbi)->mmap_length; e = multiboot_mmap_next(e))
 
 #endif /* !__ASSEMBLER__ */
 #endif /* GUEST_MULTIBOOT_H */

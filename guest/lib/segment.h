@@ -31,11 +31,11 @@
 #define SEG_FLAG_32BIT          (1 << 2) /* D/B: 32-bit default operand size */
 
 /* Base 0, limit 0xFFFFF pages = the whole 4 GiB. */
-#define SEG_LOW_FLAT      0x0000FFFF /* base 15..0 = 0, limit 15..0 = 0xFFFF */
-#define SEG_LIMIT_19_16   0xF
-#define SEG_HIGH(type, flags)                                                      \
-	(((flags) << 20) | (SEG_LIMIT_19_16 << 16) |                               \
-	 ((SEG_ACCESS_PRESENT | SEG_ACCESS_CODE_DATA | (type)) << 8))
+#define SEG_LOW_FLAT    0x0000FFFF /* base 15..0 = 0, limit 15..0 = 0xFFFF */
+#define SEG_LIMIT_19_16 0xF
+#define SEG_HIGH(type, flags)                                                                  \
+    (((flags) << 20) | (SEG_LIMIT_19_16 << 16) |                                               \
+     ((SEG_ACCESS_PRESENT | SEG_ACCESS_CODE_DATA | (type)) << 8))
 
 #define SEG_HIGH_FLAT_CODE SEG_HIGH(SEG_TYPE_CODE_XR, SEG_FLAG_GRANULARITY_4K | SEG_FLAG_32BIT)
 #define SEG_HIGH_FLAT_DATA SEG_HIGH(SEG_TYPE_DATA_RW, SEG_FLAG_GRANULARITY_4K | SEG_FLAG_32BIT)

@@ -20,7 +20,7 @@ int strncmp(const char *a, const char *b, size_t n);
 /* True when the n bytes at a and b are equal. */
 static inline bool mem_equal(const void *a, const void *b, size_t n)
 {
-	return memcmp(a, b, n) == 0;
+    return memcmp(a, b, n) == 0;
 }
 
 #endif /* GUEST_STR_H */

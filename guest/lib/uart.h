@@ -26,10 +26,10 @@
 #define UART_LSR 5 /* line status register (read) */
 
 /* Line Control Register bits. */
-#define UART_LCR_WORD_8 0x03     /* WLS1 | WLS0: 8 data bits */
-#define UART_LCR_STOP_1 0x00     /* STB = 0: 1 stop bit */
-#define UART_LCR_PARITY_NONE 0x00 /* PEN = 0: no parity */
-#define UART_LCR_DLAB (1 << 7)   /* divisor latch access bit */
+#define UART_LCR_WORD_8      0x03     /* WLS1 | WLS0: 8 data bits */
+#define UART_LCR_STOP_1      0x00     /* STB = 0: 1 stop bit */
+#define UART_LCR_PARITY_NONE 0x00     /* PEN = 0: no parity */
+#define UART_LCR_DLAB        (1 << 7) /* divisor latch access bit */
 
 /* Modem Control Register bits. */
 #define UART_MCR_DTR (1 << 0) /* data terminal ready */

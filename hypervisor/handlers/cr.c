@@ -12,9 +12,9 @@
 
 #define LMSW_BITS (CR0_PE | CR0_MP | CR0_EM | CR0_TS) /* LMSW loads CR0[3:0] */
 /* CR4 bits hvlab lets a guest set; VMXE and SMXE stay clear (no nested VMX/SMX). */
-#define CR4_GUEST_ALLOWED                                                                 \
-    (CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_MCE | CR4_PGE |        \
-     CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_FSGSBASE | CR4_OSXSAVE)
+#define CR4_GUEST_ALLOWED                                                                      \
+    (CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_MCE | CR4_PGE | CR4_PCE |  \
+     CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_FSGSBASE | CR4_OSXSAVE)
 
 static enum exit_action inject_gp(struct vcpu *vcpu)
 {
@@ -52,14 +52,12 @@ enum exit_action handle_cr_access(struct vcpu *vcpu, const struct vm_exit *exit)
         if (exit->u.cr.cr == 4)
             return write_cr4(vcpu, exit, vcpu_gpr(vcpu, exit->u.cr.gpr));
         break;
-    case CR_CLTS:
-        return write_cr0(vcpu, exit, cr0 & ~CR0_TS);
+    case CR_CLTS: return write_cr0(vcpu, exit, cr0 & ~CR0_TS);
     case CR_LMSW:
         /* LMSW can set PE but never clear it. */
         return write_cr0(vcpu, exit,
                          (cr0 & ~(LMSW_BITS & ~CR0_PE)) | (exit->u.cr.lmsw_source & LMSW_BITS));
-    case CR_MOV_FROM:
-        break;
+    case CR_MOV_FROM: break;
     }
     return vcpu_stop(vcpu, "unexpected control-register exit: CR%u, access type %d",
                      exit->u.cr.cr, (int)exit->u.cr.access);

@@ -31,18 +31,10 @@ enum exit_action handle_hypercall(struct vcpu *vcpu, const struct vm_exit *exit)
     int64_t result;
 
     switch (call) {
-    case HC_VERSION:
-        result = HVLAB_ABI_VERSION;
-        break;
-    case HC_CONSOLE_WRITE:
-        result = console_write(vcpu, arg0, arg1);
-        break;
-    case HC_MEMORY_SIZE:
-        result = (int64_t)(vcpu->mem->ram_size >> 10);
-        break;
-    default:
-        result = HC_ENOSYS;
-        break;
+    case HC_VERSION: result = HVLAB_ABI_VERSION; break;
+    case HC_CONSOLE_WRITE: result = console_write(vcpu, arg0, arg1); break;
+    case HC_MEMORY_SIZE: result = (int64_t)(vcpu->mem->ram_size >> 10); break;
+    default: result = HC_ENOSYS; break;
     }
     vcpu_set_gpr(vcpu, GPR_RAX, (uint64_t)result);
     vcpu_skip_instruction(vcpu, exit);

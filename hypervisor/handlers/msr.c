@@ -47,8 +47,8 @@ enum exit_action handle_msr_read(struct vcpu *vcpu, const struct vm_exit *exit)
 enum exit_action handle_msr_write(struct vcpu *vcpu, const struct vm_exit *exit)
 {
     uint32_t msr = LOW32(vcpu_gpr(vcpu, GPR_RCX));
-    uint64_t value = ((uint64_t)LOW32(vcpu_gpr(vcpu, GPR_RDX)) << 32) |
-                     LOW32(vcpu_gpr(vcpu, GPR_RAX));
+    uint64_t value =
+        ((uint64_t)LOW32(vcpu_gpr(vcpu, GPR_RDX)) << 32) | LOW32(vcpu_gpr(vcpu, GPR_RAX));
     const struct msr_rule *rule = msr_policy_find(msr);
 
     if (!rule || rule->backing == MSR_CONSTANT || rule->backing == MSR_HOST_TSC)

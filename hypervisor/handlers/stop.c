@@ -22,7 +22,9 @@ enum exit_action handle_hlt(struct vcpu *vcpu, const struct vm_exit *exit)
 enum exit_action handle_memory_violation(struct vcpu *vcpu, const struct vm_exit *exit)
 {
     const struct vm_exit *e = exit;
-    const char *access = e->u.mem.fetch ? "instruction fetch" : e->u.mem.write ? "write" : "read";
+    const char *access = e->u.mem.fetch   ? "instruction fetch"
+                         : e->u.mem.write ? "write"
+                                          : "read";
     char linear[40] = "not reported";
     if (e->u.mem.gla_valid)
         fmt_snprintf(linear, sizeof(linear), "0x%lx", (unsigned long)e->u.mem.gla);
@@ -30,23 +32,25 @@ enum exit_action handle_memory_violation(struct vcpu *vcpu, const struct vm_exit
                      "%s at guest-physical 0x%lx (linear %s), outside guest RAM "
                      "[0x0-0x%lx); mapping allowed %s%s%s",
                      access, (unsigned long)e->u.mem.gpa, linear,
-                     (unsigned long)vcpu->mem->ram_size,
-                     e->u.mem.readable ? "r" : "-", e->u.mem.writable ? "w" : "-",
+                     (unsigned long)vcpu->mem->ram_size, e->u.mem.readable ? "r" : "-",
+                     e->u.mem.writable ? "w" : "-",
                      e->u.mem.executable ? "x" : "- (not present)");
 }
 
 /* The hardware rejected an EPT entry hvlab wrote: a hypervisor bug, not the guest's. */
 enum exit_action handle_memory_misconfig(struct vcpu *vcpu, const struct vm_exit *exit)
 {
-    return vcpu_stop(vcpu, "EPT misconfiguration at guest-physical 0x%lx: hvlab built a bad "
-                     "EPT entry (a hypervisor bug)", (unsigned long)exit->u.mem.gpa);
+    return vcpu_stop(vcpu,
+                     "EPT misconfiguration at guest-physical 0x%lx: hvlab built a bad "
+                     "EPT entry (a hypervisor bug)",
+                     (unsigned long)exit->u.mem.gpa);
 }
 
 enum exit_action handle_triple_fault(struct vcpu *vcpu, const struct vm_exit *exit)
 {
     (void)exit;
     return vcpu_stop(vcpu, "triple fault: an exception while delivering a double fault "
-                     "(on real hardware, a reset)");
+                           "(on real hardware, a reset)");
 }
 
 enum exit_action handle_exception(struct vcpu *vcpu, const struct vm_exit *exit)

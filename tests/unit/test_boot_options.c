@@ -333,7 +333,7 @@ static void test_log_level_name(void **state)
     assert_string_equal(log_level_name(LOG_INFO), "info");
     assert_string_equal(log_level_name(LOG_DEBUG), "debug");
     assert_string_equal(log_level_name((enum log_level)(LOG_DEBUG + 1)), "?");
-    assert_string_equal(log_level_name((enum log_level)-1), "?");
+    assert_string_equal(log_level_name((enum log_level) - 1), "?");
 }
 
 /* ======================================================================== */
@@ -465,9 +465,9 @@ static void test_ucs2_non_printable_rejected(void **state)
         {'a', 0x0009, 'b', 0}, /* tab */
         {'a', 0x000A, 'b', 0}, /* newline */
         {0x001F, 0},
-        {'a', 0x007F, 0},      /* DEL */
-        {'c', 'a', 0x00E9, 0}, /* e acute: not ASCII */
-        {0x4E2D, 0},           /* CJK */
+        {'a', 0x007F, 0},                 /* DEL */
+        {'c', 'a', 0x00E9, 0},            /* e acute: not ASCII */
+        {0x4E2D, 0},                      /* CJK */
         {0x0001, 0x8000, 0xFFFF, 0x0002}, /* binary data, no NUL at all */
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

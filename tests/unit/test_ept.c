@@ -21,9 +21,9 @@
 #include "arch/x86_64/vmx/vmx_bits.h"
 #include "hypervisor/guest_memory.h"
 
-#define KIB 1024ull
-#define MIB (1024ull * KIB)
-#define GIB (1024ull * MIB)
+#define KIB  1024ull
+#define MIB  (1024ull * KIB)
+#define GIB  (1024ull * MIB)
 #define PAGE (4 * KIB)
 
 /* ---- page sources ------------------------------------------------------ */
@@ -40,10 +40,7 @@ struct arena {
     size_t hole_every, limit;
 };
 
-static uint64_t addr_of(const void *p)
-{
-    return (uint64_t)(uintptr_t)p;
-}
+static uint64_t addr_of(const void *p) { return (uint64_t)(uintptr_t)p; }
 
 static void arena_open(struct arena *a, uint64_t bytes)
 {
@@ -54,10 +51,7 @@ static void arena_open(struct arena *a, uint64_t bytes)
     memset(a->base, 0xA5, rounded); /* garbage: the source must hand out zeroed pages */
 }
 
-static void arena_close(struct arena *a)
-{
-    free(a->base);
-}
+static void arena_close(struct arena *a) { free(a->base); }
 
 static uint64_t arena_alloc(void *ctx, size_t pages, size_t align_pages)
 {
@@ -129,9 +123,9 @@ static void census(const struct guest_memory *m, uint64_t table, unsigned level,
             assert_int_equal(e, 0); /* not present and nothing else written */
             continue;
         }
-        assert_int_equal(e & 7, 7);      /* RWX */
-        assert_int_equal(e >> 52, 0);    /* nothing above the address */
-        assert_true(gpa < m->ram_size);  /* nothing outside RAM is even half-mapped */
+        assert_int_equal(e & 7, 7);     /* RWX */
+        assert_int_equal(e >> 52, 0);   /* nothing above the address */
+        assert_true(gpa < m->ram_size); /* nothing outside RAM is even half-mapped */
         bool leaf = level == 1 || (level == 2 && (e & 0x80));
         if (!leaf) {
             assert_int_equal(e & 0xF8, 0); /* bits 7:3 reserved in a non-leaf entry */
@@ -142,8 +136,7 @@ static void census(const struct guest_memory *m, uint64_t table, unsigned level,
         assert_int_equal((e >> 3) & 7, 6);      /* WB */
         assert_int_equal(e & 0x40, 0);          /* ignore-PAT clear */
         assert_int_equal(e & 0xF00, 0);         /* A, D, UX, bit 11 clear */
-        assert_int_equal(e & 0x000FFFFFFFFFF000ull,
-                         addr_of(guest_memory_host_ptr(m, gpa)));
+        assert_int_equal(e & 0x000FFFFFFFFFF000ull, addr_of(guest_memory_host_ptr(m, gpa)));
         if (level == 2)
             c->pages_2m++;
         else
@@ -160,8 +153,9 @@ enum shape { CONTIGUOUS, FRAGMENTED, MIXED };
 #define PROBES 6
 static uint64_t probe_gpa(uint64_t ram_size, int i)
 {
-    const uint64_t fixed[PROBES] = {ram_size, ram_size + PAGE, 1 * GIB, 4 * GIB,
-                                    0xFEE00000ull /* local APIC */, 0xFFFFFFFFFFFFull};
+    const uint64_t fixed[PROBES] = {
+        ram_size,         ram_size + PAGE, 1 * GIB, 4 * GIB, 0xFEE00000ull /* local APIC */,
+        0xFFFFFFFFFFFFull};
     return fixed[i];
 }
 
@@ -227,18 +221,25 @@ static void test_ram_case(void **state)
  * Stop levels: RAM is below 1 GiB, so PML4[0] and PDPT[0] are present. A probe just
  * past RAM stops in the PT (1) if its 2 MiB frame has one, else in the PD (2); 1 GiB,
  * 4 GiB and the APIC page have no PDPT entry (3); the top 48-bit address no PML4 entry (4). */
-static const struct ram_case ram_64m = {
-    64 * MIB, CONTIGUOUS, true, 1, 32, 0, 3, {2, 2, 3, 3, 3, 4}};
-static const struct ram_case ram_17m = { /* 8 x 2 MiB + 1 MiB tail in one PT */
-    17 * MIB, CONTIGUOUS, true, 2, 8, 256, 4, {1, 1, 3, 3, 3, 4}};
-static const struct ram_case ram_6m12k = { /* 3 x 2 MiB + 3 pages */
-    6 * MIB + 12 * KIB, CONTIGUOUS, true, 2, 3, 3, 4, {1, 1, 3, 3, 3, 4}};
-static const struct ram_case ram_8m_fragmented = { /* 2048 pages in runs of 7: 293 chunks */
-    8 * MIB, FRAGMENTED, true, 293, 0, 2048, 3 + 4, {2, 2, 3, 3, 3, 4}};
-static const struct ram_case ram_16m_mixed = { /* frames 0,2,4,6 large; 1,3,5,7 4 KiB */
-    16 * MIB, MIXED, true, 8, 4, 4 * 512, 3 + 4, {2, 2, 3, 3, 3, 4}};
-static const struct ram_case ram_64m_no_2m = { /* allow_2m false: 32 PTs */
-    64 * MIB, CONTIGUOUS, false, 1, 0, 16384, 3 + 32, {2, 2, 3, 3, 3, 4}};
+static const struct ram_case ram_64m = {64 * MIB, CONTIGUOUS, true, 1,
+                                        32,       0,          3,    {2, 2, 3, 3, 3, 4}};
+static const struct ram_case ram_17m = {/* 8 x 2 MiB + 1 MiB tail in one PT */
+                                        17 * MIB, CONTIGUOUS, true, 2,
+                                        8,        256,        4,    {1, 1, 3, 3, 3, 4}};
+static const struct ram_case ram_6m12k = {/* 3 x 2 MiB + 3 pages */
+                                          6 * MIB + 12 * KIB, CONTIGUOUS, true, 2, 3, 3, 4,
+                                          {1, 1, 3, 3, 3, 4}};
+static const struct ram_case ram_8m_fragmented = {/* 2048 pages in runs of 7: 293 chunks */
+                                                  8 * MIB, FRAGMENTED,
+                                                  true,    293,
+                                                  0,       2048,
+                                                  3 + 4,   {2, 2, 3, 3, 3, 4}};
+static const struct ram_case ram_16m_mixed = {/* frames 0,2,4,6 large; 1,3,5,7 4 KiB */
+                                              16 * MIB, MIXED,   true,  8,
+                                              4,        4 * 512, 3 + 4, {2, 2, 3, 3, 3, 4}};
+static const struct ram_case ram_64m_no_2m = {/* allow_2m false: 32 PTs */
+                                              64 * MIB, CONTIGUOUS, false,  1,
+                                              0,        16384,      3 + 32, {2, 2, 3, 3, 3, 4}};
 static const struct ram_case ram_6m12k_no_2m = {
     6 * MIB + 12 * KIB, CONTIGUOUS, false, 2, 0, 1539, 3 + 4, {1, 1, 3, 3, 3, 4}};
 
@@ -256,10 +257,10 @@ static void test_eptp_fields(void **state)
     assert_true(ept.pml4 >= addr_of(a.base) && ept.pml4 < addr_of(a.base) + a.pages * PAGE);
 
     uint64_t eptp = ept_pointer(&ept, false);
-    assert_int_equal(eptp & 7, 6);          /* bits 2:0: WB tables */
-    assert_int_equal((eptp >> 3) & 7, 3);   /* bits 5:3: walk length 4, minus one */
-    assert_int_equal(eptp & 0x40, 0);       /* bit 6: A/D off */
-    assert_int_equal(eptp & 0xF80, 0);      /* bit 7 and reserved 11:8 */
+    assert_int_equal(eptp & 7, 6);        /* bits 2:0: WB tables */
+    assert_int_equal((eptp >> 3) & 7, 3); /* bits 5:3: walk length 4, minus one */
+    assert_int_equal(eptp & 0x40, 0);     /* bit 6: A/D off */
+    assert_int_equal(eptp & 0xF80, 0);    /* bit 7 and reserved 11:8 */
     assert_int_equal(eptp, ept.pml4 | 0x1E);
     assert_int_equal(ept_pointer(&ept, true), ept.pml4 | 0x5E);
     free(m);
@@ -321,12 +322,12 @@ static void test_sparse_map(void **state)
     assert_unmapped(&ept, 1 * GIB + 4 * MIB, 2); /* PD 1 has two entries */
     assert_unmapped(&ept, 512 * GIB + 2 * MIB, 2);
     assert_unmapped(&ept, 2 * GIB, 3);
-    assert_unmapped(&ept, 1024 * GIB, 4);        /* PML4 entry 2 */
+    assert_unmapped(&ept, 1024 * GIB, 4); /* PML4 entry 2 */
     arena_close(&a);
 }
 
-static int build_one_chunk(struct guest_ram_chunk c1, struct guest_ram_chunk c2,
-                           size_t count, bool allow_2m)
+static int build_one_chunk(struct guest_ram_chunk c1, struct guest_ram_chunk c2, size_t count,
+                           bool allow_2m)
 {
     struct arena a;
     arena_open(&a, 4 * MIB);
@@ -345,31 +346,39 @@ static void test_malformed_map(void **state)
     (void)state;
     const struct guest_ram_chunk none = {0, 0, 0, false};
     /* well formed, as a control */
-    assert_int_equal(build_one_chunk((struct guest_ram_chunk){0, 0x40000000, 2 * MIB, true},
-                                     none, 1, true), 0);
+    assert_int_equal(
+        build_one_chunk((struct guest_ram_chunk){0, 0x40000000, 2 * MIB, true}, none, 1, true),
+        0);
     /* two chunks on the same 4 KiB page */
     assert_int_equal(build_one_chunk((struct guest_ram_chunk){0, 0x40000000, PAGE, false},
-                                     (struct guest_ram_chunk){0, 0x50000000, PAGE, false},
-                                     2, true), -1);
+                                     (struct guest_ram_chunk){0, 0x50000000, PAGE, false}, 2,
+                                     true),
+                     -1);
     /* a 4 KiB chunk inside a 2 MiB one, and a 2 MiB one over an existing PT */
     assert_int_equal(build_one_chunk((struct guest_ram_chunk){0, 0x40000000, 2 * MIB, true},
-                                     (struct guest_ram_chunk){PAGE, 0x50000000, PAGE, false},
-                                     2, true), -1);
+                                     (struct guest_ram_chunk){PAGE, 0x50000000, PAGE, false}, 2,
+                                     true),
+                     -1);
     assert_int_equal(build_one_chunk((struct guest_ram_chunk){PAGE, 0x50000000, PAGE, false},
-                                     (struct guest_ram_chunk){0, 0x40000000, 2 * MIB, true},
-                                     2, true), -1);
+                                     (struct guest_ram_chunk){0, 0x40000000, 2 * MIB, true}, 2,
+                                     true),
+                     -1);
     /* misaligned: gpa not on 4 KiB, a large chunk's hpa not on 2 MiB */
     assert_int_equal(build_one_chunk((struct guest_ram_chunk){0x800, 0x40000000, PAGE, false},
-                                     none, 1, true), -1);
-    assert_int_equal(build_one_chunk((struct guest_ram_chunk){0, 0x40001000, 2 * MIB, true},
-                                     none, 1, true), -1);
+                                     none, 1, true),
+                     -1);
+    assert_int_equal(
+        build_one_chunk((struct guest_ram_chunk){0, 0x40001000, 2 * MIB, true}, none, 1, true),
+        -1);
     /* ...which 4 KiB pages can map when 2 MiB pages are not allowed */
-    assert_int_equal(build_one_chunk((struct guest_ram_chunk){0, 0x40001000, 2 * MIB, true},
-                                     none, 1, false), 0);
+    assert_int_equal(
+        build_one_chunk((struct guest_ram_chunk){0, 0x40001000, 2 * MIB, true}, none, 1, false),
+        0);
     /* crossing the 48-bit guest-physical limit */
     assert_int_equal(build_one_chunk((struct guest_ram_chunk){(1ull << 48) - PAGE, 0x40000000,
                                                               2 * PAGE, false},
-                                     none, 1, true), -1);
+                                     none, 1, true),
+                     -1);
 }
 
 /* ---- the walk over hand-written tables ------------------------------------ */
@@ -382,12 +391,12 @@ static void test_walk_semantics(void **state)
     assert_non_null(t);
     memset(t, 0, 4 * PAGE);
     uint64_t *pml4 = t, *pdpt = t + 512, *pd = t + 1024, *pt = t + 1536;
-    pml4[0] = addr_of(pdpt) | 5;                     /* R, X */
-    pdpt[0] = addr_of(pd) | 6;                       /* W, X */
-    pdpt[1] = 0x80000000ull | 7 | (6 << 3) | 0x80;   /* 1 GiB leaf, RWX, WB */
+    pml4[0] = addr_of(pdpt) | 5;                   /* R, X */
+    pdpt[0] = addr_of(pd) | 6;                     /* W, X */
+    pdpt[1] = 0x80000000ull | 7 | (6 << 3) | 0x80; /* 1 GiB leaf, RWX, WB */
     pd[0] = addr_of(pt) | 7;
-    pt[1] = 0x12345000ull | 7;                       /* RWX, memory type 0 = UC */
-    pt[3] = 0x23456000ull | 1 | (4 << 3);            /* R only, WT */
+    pt[1] = 0x12345000ull | 7;            /* RWX, memory type 0 = UC */
+    pt[3] = 0x23456000ull | 1 | (4 << 3); /* R only, WT */
     struct ept ept = {.pml4 = addr_of(pml4)};
 
     /* RWX leaf under PML4E (R, X) and PDPTE (W, X): only X survives the AND. */
@@ -397,8 +406,8 @@ static void test_walk_semantics(void **state)
     assert_int_equal(w.level, 1);
     assert_int_equal(w.page_size, 4 * KIB);
     assert_int_equal(w.entry, pt[1]);
-    assert_false(w.read);    /* PDPTE denies reads */
-    assert_false(w.write);   /* PML4E denies writes */
+    assert_false(w.read);  /* PDPTE denies reads */
+    assert_false(w.write); /* PML4E denies writes */
     assert_true(w.execute);
     assert_int_equal(w.memory_type, 0);
 
@@ -430,15 +439,15 @@ static void test_memory_type_names(void **state)
 {
     (void)state;
     const char *expected[8] = {"UC", "WC", "reserved", "reserved",
-                               "WT", "WP", "WB", "reserved"};
+                               "WT", "WP", "WB",       "reserved"};
     for (unsigned type = 0; type < 8; type++)
         assert_string_equal(ept_memory_type_name(type), expected[type]);
     assert_string_equal(ept_memory_type_name(99), "reserved");
 }
 
-#define CAP_WALK4 (1ull << 6)  /* written out from Appendix A, not from vmx_bits.h */
-#define CAP_WB (1ull << 14)
-#define CAP_2M (1ull << 16)
+#define CAP_WALK4 (1ull << 6) /* written out from Appendix A, not from vmx_bits.h */
+#define CAP_WB    (1ull << 14)
+#define CAP_2M    (1ull << 16)
 
 static void test_caps(void **state)
 {
@@ -451,15 +460,15 @@ static void test_caps(void **state)
     assert_string_equal(why, "");
 
     assert_false(ept_caps_sufficient(good & ~CAP_WB, why, sizeof(why)));
-    assert_string_equal(why,
-        "IA32_VMX_EPT_VPID_CAP lacks write-back (WB) EPT paging structures (bit 14)");
+    assert_string_equal(
+        why, "IA32_VMX_EPT_VPID_CAP lacks write-back (WB) EPT paging structures (bit 14)");
 
     assert_false(ept_caps_sufficient(good & ~CAP_WALK4, why, sizeof(why)));
     assert_string_equal(why, "IA32_VMX_EPT_VPID_CAP lacks page-walk length 4 (bit 6)");
 
     /* a 5-level-only CPU is not enough: hvlab builds 4 levels */
-    assert_false(ept_caps_sufficient((good & ~CAP_WALK4) | EPT_CAP_WALK_LENGTH_5,
-                                     why, sizeof(why)));
+    assert_false(
+        ept_caps_sufficient((good & ~CAP_WALK4) | EPT_CAP_WALK_LENGTH_5, why, sizeof(why)));
     assert_string_equal(why, "IA32_VMX_EPT_VPID_CAP lacks page-walk length 4 (bit 6)");
 
     assert_false(ept_caps_sufficient(CAP_2M, why, sizeof(why)));
@@ -485,8 +494,7 @@ int main(void)
         {"8 MiB fragmented", test_ram_case, NULL, NULL, (void *)&ram_8m_fragmented},
         {"16 MiB mixed", test_ram_case, NULL, NULL, (void *)&ram_16m_mixed},
         {"64 MiB, allow_2m false", test_ram_case, NULL, NULL, (void *)&ram_64m_no_2m},
-        {"6 MiB + 12 KiB, allow_2m false", test_ram_case, NULL, NULL,
-         (void *)&ram_6m12k_no_2m},
+        {"6 MiB + 12 KiB, allow_2m false", test_ram_case, NULL, NULL, (void *)&ram_6m12k_no_2m},
         cmocka_unit_test(test_eptp_fields),
         cmocka_unit_test(test_out_of_memory),
         cmocka_unit_test(test_sparse_map),

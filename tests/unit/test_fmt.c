@@ -27,12 +27,12 @@ static int format(char *buf, size_t size, const char *fmt, ...)
 }
 
 /* Format into a roomy buffer; check the text and that the return value is its length. */
-#define assert_fmt(expected, ...)                                      \
-    do {                                                               \
-        char out_[256];                                                \
-        int n_ = format(out_, sizeof(out_), __VA_ARGS__);              \
-        assert_string_equal(out_, (expected));                        \
-        assert_int_equal(n_, strlen(expected));                       \
+#define assert_fmt(expected, ...)                                                              \
+    do {                                                                                       \
+        char out_[256];                                                                        \
+        int n_ = format(out_, sizeof(out_), __VA_ARGS__);                                      \
+        assert_string_equal(out_, (expected));                                                 \
+        assert_int_equal(n_, strlen(expected));                                                \
     } while (0)
 
 /* A sink that records every character it receives, NULs included. */

@@ -37,7 +37,7 @@
 
 #define RAM_SIZE (4 * MIB)
 #define RAM_JUNK 0xAA /* what guest RAM holds before the loader runs */
-#define WHY_LEN 256
+#define WHY_LEN  256
 
 /* ---- helpers: guest RAM over aligned_alloc ------------------------------- */
 
@@ -74,9 +74,8 @@ static struct fixture *fixture_new(uint64_t ram_size)
     struct fixture *f = calloc(1, sizeof(*f));
     assert_non_null(f);
     char why[WHY_LEN];
-    assert_int_equal(guest_memory_create(&f->mem, ram_size, test_pages, &f->src, why,
-                                         sizeof(why)),
-                     0);
+    assert_int_equal(
+        guest_memory_create(&f->mem, ram_size, test_pages, &f->src, why, sizeof(why)), 0);
     assert_int_equal(guest_memory_fill(&f->mem, 0, RAM_JUNK, ram_size), 0);
     return f;
 }
@@ -177,10 +176,10 @@ static void fake_elf_init(struct fake_elf *e)
     e->hdr.eh.e_ehsize = sizeof(struct elf32_ehdr);
     e->hdr.eh.e_phentsize = sizeof(struct elf32_phdr);
     e->hdr.eh.e_phnum = PH_COUNT;
-    e->hdr.ph[PH_TEXT] = (struct elf32_phdr){PT_LOAD, TEXT_OFFSET, TEXT_PADDR, TEXT_PADDR,
-                                              TEXT_SIZE, TEXT_SIZE, PF_R | PF_X, 0x1000};
-    e->hdr.ph[PH_DATA] = (struct elf32_phdr){PT_LOAD, DATA_OFFSET, DATA_PADDR, DATA_PADDR,
-                                              DATA_FILESZ, DATA_MEMSZ, PF_R | PF_W, 0x1000};
+    e->hdr.ph[PH_TEXT] = (struct elf32_phdr){PT_LOAD,   TEXT_OFFSET, TEXT_PADDR,  TEXT_PADDR,
+                                             TEXT_SIZE, TEXT_SIZE,   PF_R | PF_X, 0x1000};
+    e->hdr.ph[PH_DATA] = (struct elf32_phdr){PT_LOAD,     DATA_OFFSET, DATA_PADDR,  DATA_PADDR,
+                                             DATA_FILESZ, DATA_MEMSZ,  PF_R | PF_W, 0x1000};
     for (size_t i = 0; i < TEXT_SIZE; i++)
         e->text[i] = text_pattern(i);
     for (size_t i = 0; i < DATA_FILESZ; i++)
@@ -292,7 +291,7 @@ static void test_other_program_headers_ignored(void **state)
     struct fixture *f = *state;
     struct fake_elf e;
     fake_elf_init(&e);
-    e.hdr.ph[PH_DATA].p_type = 0x6474e551; /* PT_GNU_STACK */
+    e.hdr.ph[PH_DATA].p_type = 0x6474e551;   /* PT_GNU_STACK */
     e.hdr.ph[PH_DATA].p_offset = 0xFFFFFFF0; /* nonsense, never looked at */
     struct guest_image out;
     assert_int_equal(load(f, &e, sizeof(e), &out), 0);
@@ -407,8 +406,9 @@ static void test_truncated_segment(void **state)
 {
     struct fake_elf e;
     fake_elf_init(&e);
-    assert_rejected(*state, &e, sizeof(e) - 8,
-                    "truncated file: segment 1 needs bytes 0x2000-0x2020 of a 0x2018-byte file");
+    assert_rejected(
+        *state, &e, sizeof(e) - 8,
+        "truncated file: segment 1 needs bytes 0x2000-0x2020 of a 0x2018-byte file");
 }
 
 static void test_segment_offset_wraps(void **state)
@@ -535,8 +535,8 @@ static void test_multiboot_unknown_required_flag(void **state)
 static void test_multiboot_flags_hvlab_accepts(void **state)
 {
     struct fixture *f = *state;
-    const uint32_t flags = GOOD_FLAGS | MULTIBOOT_HEADER_VIDEO_MODE |
-                           MULTIBOOT_HEADER_ADDRESS_FIELDS | (1u << 31);
+    const uint32_t flags =
+        GOOD_FLAGS | MULTIBOOT_HEADER_VIDEO_MODE | MULTIBOOT_HEADER_ADDRESS_FIELDS | (1u << 31);
     struct fake_elf e;
     fake_elf_init(&e);
     put_multiboot(&e, TEXT_OFFSET, flags);
@@ -635,14 +635,14 @@ static void test_real_hostile_elf(void **state)
 
 /* ---- Multiboot boot information ------------------------------------------- */
 
-#define INFO_GPA      0x1000u
-#define MMAP_ENTRIES  3
-#define INFO_FIXED    (sizeof(struct multiboot_info) + \
-                       MMAP_ENTRIES * sizeof(struct multiboot_mmap_entry))
-#define KERNEL_START  TEXT_PADDR
-#define KERNEL_END    (TEXT_PADDR + 0x10000u)
-#define CMDLINE       "test=console-write verbose"
-#define LOADER_NAME   "hvlab"
+#define INFO_GPA     0x1000u
+#define MMAP_ENTRIES 3
+#define INFO_FIXED                                                                             \
+    (sizeof(struct multiboot_info) + MMAP_ENTRIES * sizeof(struct multiboot_mmap_entry))
+#define KERNEL_START TEXT_PADDR
+#define KERNEL_END   (TEXT_PADDR + 0x10000u)
+#define CMDLINE      "test=console-write verbose"
+#define LOADER_NAME  "hvlab"
 
 static int build(struct fixture *f, uint32_t gpa, uint32_t start, uint32_t end,
                  const char *cmdline, const char *name, struct multiboot_boot *out)
@@ -753,7 +753,8 @@ static void test_info_too_big_for_lower_memory(void **state)
     memset(huge, 'x', len);
     huge[len] = '\0';
     struct multiboot_boot boot;
-    assert_int_equal(build(f, INFO_GPA, KERNEL_START, KERNEL_END, huge, LOADER_NAME, &boot), -1);
+    assert_int_equal(build(f, INFO_GPA, KERNEL_START, KERNEL_END, huge, LOADER_NAME, &boot),
+                     -1);
     assert_non_null(strstr(f->why, "does not fit below 0x9fc00"));
     assert_ram_filled(f, INFO_GPA, RAM_JUNK, INFO_FIXED); /* nothing written */
     free(huge);
@@ -808,9 +809,8 @@ static void test_load_then_build_info(void **state)
     struct guest_image img;
     struct multiboot_boot boot;
     assert_int_equal(load(f, &e, sizeof(e), &img), 0);
-    assert_int_equal(build(f, INFO_GPA, img.load_start, img.load_end, CMDLINE, LOADER_NAME,
-                           &boot),
-                     0);
+    assert_int_equal(
+        build(f, INFO_GPA, img.load_start, img.load_end, CMDLINE, LOADER_NAME, &boot), 0);
     assert_true(boot.info_end <= img.load_start);
     /* The kernel is intact: its Multiboot header is still at the start of text. */
     struct multiboot_header h;

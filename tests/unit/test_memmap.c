@@ -14,8 +14,8 @@
 
 #include "boot/memmap.h"
 
-#define KIB 1024ull
-#define MIB (1024ull * KIB)
+#define KIB          1024ull
+#define MIB          (1024ull * KIB)
 #define PAGES(bytes) ((bytes) / UEFI_PAGE_SIZE)
 
 /* Real firmware (OVMF, most PCs) returns 48-byte descriptors, 8 more than the struct. */
@@ -104,16 +104,16 @@ static void test_kind_of_every_uefi_type(void **state)
         {UEFI_PAL_CODE, MEM_FIRMWARE},
         {UEFI_PERSISTENT, MEM_PERSISTENT},
         {UEFI_UNACCEPTED, MEM_RESERVED},
-        {16, MEM_RESERVED},          /* newer than this code */
-        {0x70000000, MEM_RESERVED},  /* OEM-defined range */
-        {0x80000000, MEM_RESERVED},  /* OS-loader-defined range */
+        {16, MEM_RESERVED},         /* newer than this code */
+        {0x70000000, MEM_RESERVED}, /* OEM-defined range */
+        {0x80000000, MEM_RESERVED}, /* OS-loader-defined range */
         {0xFFFFFFFF, MEM_RESERVED},
     };
     for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
         enum mem_kind got = memmap_kind_of(table[i].type);
         if (got != table[i].kind)
-            fail_msg("UEFI type %#x maps to %s, expected %s", table[i].type,
-                     mem_kind_name(got), mem_kind_name(table[i].kind));
+            fail_msg("UEFI type %#x maps to %s, expected %s", table[i].type, mem_kind_name(got),
+                     mem_kind_name(table[i].kind));
     }
 }
 
@@ -130,7 +130,7 @@ static void test_kind_names(void **state)
     assert_string_equal(mem_kind_name(MEM_UNUSABLE), "unusable");
     assert_string_equal(mem_kind_name(MEM_PERSISTENT), "persistent");
     assert_string_equal(mem_kind_name(MEM_KIND_COUNT), "?");
-    assert_string_equal(mem_kind_name((enum mem_kind)-1), "?");
+    assert_string_equal(mem_kind_name((enum mem_kind) - 1), "?");
 }
 
 /* ---- conversion -------------------------------------------------------- */
@@ -319,9 +319,9 @@ static void test_hvlab_range_at_edges(void **state)
     map_add(m, UEFI_ACPI_RECLAIM, 5 * MIB, 16 * KIB);
     map_add(m, UEFI_LOADER_DATA, 8 * MIB, 64 * KIB);
     const struct hvlab_range own[] = {
-        {1 * MIB, 128 * KIB},                /* at the start of a descriptor */
-        {5 * MIB - 32 * KIB, 32 * KIB},      /* at the end of one */
-        {8 * MIB, 64 * KIB},                 /* exactly one whole descriptor */
+        {1 * MIB, 128 * KIB},           /* at the start of a descriptor */
+        {5 * MIB - 32 * KIB, 32 * KIB}, /* at the end of one */
+        {8 * MIB, 64 * KIB},            /* exactly one whole descriptor */
     };
     assert_int_equal(convert(m, own, 3), 0);
 
@@ -450,6 +450,5 @@ int main(void)
         cmocka_unit_test(test_region_overflow_counted),
         cmocka_unit_test(test_huge_map_never_silently_cut),
     };
-    return cmocka_run_group_tests_name("memmap: UEFI memory map to regions", tests, NULL,
-                                       NULL);
+    return cmocka_run_group_tests_name("memmap: UEFI memory map to regions", tests, NULL, NULL);
 }

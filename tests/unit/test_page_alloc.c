@@ -39,10 +39,7 @@ static uint8_t *buffer(uint64_t bytes, uint64_t align)
     return buf;
 }
 
-static uint64_t addr_of(const void *p)
-{
-    return (uint64_t)(uintptr_t)p;
-}
+static uint64_t addr_of(const void *p) { return (uint64_t)(uintptr_t)p; }
 
 static void pool_open(struct test_pool *t, size_t total_pages, uint64_t align)
 {
@@ -50,10 +47,7 @@ static void pool_open(struct test_pool *t, size_t total_pages, uint64_t align)
     assert_int_equal(page_pool_init(&t->pool, addr_of(t->buf), total_pages * PAGE_SIZE), 0);
 }
 
-static void pool_close(struct test_pool *t)
-{
-    free(t->buf);
-}
+static void pool_close(struct test_pool *t) { free(t->buf); }
 
 /* Address of page i of the pool (i counts from the first page after the bitmap). */
 static uint64_t page(const struct test_pool *t, size_t i)
@@ -328,24 +322,24 @@ static void test_bad_free_rejected_without_change(void **state)
 {
     (void)state;
     struct test_pool t;
-    pool_open(&t, 9, PAGE_SIZE); /* 8 pages */
+    pool_open(&t, 9, PAGE_SIZE);                 /* 8 pages */
     uint64_t a = page_pool_alloc(&t.pool, 2, 1); /* pages 0-1 */
     uint64_t last = page_pool_alloc(&t.pool, 1, 1);
     assert_int_equal(last, page(&t, 2));
 
     struct snapshot s;
     take_snapshot(&t, &s);
-    assert_int_equal(page_pool_free(&t.pool, 0, 1), -1);                 /* null */
-    assert_int_equal(page_pool_free(&t.pool, addr_of(t.buf), 1), -1);    /* the bitmap */
-    assert_int_equal(page_pool_free(&t.pool, a + 1, 1), -1);             /* misaligned */
+    assert_int_equal(page_pool_free(&t.pool, 0, 1), -1);              /* null */
+    assert_int_equal(page_pool_free(&t.pool, addr_of(t.buf), 1), -1); /* the bitmap */
+    assert_int_equal(page_pool_free(&t.pool, a + 1, 1), -1);          /* misaligned */
     assert_int_equal(page_pool_free(&t.pool, a + 2048, 1), -1);
-    assert_int_equal(page_pool_free(&t.pool, a, 0), -1);                 /* no pages */
-    assert_int_equal(page_pool_free(&t.pool, page(&t, 8), 1), -1);       /* one past the end */
-    assert_int_equal(page_pool_free(&t.pool, page(&t, 1000), 1), -1);    /* far outside */
-    assert_int_equal(page_pool_free(&t.pool, a, 9), -1);                 /* runs off the end */
+    assert_int_equal(page_pool_free(&t.pool, a, 0), -1);              /* no pages */
+    assert_int_equal(page_pool_free(&t.pool, page(&t, 8), 1), -1);    /* one past the end */
+    assert_int_equal(page_pool_free(&t.pool, page(&t, 1000), 1), -1); /* far outside */
+    assert_int_equal(page_pool_free(&t.pool, a, 9), -1);              /* runs off the end */
     assert_int_equal(page_pool_free(&t.pool, a, SIZE_MAX), -1);
-    assert_int_equal(page_pool_free(&t.pool, page(&t, 2), 2), -1);       /* page 3 is free */
-    assert_int_equal(page_pool_free(&t.pool, a, 4), -1);                 /* page 3 is free */
+    assert_int_equal(page_pool_free(&t.pool, page(&t, 2), 2), -1); /* page 3 is free */
+    assert_int_equal(page_pool_free(&t.pool, a, 4), -1);           /* page 3 is free */
     assert_unchanged(&t, &s);
 
     /* The real runs are still there to free. */
@@ -383,7 +377,7 @@ static void test_largest_free_run(void **state)
 /* ---- randomized, against a shadow model -------------------------------- */
 
 #define SHADOW_PAGES 256
-#define MAX_LIVE 128
+#define MAX_LIVE     128
 
 struct live_run {
     uint64_t addr;

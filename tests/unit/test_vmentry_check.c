@@ -19,52 +19,52 @@
 #include "arch/x86_64/vmx/vmentry_check_internal.h"
 
 /* ---- Values a real CPU would report (typical Skylake-era capability MSRs). ---- */
-#define TEST_CR0_FIXED0 (CR0_PE | CR0_NE | CR0_PG) /* 0x80000021 */
-#define TEST_CR0_FIXED1 0xFFFFFFFFull
-#define TEST_CR4_FIXED0 CR4_VMXE
-#define TEST_CR4_FIXED1 0x003727FFull
-#define TEST_PHYS_WIDTH 39u
+#define TEST_CR0_FIXED0   (CR0_PE | CR0_NE | CR0_PG) /* 0x80000021 */
+#define TEST_CR0_FIXED1   0xFFFFFFFFull
+#define TEST_CR4_FIXED0   CR4_VMXE
+#define TEST_CR4_FIXED1   0x003727FFull
+#define TEST_PHYS_WIDTH   39u
 #define TEST_LINEAR_WIDTH 48u
 #define TEST_NONCANONICAL 0x0000800000000000ull /* bit 47 set, 63:48 clear */
-#define TEST_PAT_DEFAULT 0x0007040600070406ull   /* the power-on IA32_PAT */
+#define TEST_PAT_DEFAULT  0x0007040600070406ull /* the power-on IA32_PAT */
 
 /* Control words: any consistent value/capability triple will do. */
-#define TEST_PIN_VALUE 0x16u
-#define TEST_PIN_MAY_BE_1 0x7Fu
-#define TEST_PROC_VALUE 0x84006172u
+#define TEST_PIN_VALUE      0x16u
+#define TEST_PIN_MAY_BE_1   0x7Fu
+#define TEST_PROC_VALUE     0x84006172u
 #define TEST_PROC_MUST_BE_1 0x04006172u
-#define TEST_PROC_MAY_BE_1 0xFFF9FFFEu
+#define TEST_PROC_MAY_BE_1  0xFFF9FFFEu
 
 /* Guest segments, as the brief's Multiboot-like guest uses them. */
-#define CODE32_AR 0xC09Bu /* G, D/B, P, S, type 11 (execute/read accessed code) */
-#define CODE64_AR 0xA09Bu /* G, L, P, S, type 11 */
-#define DATA_AR 0xC093u   /* G, D/B, P, S, type 3 (read/write accessed data) */
-#define TSS_AR 0x008Bu    /* P, type 11 (busy TSS) */
-#define REAL_CODE_AR 0x009Bu
-#define REAL_DATA_AR 0x0093u
-#define FLAT_LIMIT 0xFFFFFFFFu
-#define REAL_LIMIT 0xFFFFu
-#define GUEST_CS_SEL 0x08u
-#define GUEST_DS_SEL 0x10u
-#define GUEST_ENTRY 0x00100000ull
-#define GUEST_STACK 0x00090000ull
-#define GUEST_PML4 0x00200000ull
-#define EPT_PML4 0x00300000ull
+#define CODE32_AR       0xC09Bu /* G, D/B, P, S, type 11 (execute/read accessed code) */
+#define CODE64_AR       0xA09Bu /* G, L, P, S, type 11 */
+#define DATA_AR         0xC093u /* G, D/B, P, S, type 3 (read/write accessed data) */
+#define TSS_AR          0x008Bu /* P, type 11 (busy TSS) */
+#define REAL_CODE_AR    0x009Bu
+#define REAL_DATA_AR    0x0093u
+#define FLAT_LIMIT      0xFFFFFFFFu
+#define REAL_LIMIT      0xFFFFu
+#define GUEST_CS_SEL    0x08u
+#define GUEST_DS_SEL    0x10u
+#define GUEST_ENTRY     0x00100000ull
+#define GUEST_STACK     0x00090000ull
+#define GUEST_PML4      0x00200000ull
+#define EPT_PML4        0x00300000ull
 #define MSR_BITMAP_PAGE 0x00400000ull
 
 /* Host: a 64-bit UEFI application's state. */
-#define HOST_CR0 (CR0_PG | CR0_AM | CR0_WP | CR0_NE | CR0_ET | CR0_MP | CR0_PE)
-#define HOST_CR4 (CR4_PAE | CR4_PGE | CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_VMXE)
-#define HOST_CR3 0x7F000000ull
+#define HOST_CR0      (CR0_PG | CR0_AM | CR0_WP | CR0_NE | CR0_ET | CR0_MP | CR0_PE)
+#define HOST_CR4      (CR4_PAE | CR4_PGE | CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_VMXE)
+#define HOST_CR3      0x7F000000ull
 #define HOST_CODE_SEL 0x38u
 #define HOST_DATA_SEL 0x30u
-#define HOST_TSS_SEL 0x40u
-#define HOST_RIP 0x7E001000ull
-#define HOST_RSP 0x7E100000ull
-#define HOST_TABLES 0x7E200000ull
+#define HOST_TSS_SEL  0x40u
+#define HOST_RIP      0x7E001000ull
+#define HOST_RSP      0x7E100000ull
+#define HOST_TABLES   0x7E200000ull
 
-static void set_segment(struct vmentry_segment *seg, uint16_t sel, uint64_t base, uint32_t limit,
-                        uint32_t ar)
+static void set_segment(struct vmentry_segment *seg, uint16_t sel, uint64_t base,
+                        uint32_t limit, uint32_t ar)
 {
     seg->selector = sel;
     seg->base = base;
@@ -88,10 +88,10 @@ static struct vmentry_state good32(void)
     s.cap.monitor_trap_flag = true;
     s.cap.cpu_in_ia32e_mode = true;
 
-    s.ctl.pin_based = (struct vmentry_control_word){true, TEST_PIN_VALUE, TEST_PIN_VALUE,
-                                                    TEST_PIN_MAY_BE_1};
-    s.ctl.proc_based = (struct vmentry_control_word){true, TEST_PROC_VALUE,
-                                                     TEST_PROC_MUST_BE_1, TEST_PROC_MAY_BE_1};
+    s.ctl.pin_based =
+        (struct vmentry_control_word){true, TEST_PIN_VALUE, TEST_PIN_VALUE, TEST_PIN_MAY_BE_1};
+    s.ctl.proc_based = (struct vmentry_control_word){true, TEST_PROC_VALUE, TEST_PROC_MUST_BE_1,
+                                                     TEST_PROC_MAY_BE_1};
     s.ctl.use_msr_bitmaps = true;
     s.ctl.msr_bitmap = MSR_BITMAP_PAGE;
     s.ctl.activate_secondary = s.ctl.enable_ept = s.ctl.unrestricted_guest = true;
@@ -124,7 +124,8 @@ static struct vmentry_state good32(void)
     s.host.rip = HOST_RIP;
     s.host.rsp = HOST_RSP;
     s.host.cs_sel = HOST_CODE_SEL;
-    s.host.es_sel = s.host.ss_sel = s.host.ds_sel = s.host.fs_sel = s.host.gs_sel = HOST_DATA_SEL;
+    s.host.es_sel = s.host.ss_sel = s.host.ds_sel = s.host.fs_sel = s.host.gs_sel =
+        HOST_DATA_SEL;
     s.host.tr_sel = HOST_TSS_SEL;
     s.host.gdtr_base = HOST_TABLES;
     s.host.idtr_base = HOST_TABLES + 0x1000;
@@ -218,17 +219,17 @@ static void expect_pass(struct vmentry_state s)
     assert_int_equal(f.failure, VMENTRY_OK);
 }
 
-#define A_EXEC VMENTRY_AREA_EXEC_CONTROLS
-#define A_EXIT VMENTRY_AREA_EXIT_CONTROLS
-#define A_ENTRY VMENTRY_AREA_ENTRY_CONTROLS
-#define A_HOST_CR VMENTRY_AREA_HOST_CR_MSR
+#define A_EXEC     VMENTRY_AREA_EXEC_CONTROLS
+#define A_EXIT     VMENTRY_AREA_EXIT_CONTROLS
+#define A_ENTRY    VMENTRY_AREA_ENTRY_CONTROLS
+#define A_HOST_CR  VMENTRY_AREA_HOST_CR_MSR
 #define A_HOST_SEG VMENTRY_AREA_HOST_SEGMENTS
-#define A_ADDR VMENTRY_AREA_ADDR_SPACE_SIZE
+#define A_ADDR     VMENTRY_AREA_ADDR_SPACE_SIZE
 #define A_GUEST_CR VMENTRY_AREA_GUEST_CR_MSR
-#define A_SEG VMENTRY_AREA_GUEST_SEGMENTS
-#define A_DTR VMENTRY_AREA_GUEST_DTR
-#define A_RIP VMENTRY_AREA_GUEST_RIP_RFLAGS
-#define A_NONREG VMENTRY_AREA_GUEST_NON_REGISTER
+#define A_SEG      VMENTRY_AREA_GUEST_SEGMENTS
+#define A_DTR      VMENTRY_AREA_GUEST_DTR
+#define A_RIP      VMENTRY_AREA_GUEST_RIP_RFLAGS
+#define A_NONREG   VMENTRY_AREA_GUEST_NON_REGISTER
 
 /* ---- Known-good states. ---- */
 

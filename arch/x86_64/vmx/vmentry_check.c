@@ -143,7 +143,8 @@ static bool check_snapshot(struct vmentry_ctx *c)
     const struct vmentry_caps *cap = &c->s->cap;
 
     vmentry_begin(c, VMENTRY_BAD_SNAPSHOT, VMENTRY_AREA_SNAPSHOT, SDM_CPUID);
-    if (cap->phys_addr_width < PHYS_ADDR_WIDTH_MIN || cap->phys_addr_width > PHYS_ADDR_WIDTH_MAX)
+    if (cap->phys_addr_width < PHYS_ADDR_WIDTH_MIN ||
+        cap->phys_addr_width > PHYS_ADDR_WIDTH_MAX)
         return FAIL(c, "cap.phys_addr_width is %u; fill it from CPUID.80000008H:EAX[7:0]",
                     cap->phys_addr_width);
     if (cap->linear_addr_width < LINEAR_ADDR_WIDTH_MIN ||
@@ -164,8 +165,8 @@ static bool control_word_ok(struct vmentry_ctx *c, const struct vmentry_control_
         return FAIL(c, "%r %x clears bits %x that the capability MSR requires to be 1",
                     w->value, w->must_be_1 & ~w->value);
     if ((w->value & ~w->may_be_1) != 0)
-        return FAIL(c, "%r %x sets bits %x that the capability MSR does not allow",
-                    w->value, w->value & ~w->may_be_1);
+        return FAIL(c, "%r %x sets bits %x that the capability MSR does not allow", w->value,
+                    w->value & ~w->may_be_1);
     return true;
 }
 
@@ -206,18 +207,24 @@ static bool eptp_ok(struct vmentry_ctx *c)
     uint64_t reserved = EPTP_RESERVED_11_8 | (cap->ept_shadow_stack ? 0 : EPTP_SSS_ENABLE);
 
     if (!((type == EPTP_MEMTYPE_UC && cap->ept_uc) || (type == EPTP_MEMTYPE_WB && cap->ept_wb)))
-        return FAIL(c, "EPTP %x has memory type %u; use 6 (WB) or 0 (UC), whichever "
-                       "IA32_VMX_EPT_VPID_CAP reports as supported", eptp, type);
+        return FAIL(c,
+                    "EPTP %x has memory type %u; use 6 (WB) or 0 (UC), whichever "
+                    "IA32_VMX_EPT_VPID_CAP reports as supported",
+                    eptp, type);
     if (!((walk == EPTP_WALK_4_LEVELS && cap->ept_walk_length_4) ||
           (walk == EPTP_WALK_5_LEVELS && cap->ept_walk_length_5)))
-        return FAIL(c, "EPTP %x has page-walk length field %u; it must be 3 (4-level EPT) "
-                       "or 4 if 5-level EPT is supported", eptp, walk >> EPTP_WALK_SHIFT);
+        return FAIL(c,
+                    "EPTP %x has page-walk length field %u; it must be 3 (4-level EPT) "
+                    "or 4 if 5-level EPT is supported",
+                    eptp, walk >> EPTP_WALK_SHIFT);
     if ((eptp & EPTP_AD_ENABLE) && !cap->ept_accessed_dirty)
         return FAIL(c, "EPTP %x sets bit 6 (EPT accessed/dirty flags) but this CPU lacks them",
                     eptp);
     if ((eptp & reserved) != 0)
-        return FAIL(c, "EPTP %x sets reserved bits %x (11:8 must be 0; bit 7 needs "
-                       "supervisor shadow-stack support)", eptp, eptp & reserved);
+        return FAIL(c,
+                    "EPTP %x sets reserved bits %x (11:8 must be 0; bit 7 needs "
+                    "supervisor shadow-stack support)",
+                    eptp, eptp & reserved);
     if (!vmentry_within_width(eptp, cap->phys_addr_width))
         return FAIL(c, "EPTP %x sets bits beyond the physical-address width (%u bits)", eptp,
                     cap->phys_addr_width);
@@ -335,14 +342,20 @@ static bool event_injection_ok(struct vmentry_ctx *c)
     /* The deliver-error-code bit must match what the exception itself would push. */
     if (!protected_mode || type != INJ_TYPE_HARDWARE_EXCEPTION) {
         if (deliver)
-            return FAIL(c, "interruption info %x sets deliver-error-code, but only hardware "
-                           "exceptions in protected mode push one (type %u)", info, type);
+            return FAIL(c,
+                        "interruption info %x sets deliver-error-code, but only hardware "
+                        "exceptions in protected mode push one (type %u)",
+                        info, type);
     } else if (!c->s->cap.any_error_code && deliver && !has_error_code(vector)) {
-        return FAIL(c, "interruption info %x sets deliver-error-code but exception %u pushes "
-                       "no error code", info, vector);
+        return FAIL(c,
+                    "interruption info %x sets deliver-error-code but exception %u pushes "
+                    "no error code",
+                    info, vector);
     } else if (!c->s->cap.any_error_code && !deliver && has_error_code(vector)) {
-        return FAIL(c, "interruption info %x: exception %u pushes an error code, so "
-                       "deliver-error-code (bit 11) must be 1", info, vector);
+        return FAIL(c,
+                    "interruption info %x: exception %u pushes an error code, so "
+                    "deliver-error-code (bit 11) must be 1",
+                    info, vector);
     }
 
     if (info & INJ_RESERVED)
@@ -356,8 +369,10 @@ static bool event_injection_ok(struct vmentry_ctx *c)
         type == INJ_TYPE_SOFTWARE_EXCEPTION) {
         uint32_t len = ctl->entry_instruction_length;
         if (len > INJ_INSTRUCTION_LENGTH_MAX || (len == 0 && !c->s->cap.zero_length_injection))
-            return FAIL(c, "software event (type %u) needs an instruction length of 1-15, "
-                           "not %u", type, len);
+            return FAIL(c,
+                        "software event (type %u) needs an instruction length of 1-15, "
+                        "not %u",
+                        type, len);
     }
     return true;
 }
@@ -405,21 +420,18 @@ bool vmentry_check(const struct vmentry_state *s, struct vmentry_finding *out)
     out->section = NULL;
     out->message[0] = '\0';
 
-    return check_snapshot(&c)                  /* a complete snapshot */
-           && vmentry_check_controls(&c)       /* VM-instruction error 7 */
-           && vmentry_check_host(&c)           /* VM-instruction error 8 */
-           && vmentry_check_guest_regs(&c)     /* exit reason 33 from here on */
-           && vmentry_check_guest_segments(&c)
-           && vmentry_check_guest_rest(&c);
+    return check_snapshot(&c)              /* a complete snapshot */
+           && vmentry_check_controls(&c)   /* VM-instruction error 7 */
+           && vmentry_check_host(&c)       /* VM-instruction error 8 */
+           && vmentry_check_guest_regs(&c) /* exit reason 33 from here on */
+           && vmentry_check_guest_segments(&c) && vmentry_check_guest_rest(&c);
 }
 
 const char *vmentry_failure_name(enum vmentry_failure failure)
 {
     switch (failure) {
-    case VMENTRY_OK:
-        return "VM entry checks passed";
-    case VMENTRY_BAD_SNAPSHOT:
-        return "incomplete vmentry_state snapshot";
+    case VMENTRY_OK: return "VM entry checks passed";
+    case VMENTRY_BAD_SNAPSHOT: return "incomplete vmentry_state snapshot";
     case VMENTRY_FAILS_CONTROLS:
         return "VM-instruction error 7 (VM entry with invalid control field(s))";
     case VMENTRY_FAILS_HOST_STATE:

@@ -27,26 +27,26 @@ enum vmentry_failure {
 };
 
 /* Areas a finding can name (one per SDM subsection; tests compare against these). */
-#define VMENTRY_AREA_SNAPSHOT "vmentry_state snapshot"
-#define VMENTRY_AREA_EXEC_CONTROLS "VM-execution control fields"
-#define VMENTRY_AREA_EXIT_CONTROLS "VM-exit control fields"
-#define VMENTRY_AREA_ENTRY_CONTROLS "VM-entry control fields"
-#define VMENTRY_AREA_HOST_CR_MSR "host control registers and MSRs"
-#define VMENTRY_AREA_HOST_SEGMENTS "host segment and descriptor-table registers"
-#define VMENTRY_AREA_ADDR_SPACE_SIZE "address-space size"
-#define VMENTRY_AREA_GUEST_CR_MSR "guest control registers, debug registers and MSRs"
-#define VMENTRY_AREA_GUEST_SEGMENTS "guest segment registers"
-#define VMENTRY_AREA_GUEST_DTR "guest descriptor-table registers"
-#define VMENTRY_AREA_GUEST_RIP_RFLAGS "guest RIP and RFLAGS"
+#define VMENTRY_AREA_SNAPSHOT           "vmentry_state snapshot"
+#define VMENTRY_AREA_EXEC_CONTROLS      "VM-execution control fields"
+#define VMENTRY_AREA_EXIT_CONTROLS      "VM-exit control fields"
+#define VMENTRY_AREA_ENTRY_CONTROLS     "VM-entry control fields"
+#define VMENTRY_AREA_HOST_CR_MSR        "host control registers and MSRs"
+#define VMENTRY_AREA_HOST_SEGMENTS      "host segment and descriptor-table registers"
+#define VMENTRY_AREA_ADDR_SPACE_SIZE    "address-space size"
+#define VMENTRY_AREA_GUEST_CR_MSR       "guest control registers, debug registers and MSRs"
+#define VMENTRY_AREA_GUEST_SEGMENTS     "guest segment registers"
+#define VMENTRY_AREA_GUEST_DTR          "guest descriptor-table registers"
+#define VMENTRY_AREA_GUEST_RIP_RFLAGS   "guest RIP and RFLAGS"
 #define VMENTRY_AREA_GUEST_NON_REGISTER "guest non-register state"
 
 #define VMENTRY_MESSAGE_MAX 160 /* bytes in a finding's message, including the NUL */
 
 /* The first failing check. */
 struct vmentry_finding {
-    enum vmentry_failure failure;     /* what the CPU reports for this check */
-    const char *area;                 /* VMENTRY_AREA_*: which part of the VMCS */
-    const char *section;              /* SDM section title, e.g. "Checks on Guest Segment Registers" */
+    enum vmentry_failure failure; /* what the CPU reports for this check */
+    const char *area;             /* VMENTRY_AREA_*: which part of the VMCS */
+    const char *section; /* SDM section title, e.g. "Checks on Guest Segment Registers" */
     char message[VMENTRY_MESSAGE_MAX]; /* the broken rule in words, offending values in hex */
 };
 

@@ -32,12 +32,17 @@ static bool check_guest_cr_msr(struct vmentry_ctx *c)
     vmentry_begin(c, VMENTRY_FAILS_GUEST_STATE, VMENTRY_AREA_GUEST_CR_MSR,
                   SDM_CHECKS_GUEST_CR_MSR);
 
-    if ((cr0_missing & (CR0_PE | CR0_PG)) && ctl->unrestricted_guest && !ctl->activate_secondary)
-        return FAIL(c, "guest CR0 %x needs PE/PG: \"unrestricted guest\" is set but has no "
-                       "effect while \"activate secondary controls\" is 0", g->cr0);
+    if ((cr0_missing & (CR0_PE | CR0_PG)) && ctl->unrestricted_guest &&
+        !ctl->activate_secondary)
+        return FAIL(c,
+                    "guest CR0 %x needs PE/PG: \"unrestricted guest\" is set but has no "
+                    "effect while \"activate secondary controls\" is 0",
+                    g->cr0);
     if (cr0_missing)
-        return FAIL(c, "guest CR0 %x has bits %x clear that IA32_VMX_CR0_FIXED0 requires set "
-                       "(PE/PG may be 0 only with \"unrestricted guest\")", g->cr0, cr0_missing);
+        return FAIL(c,
+                    "guest CR0 %x has bits %x clear that IA32_VMX_CR0_FIXED0 requires set "
+                    "(PE/PG may be 0 only with \"unrestricted guest\")",
+                    g->cr0, cr0_missing);
     if (cr0_forbidden)
         return FAIL(c, "guest CR0 %x sets bits %x that IA32_VMX_CR0_FIXED1 requires clear",
                     g->cr0, cr0_forbidden);
@@ -45,8 +50,10 @@ static bool check_guest_cr_msr(struct vmentry_ctx *c)
         return FAIL(c, "guest CR0 %x has PG=1 but PE=0: paging needs protected mode", g->cr0);
 
     if (cr4_missing & CR4_VMXE)
-        return FAIL(c, "guest CR4 %x has VMXE (bit 13) clear; IA32_VMX_CR4_FIXED0 requires it "
-                       "set: hide it from the guest with the CR4 read shadow", g->cr4);
+        return FAIL(c,
+                    "guest CR4 %x has VMXE (bit 13) clear; IA32_VMX_CR4_FIXED0 requires it "
+                    "set: hide it from the guest with the CR4 read shadow",
+                    g->cr4);
     if (cr4_missing)
         return FAIL(c, "guest CR4 %x has bits %x clear that IA32_VMX_CR4_FIXED0 requires set",
                     g->cr4, cr4_missing);
@@ -62,13 +69,17 @@ static bool check_guest_cr_msr(struct vmentry_ctx *c)
 
     /* "IA-32e mode guest" means the guest resumes with long mode active. */
     if (ia32e && !(g->cr0 & CR0_PG))
-        return FAIL(c, "\"IA-32e mode guest\" is 1 but guest CR0.PG=0 (CR0 %x): long mode "
-                       "needs paging", g->cr0);
+        return FAIL(c,
+                    "\"IA-32e mode guest\" is 1 but guest CR0.PG=0 (CR0 %x): long mode "
+                    "needs paging",
+                    g->cr0);
     if (ia32e && !(g->cr4 & CR4_PAE))
         return FAIL(c, "\"IA-32e mode guest\" is 1 but guest CR4.PAE=0 (CR4 %x)", g->cr4);
     if (!ia32e && (g->cr4 & CR4_PCIDE))
-        return FAIL(c, "guest CR4.PCIDE=1 (CR4 %x) but \"IA-32e mode guest\" is 0: PCIDs "
-                       "exist only in IA-32e mode", g->cr4);
+        return FAIL(c,
+                    "guest CR4.PCIDE=1 (CR4 %x) but \"IA-32e mode guest\" is 0: PCIDs "
+                    "exist only in IA-32e mode",
+                    g->cr4);
 
     if (!vmentry_within_width(g->cr3, cap->phys_addr_width))
         return FAIL(c, "guest CR3 %x sets bits beyond the physical-address width (%u bits)",
@@ -83,8 +94,10 @@ static bool check_guest_cr_msr(struct vmentry_ctx *c)
         return FAIL(c, "guest IA32_SYSENTER_EIP %x is not canonical", g->sysenter_eip);
 
     if (ctl->load_pat && !vmentry_pat_valid(g->pat))
-        return FAIL(c, "guest IA32_PAT %x has an entry that is not a memory type "
-                       "(each byte must be 0, 1, 4, 5, 6 or 7)", g->pat);
+        return FAIL(c,
+                    "guest IA32_PAT %x has an entry that is not a memory type "
+                    "(each byte must be 0, 1, 4, 5, 6 or 7)",
+                    g->pat);
 
     if (ctl->load_efer) {
         bool lma = (g->efer & EFER_LMA) != 0;
@@ -93,20 +106,21 @@ static bool check_guest_cr_msr(struct vmentry_ctx *c)
             return FAIL(c, "guest IA32_EFER %x sets reserved bits %x", g->efer,
                         g->efer & EFER_RESERVED);
         if (lma != ia32e)
-            return FAIL(c, "guest IA32_EFER.LMA is %u but \"IA-32e mode guest\" is %u "
-                           "(EFER %x); they must match", lma, ia32e, g->efer);
+            return FAIL(c,
+                        "guest IA32_EFER.LMA is %u but \"IA-32e mode guest\" is %u "
+                        "(EFER %x); they must match",
+                        lma, ia32e, g->efer);
         if ((g->cr0 & CR0_PG) && lma != lme)
-            return FAIL(c, "guest CR0.PG=1 but IA32_EFER.LMA (%u) differs from LME (%u) "
-                           "(EFER %x)", lma, lme, g->efer);
+            return FAIL(c,
+                        "guest CR0.PG=1 but IA32_EFER.LMA (%u) differs from LME (%u) "
+                        "(EFER %x)",
+                        lma, lme, g->efer);
     }
     return true;
 }
 
 /* vmentry_check_guest_regs - the first guest-state group (control registers and MSRs). */
-bool vmentry_check_guest_regs(struct vmentry_ctx *c)
-{
-    return check_guest_cr_msr(c);
-}
+bool vmentry_check_guest_regs(struct vmentry_ctx *c) { return check_guest_cr_msr(c); }
 
 /* check_guest_dtr - GDTR/IDTR bases canonical, limits 16-bit.
  * See: SDM Vol. 3C, "Checks on Guest Descriptor-Table Registers". */
@@ -148,8 +162,10 @@ static bool check_guest_rip_rflags(struct vmentry_ctx *c)
                   SDM_CHECKS_GUEST_RIP_RFLAGS);
 
     if (!code64 && (g->rip & ADDR_HIGH_32))
-        return FAIL(c, "guest RIP %x has bits 63:32 set but the guest does not resume in "
-                       "64-bit code (IA-32e mode guest and CS.L both 1)", g->rip);
+        return FAIL(c,
+                    "guest RIP %x has bits 63:32 set but the guest does not resume in "
+                    "64-bit code (IA-32e mode guest and CS.L both 1)",
+                    g->rip);
     if (code64 && !vmentry_canonical(g->rip, c->s->cap.linear_addr_width))
         return FAIL(c, "guest RIP %x is not canonical", g->rip);
 
@@ -160,8 +176,10 @@ static bool check_guest_rip_rflags(struct vmentry_ctx *c)
         return FAIL(c, "guest RFLAGS %x has bit 1 clear; it must be 1 (use 0x2, not 0)",
                     g->rflags);
     if ((g->rflags & RFLAGS_VM) && (ia32e || !(g->cr0 & CR0_PE)))
-        return FAIL(c, "guest RFLAGS.VM=1 (RFLAGS %x) but virtual-8086 mode needs "
-                       "protected mode outside IA-32e mode", g->rflags);
+        return FAIL(c,
+                    "guest RFLAGS.VM=1 (RFLAGS %x) but virtual-8086 mode needs "
+                    "protected mode outside IA-32e mode",
+                    g->rflags);
     if (injecting(c, INJ_TYPE_EXTERNAL_INTERRUPT) && !(g->rflags & RFLAGS_IF))
         return FAIL(c, "injecting an external interrupt but guest RFLAGS.IF=0 (RFLAGS %x)",
                     g->rflags);
@@ -173,7 +191,8 @@ static bool injection_allowed(const struct vmentry_ctx *c, uint32_t activity)
 {
     uint32_t vector = c->s->ctl.entry_intr_info & INJ_VECTOR_MASK;
     bool ext = injecting(c, INJ_TYPE_EXTERNAL_INTERRUPT), nmi = injecting(c, INJ_TYPE_NMI);
-    bool hw = injecting(c, INJ_TYPE_HARDWARE_EXCEPTION), mtf = injecting(c, INJ_TYPE_OTHER_EVENT);
+    bool hw = injecting(c, INJ_TYPE_HARDWARE_EXCEPTION),
+         mtf = injecting(c, INJ_TYPE_OTHER_EVENT);
 
     if (!(c->s->ctl.entry_intr_info & INJ_VALID) || activity == GUEST_ACTIVITY_ACTIVE)
         return true;
@@ -201,23 +220,28 @@ static bool check_guest_non_register(struct vmentry_ctx *c)
 
     /* Activity state. */
     if (activity > GUEST_ACTIVITY_WAIT_FOR_SIPI)
-        return FAIL(c, "activity state %u is not 0 (active), 1 (HLT), 2 (shutdown) or "
-                       "3 (wait-for-SIPI)", activity);
+        return FAIL(c,
+                    "activity state %u is not 0 (active), 1 (HLT), 2 (shutdown) or "
+                    "3 (wait-for-SIPI)",
+                    activity);
     if (activity == GUEST_ACTIVITY_HLT && seg_ar_dpl(g->ss.access_rights) != 0)
         return FAIL(c, "activity state is HLT but SS.DPL (the CPL) is %u; only CPL 0 can halt",
                     seg_ar_dpl(g->ss.access_rights));
     if ((sti || mov_ss) && activity != GUEST_ACTIVITY_ACTIVE)
-        return FAIL(c, "interruptibility %x blocks by STI/MOV SS, so activity state must be "
-                       "0 (active), not %u", intr, activity);
+        return FAIL(c,
+                    "interruptibility %x blocks by STI/MOV SS, so activity state must be "
+                    "0 (active), not %u",
+                    intr, activity);
     if (!injection_allowed(c, activity))
-        return FAIL(c, "activity state %u cannot take the injected event (interruption info "
-                       "%x); HLT takes only ext. int., NMI, #DB, #MC, MTF",
+        return FAIL(c,
+                    "activity state %u cannot take the injected event (interruption info "
+                    "%x); HLT takes only ext. int., NMI, #DB, #MC, MTF",
                     activity, ctl->entry_intr_info);
 
     /* Interruptibility state. */
     if (intr & INTERRUPTIBILITY_RESERVED)
-        return FAIL(c, "interruptibility state %x sets reserved bits %x (31:5 must be 0)",
-                    intr, intr & INTERRUPTIBILITY_RESERVED);
+        return FAIL(c, "interruptibility state %x sets reserved bits %x (31:5 must be 0)", intr,
+                    intr & INTERRUPTIBILITY_RESERVED);
     if (sti && mov_ss)
         return FAIL(c, "interruptibility state %x blocks by both STI and MOV SS; at most one",
                     intr);
@@ -225,20 +249,26 @@ static bool check_guest_non_register(struct vmentry_ctx *c)
         return FAIL(c, "interruptibility state %x blocks by STI but RFLAGS.IF=0 (RFLAGS %x)",
                     intr, g->rflags);
     if (injecting(c, INJ_TYPE_EXTERNAL_INTERRUPT) && (sti || mov_ss))
-        return FAIL(c, "injecting an external interrupt while interruptibility state %x "
-                       "blocks by STI or MOV SS", intr);
+        return FAIL(c,
+                    "injecting an external interrupt while interruptibility state %x "
+                    "blocks by STI or MOV SS",
+                    intr);
     if (injecting(c, INJ_TYPE_NMI) && mov_ss)
         return FAIL(c, "injecting an NMI while interruptibility state %x blocks by MOV SS",
                     intr);
     if (intr & BLOCKING_BY_SMI)
-        return FAIL(c, "interruptibility state %x sets blocking by SMI, but the CPU is not "
-                       "in SMM", intr);
+        return FAIL(c,
+                    "interruptibility state %x sets blocking by SMI, but the CPU is not "
+                    "in SMM",
+                    intr);
     if (ctl->virtual_nmis && injecting(c, INJ_TYPE_NMI) && (intr & BLOCKING_BY_NMI))
         return FAIL(c, "injecting a virtual NMI while interruptibility state %x blocks NMIs",
                     intr);
     if ((intr & ENCLAVE_INTERRUPTION) && mov_ss)
-        return FAIL(c, "interruptibility state %x sets enclave interruption with MOV-SS "
-                       "blocking", intr);
+        return FAIL(c,
+                    "interruptibility state %x sets enclave interruption with MOV-SS "
+                    "blocking",
+                    intr);
 
     /* Pending debug exceptions. */
     if (pending & PENDING_DBG_RESERVED)
@@ -248,25 +278,35 @@ static bool check_guest_non_register(struct vmentry_ctx *c)
         /* A single-step trap is pending exactly when TF is set and BTF is not. */
         bool single_step = (g->rflags & RFLAGS_TF) && !(g->debugctl & DEBUGCTL_BTF);
         if (single_step && !(pending & PENDING_DBG_BS))
-            return FAIL(c, "RFLAGS.TF=1 and DEBUGCTL.BTF=0 while blocked/halted, so pending "
-                           "debug exceptions %x must set BS (bit 14)", pending);
+            return FAIL(c,
+                        "RFLAGS.TF=1 and DEBUGCTL.BTF=0 while blocked/halted, so pending "
+                        "debug exceptions %x must set BS (bit 14)",
+                        pending);
         if (!single_step && (pending & PENDING_DBG_BS))
-            return FAIL(c, "pending debug exceptions %x sets BS (bit 14) but RFLAGS.TF=0 or "
-                           "DEBUGCTL.BTF=1", pending);
+            return FAIL(c,
+                        "pending debug exceptions %x sets BS (bit 14) but RFLAGS.TF=0 or "
+                        "DEBUGCTL.BTF=1",
+                        pending);
     }
 
     /* VMCS link pointer: all ones means "none"; anything else must be a real VMCS. */
     if (g->vmcs_link_pointer != VMCS_LINK_POINTER_NONE) {
         uint64_t link = g->vmcs_link_pointer;
         if (link & PAGE_OFFSET_MASK)
-            return FAIL(c, "VMCS link pointer %x is not 4-KiB aligned; without VMCS "
-                           "shadowing set it to 0xffffffffffffffff", link);
+            return FAIL(c,
+                        "VMCS link pointer %x is not 4-KiB aligned; without VMCS "
+                        "shadowing set it to 0xffffffffffffffff",
+                        link);
         if (!vmentry_within_width(link, c->s->cap.phys_addr_width))
-            return FAIL(c, "VMCS link pointer %x is beyond the physical-address width; "
-                           "set it to 0xffffffffffffffff", link);
+            return FAIL(c,
+                        "VMCS link pointer %x is beyond the physical-address width; "
+                        "set it to 0xffffffffffffffff",
+                        link);
         if (!c->vmcs_shadowing)
-            return FAIL(c, "VMCS link pointer is %x, not all ones: the CPU then checks the "
-                           "VMCS it points to; hvlab uses no shadowing, so use ~0", link);
+            return FAIL(c,
+                        "VMCS link pointer is %x, not all ones: the CPU then checks the "
+                        "VMCS it points to; hvlab uses no shadowing, so use ~0",
+                        link);
     }
     return true;
 }

@@ -48,19 +48,25 @@ static bool check_host_cr_msr(struct vmentry_ctx *c)
         return FAIL(c, "host IA32_SYSENTER_EIP %x is not canonical", h->sysenter_eip);
 
     if (ctl->exit_load_pat && !vmentry_pat_valid(h->pat))
-        return FAIL(c, "host IA32_PAT %x has an entry that is not a memory type "
-                       "(each byte must be 0, 1, 4, 5, 6 or 7)", h->pat);
+        return FAIL(c,
+                    "host IA32_PAT %x has an entry that is not a memory type "
+                    "(each byte must be 0, 1, 4, 5, 6 or 7)",
+                    h->pat);
 
     if (ctl->exit_load_efer) {
         if (h->efer & EFER_RESERVED)
             return FAIL(c, "host IA32_EFER %x sets reserved bits %x", h->efer,
                         h->efer & EFER_RESERVED);
         if (((h->efer & EFER_LMA) != 0) != host64)
-            return FAIL(c, "host IA32_EFER.LMA (EFER %x) must equal \"host address-space "
-                           "size\" (%u)", h->efer, host64);
+            return FAIL(c,
+                        "host IA32_EFER.LMA (EFER %x) must equal \"host address-space "
+                        "size\" (%u)",
+                        h->efer, host64);
         if (((h->efer & EFER_LME) != 0) != host64)
-            return FAIL(c, "host IA32_EFER.LME (EFER %x) must equal \"host address-space "
-                           "size\" (%u)", h->efer, host64);
+            return FAIL(c,
+                        "host IA32_EFER.LME (EFER %x) must equal \"host address-space "
+                        "size\" (%u)",
+                        h->efer, host64);
     }
     return true;
 }
@@ -82,7 +88,7 @@ static bool check_host_segments(struct vmentry_ctx *c)
         const char *name;
         uint64_t base;
     } bases[] = {
-        {"FS", h->fs_base},     {"GS", h->gs_base},     {"GDTR", h->gdtr_base},
+        {"FS", h->fs_base},     {"GS", h->gs_base}, {"GDTR", h->gdtr_base},
         {"IDTR", h->idtr_base}, {"TR", h->tr_base},
     };
 

@@ -26,7 +26,10 @@ struct named_segment {
 
 /* rpl - the selector's requested privilege level; usable - the unusable bit is 0. */
 static uint32_t rpl(const struct vmentry_segment *seg) { return seg->selector & SEL_RPL_MASK; }
-static bool usable(const struct vmentry_segment *seg) { return seg_ar_usable(seg->access_rights); }
+static bool usable(const struct vmentry_segment *seg)
+{
+    return seg_ar_usable(seg->access_rights);
+}
 
 /* cs_or_usable - most access-rights checks apply "if the register is CS or if it is usable". */
 static bool cs_or_usable(const struct vmentry_ctx *c, const struct vmentry_segment *seg)
@@ -60,8 +63,10 @@ static bool check_selectors(struct vmentry_ctx *c, bool v86)
         return FAIL(c, "guest LDTR selector %x has TI=1; the LDT descriptor must be in the GDT",
                     g->ldtr.selector);
     if (!v86 && !c->unrestricted_guest && rpl(&g->ss) != rpl(&g->cs))
-        return FAIL(c, "guest SS.RPL (selector %x) differs from CS.RPL (selector %x); both "
-                       "are the CPL", g->ss.selector, g->cs.selector);
+        return FAIL(c,
+                    "guest SS.RPL (selector %x) differs from CS.RPL (selector %x); both "
+                    "are the CPL",
+                    g->ss.selector, g->cs.selector);
     return true;
 }
 
@@ -105,27 +110,34 @@ static bool check_types(struct vmentry_ctx *c, const struct named_segment *data,
     const struct vmentry_guest *g = &c->s->guest;
     uint32_t cs_type = seg_ar_type(g->cs.access_rights);
     uint32_t ss_type = seg_ar_type(g->ss.access_rights);
-    bool cs_code = cs_type == SEG_TYPE_CODE_ACCESSED || cs_type == SEG_TYPE_CODE_READ_ACCESSED ||
-                   cs_type == SEG_TYPE_CODE_CONF_ACCESSED ||
-                   cs_type == SEG_TYPE_CODE_CONF_READ_ACCESSED;
+    bool cs_code =
+        cs_type == SEG_TYPE_CODE_ACCESSED || cs_type == SEG_TYPE_CODE_READ_ACCESSED ||
+        cs_type == SEG_TYPE_CODE_CONF_ACCESSED || cs_type == SEG_TYPE_CODE_CONF_READ_ACCESSED;
 
     if (!cs_code && !(c->unrestricted_guest && cs_type == SEG_TYPE_DATA_RW_ACCESSED))
-        return FAIL(c, "guest CS type is %u (AR %x); it must be 9, 11, 13 or 15 (accessed "
-                       "code), or 3 with \"unrestricted guest\"", cs_type, g->cs.access_rights);
+        return FAIL(c,
+                    "guest CS type is %u (AR %x); it must be 9, 11, 13 or 15 (accessed "
+                    "code), or 3 with \"unrestricted guest\"",
+                    cs_type, g->cs.access_rights);
     if (usable(&g->ss) && ss_type != SEG_TYPE_DATA_RW_ACCESSED &&
         ss_type != SEG_TYPE_DATA_RW_ACCESSED_DOWN)
-        return FAIL(c, "guest SS type is %u (AR %x); a usable SS must be 3 or 7 (read/write "
-                       "accessed data)", ss_type, g->ss.access_rights);
+        return FAIL(c,
+                    "guest SS type is %u (AR %x); a usable SS must be 3 or 7 (read/write "
+                    "accessed data)",
+                    ss_type, g->ss.access_rights);
     for (size_t i = 0; i < n; i++) {
         uint32_t ar = data[i].seg->access_rights, type = seg_ar_type(ar);
         c->reg = data[i].name;
         if (!usable(data[i].seg))
             continue;
         if (!(type & SEG_TYPE_ACCESSED))
-            return FAIL(c, "guest %r type %u (AR %x) is not accessed: set type bit 0", type, ar);
+            return FAIL(c, "guest %r type %u (AR %x) is not accessed: set type bit 0", type,
+                        ar);
         if ((type & SEG_TYPE_CODE) && !(type & SEG_TYPE_READABLE))
-            return FAIL(c, "guest %r type %u (AR %x) is execute-only code; a data register "
-                           "needs readable code", type, ar);
+            return FAIL(c,
+                        "guest %r type %u (AR %x) is execute-only code; a data register "
+                        "needs readable code",
+                        type, ar);
     }
     return true;
 }
@@ -145,7 +157,8 @@ static bool check_dpls(struct vmentry_ctx *c, const struct named_segment *data, 
         return FAIL(c, "guest CS is non-conforming code, so CS.DPL (%u) must equal SS.DPL (%u)",
                     cs_dpl, ss_dpl);
     if ((cs_type & SEG_TYPE_CODE) && conforming && cs_dpl > ss_dpl)
-        return FAIL(c, "guest CS is conforming code, so CS.DPL (%u) must not exceed SS.DPL (%u)",
+        return FAIL(c,
+                    "guest CS is conforming code, so CS.DPL (%u) must not exceed SS.DPL (%u)",
                     cs_dpl, ss_dpl);
     if (!c->unrestricted_guest && ss_dpl != rpl(&g->ss))
         return FAIL(c, "guest SS.DPL (%u) must equal SS.RPL (selector %x)", ss_dpl,
@@ -174,8 +187,7 @@ static bool check_other_ar(struct vmentry_ctx *c, const struct named_segment *se
 
     for (size_t i = 0; i < n; i++) {
         c->reg = segs[i].name;
-        if (cs_or_usable(c, segs[i].seg) &&
-            !(segs[i].seg->access_rights & SEG_AR_S))
+        if (cs_or_usable(c, segs[i].seg) && !(segs[i].seg->access_rights & SEG_AR_S))
             return FAIL(c, "guest %r AR %x has S=0 (system); it must be a code/data segment",
                         segs[i].seg->access_rights);
     }
@@ -183,16 +195,17 @@ static bool check_other_ar(struct vmentry_ctx *c, const struct named_segment *se
         return false;
     for (size_t i = 0; i < n; i++) {
         c->reg = segs[i].name;
-        if (cs_or_usable(c, segs[i].seg) &&
-            !(segs[i].seg->access_rights & SEG_AR_P))
-            return FAIL(c, "guest %r AR %x has P=0; a usable segment must be present (mark "
-                           "unused ones unusable, bit 16)", segs[i].seg->access_rights);
+        if (cs_or_usable(c, segs[i].seg) && !(segs[i].seg->access_rights & SEG_AR_P))
+            return FAIL(c,
+                        "guest %r AR %x has P=0; a usable segment must be present (mark "
+                        "unused ones unusable, bit 16)",
+                        segs[i].seg->access_rights);
     }
     for (size_t i = 0; i < n; i++) {
         c->reg = segs[i].name;
-        if (cs_or_usable(c, segs[i].seg) &&
-            (segs[i].seg->access_rights & SEG_AR_RESERVED_11_8))
-            return FAIL(c, "guest %r AR %x sets reserved bits 11:8", segs[i].seg->access_rights);
+        if (cs_or_usable(c, segs[i].seg) && (segs[i].seg->access_rights & SEG_AR_RESERVED_11_8))
+            return FAIL(c, "guest %r AR %x sets reserved bits 11:8",
+                        segs[i].seg->access_rights);
     }
     if (c->s->ctl.ia32e_mode_guest && (g->cs.access_rights & SEG_AR_L) &&
         (g->cs.access_rights & SEG_AR_DB))
@@ -222,11 +235,15 @@ static bool check_tr(struct vmentry_ctx *c)
 
     c->reg = "TR";
     if (ia32e && type != SEG_TYPE_TSS_BUSY)
-        return FAIL(c, "guest TR type is %u (AR %x); an IA-32e guest needs 11 (busy 64-bit "
-                       "TSS)", type, ar);
+        return FAIL(c,
+                    "guest TR type is %u (AR %x); an IA-32e guest needs 11 (busy 64-bit "
+                    "TSS)",
+                    type, ar);
     if (!ia32e && type != SEG_TYPE_TSS16_BUSY && type != SEG_TYPE_TSS_BUSY)
-        return FAIL(c, "guest TR type is %u (AR %x); it must be 3 or 11 (busy TSS), even for "
-                       "a guest that never uses it", type, ar);
+        return FAIL(c,
+                    "guest TR type is %u (AR %x); it must be 3 or 11 (busy TSS), even for "
+                    "a guest that never uses it",
+                    type, ar);
     if (ar & SEG_AR_S)
         return FAIL(c, "guest TR AR %x has S=1; a TSS is a system descriptor (S=0)", ar);
     if (!(ar & SEG_AR_P))
@@ -252,8 +269,10 @@ static bool check_ldtr(struct vmentry_ctx *c)
     if (!usable(ldtr)) /* an unusable LDTR is not checked further */
         return true;
     if (seg_ar_type(ar) != SEG_TYPE_LDT)
-        return FAIL(c, "guest LDTR is usable but its type is %u (AR %x), not 2 (LDT); "
-                       "or mark it unusable (0x10000)", seg_ar_type(ar), ar);
+        return FAIL(c,
+                    "guest LDTR is usable but its type is %u (AR %x), not 2 (LDT); "
+                    "or mark it unusable (0x10000)",
+                    seg_ar_type(ar), ar);
     if (ar & SEG_AR_S)
         return FAIL(c, "guest LDTR AR %x has S=1; an LDT is a system descriptor (S=0)", ar);
     if (!(ar & SEG_AR_P))

@@ -29,22 +29,22 @@
  *  |  reserved   |unus| G  |D/B | L  |AVL | rsvd | P | DPL | S | type |
  *  +-------------+----+----+----+----+----+------+---+-----+---+------+
  */
-#define SEG_AR_TYPE_MASK 0x0000000Fu        /* bits 3:0: segment type (SEG_TYPE_* below) */
-#define SEG_AR_S (1u << 4)                  /* descriptor type: 1 = code/data, 0 = system */
-#define SEG_AR_DPL_SHIFT 5u                 /* bits 6:5: descriptor privilege level */
-#define SEG_AR_DPL_MASK (3u << SEG_AR_DPL_SHIFT)
-#define SEG_AR_P (1u << 7)                  /* segment present */
-#define SEG_AR_RESERVED_11_8 0x00000F00u    /* bits 11:8: reserved, must be 0 */
-#define SEG_AR_AVL (1u << 12)               /* available to system software */
-#define SEG_AR_L (1u << 13)                 /* CS only: 64-bit code segment */
-#define SEG_AR_DB (1u << 14)                /* default operation size: 1 = 32-bit */
-#define SEG_AR_G (1u << 15)                 /* granularity: limit counts 4-KiB units */
-#define SEG_AR_UNUSABLE (1u << 16)          /* VMX only: 1 = register holds no segment */
-#define SEG_AR_RESERVED_31_17 0xFFFE0000u   /* bits 31:17: reserved, must be 0 */
+#define SEG_AR_TYPE_MASK      0x0000000Fu /* bits 3:0: segment type (SEG_TYPE_* below) */
+#define SEG_AR_S              (1u << 4)   /* descriptor type: 1 = code/data, 0 = system */
+#define SEG_AR_DPL_SHIFT      5u          /* bits 6:5: descriptor privilege level */
+#define SEG_AR_DPL_MASK       (3u << SEG_AR_DPL_SHIFT)
+#define SEG_AR_P              (1u << 7)   /* segment present */
+#define SEG_AR_RESERVED_11_8  0x00000F00u /* bits 11:8: reserved, must be 0 */
+#define SEG_AR_AVL            (1u << 12)  /* available to system software */
+#define SEG_AR_L              (1u << 13)  /* CS only: 64-bit code segment */
+#define SEG_AR_DB             (1u << 14)  /* default operation size: 1 = 32-bit */
+#define SEG_AR_G              (1u << 15)  /* granularity: limit counts 4-KiB units */
+#define SEG_AR_UNUSABLE       (1u << 16)  /* VMX only: 1 = register holds no segment */
+#define SEG_AR_RESERVED_31_17 0xFFFE0000u /* bits 31:17: reserved, must be 0 */
 
 /* The fields above cover all 32 bits exactly once (a sum equal to the OR means no overlap). */
-#define SEG_AR_ALL_FIELDS                                                                  \
-    (SEG_AR_TYPE_MASK | SEG_AR_S | SEG_AR_DPL_MASK | SEG_AR_P | SEG_AR_RESERVED_11_8 |      \
+#define SEG_AR_ALL_FIELDS                                                                      \
+    (SEG_AR_TYPE_MASK | SEG_AR_S | SEG_AR_DPL_MASK | SEG_AR_P | SEG_AR_RESERVED_11_8 |         \
      SEG_AR_AVL | SEG_AR_L | SEG_AR_DB | SEG_AR_G | SEG_AR_UNUSABLE | SEG_AR_RESERVED_31_17)
 _Static_assert(SEG_AR_ALL_FIELDS == 0xFFFFFFFFu, "access-rights fields cover 32 bits");
 _Static_assert((uint64_t)SEG_AR_TYPE_MASK + SEG_AR_S + SEG_AR_DPL_MASK + SEG_AR_P +
@@ -55,7 +55,10 @@ _Static_assert((uint64_t)SEG_AR_TYPE_MASK + SEG_AR_S + SEG_AR_DPL_MASK + SEG_AR_
 
 /* Named accessors, so checks never shift raw numbers. */
 static inline uint32_t seg_ar_type(uint32_t ar) { return ar & SEG_AR_TYPE_MASK; }
-static inline uint32_t seg_ar_dpl(uint32_t ar) { return (ar & SEG_AR_DPL_MASK) >> SEG_AR_DPL_SHIFT; }
+static inline uint32_t seg_ar_dpl(uint32_t ar)
+{
+    return (ar & SEG_AR_DPL_MASK) >> SEG_AR_DPL_SHIFT;
+}
 static inline bool seg_ar_usable(uint32_t ar) { return (ar & SEG_AR_UNUSABLE) == 0; }
 
 /*
@@ -63,24 +66,26 @@ static inline bool seg_ar_usable(uint32_t ar) { return (ar & SEG_AR_UNUSABLE) ==
  * See: SDM Vol. 3A, "Code- and Data-Segment Descriptor Types" and
  *      "System Descriptor Types".
  */
-#define SEG_TYPE_ACCESSED (1u << 0)    /* code/data: set by the CPU when the segment is used */
-#define SEG_TYPE_WRITABLE (1u << 1)    /* data segments: writable */
-#define SEG_TYPE_READABLE (1u << 1)    /* code segments: readable */
+#define SEG_TYPE_ACCESSED    (1u << 0) /* code/data: set by the CPU when the segment is used */
+#define SEG_TYPE_WRITABLE    (1u << 1) /* data segments: writable */
+#define SEG_TYPE_READABLE    (1u << 1) /* code segments: readable */
 #define SEG_TYPE_EXPAND_DOWN (1u << 2) /* data segments: limit grows down (stacks) */
-#define SEG_TYPE_CONFORMING (1u << 2)  /* code segments: callable from lower privilege */
-#define SEG_TYPE_CODE (1u << 3)        /* code/data: 1 = code, 0 = data */
+#define SEG_TYPE_CONFORMING  (1u << 2) /* code segments: callable from lower privilege */
+#define SEG_TYPE_CODE        (1u << 3) /* code/data: 1 = code, 0 = data */
 
 #define SEG_TYPE_DATA_RW_ACCESSED (SEG_TYPE_ACCESSED | SEG_TYPE_WRITABLE) /* 3 */
-#define SEG_TYPE_DATA_RW_ACCESSED_DOWN (SEG_TYPE_DATA_RW_ACCESSED | SEG_TYPE_EXPAND_DOWN) /* 7 */
-#define SEG_TYPE_CODE_ACCESSED (SEG_TYPE_CODE | SEG_TYPE_ACCESSED)                   /* 9 */
-#define SEG_TYPE_CODE_READ_ACCESSED (SEG_TYPE_CODE_ACCESSED | SEG_TYPE_READABLE)     /* 11 */
-#define SEG_TYPE_CODE_CONF_ACCESSED (SEG_TYPE_CODE_ACCESSED | SEG_TYPE_CONFORMING)   /* 13 */
-#define SEG_TYPE_CODE_CONF_READ_ACCESSED (SEG_TYPE_CODE_CONF_ACCESSED | SEG_TYPE_READABLE) /* 15 */
+#define SEG_TYPE_DATA_RW_ACCESSED_DOWN                                                         \
+    (SEG_TYPE_DATA_RW_ACCESSED | SEG_TYPE_EXPAND_DOWN)                             /* 7 */
+#define SEG_TYPE_CODE_ACCESSED      (SEG_TYPE_CODE | SEG_TYPE_ACCESSED)            /* 9 */
+#define SEG_TYPE_CODE_READ_ACCESSED (SEG_TYPE_CODE_ACCESSED | SEG_TYPE_READABLE)   /* 11 */
+#define SEG_TYPE_CODE_CONF_ACCESSED (SEG_TYPE_CODE_ACCESSED | SEG_TYPE_CONFORMING) /* 13 */
+#define SEG_TYPE_CODE_CONF_READ_ACCESSED                                                       \
+    (SEG_TYPE_CODE_CONF_ACCESSED | SEG_TYPE_READABLE) /* 15 */
 
 /* System types (S = 0). */
-#define SEG_TYPE_LDT 2u            /* local descriptor table */
-#define SEG_TYPE_TSS16_BUSY 3u     /* 16-bit busy TSS */
-#define SEG_TYPE_TSS_BUSY 11u      /* 32-bit busy TSS; in IA-32e mode, 64-bit busy TSS */
+#define SEG_TYPE_LDT        2u  /* local descriptor table */
+#define SEG_TYPE_TSS16_BUSY 3u  /* 16-bit busy TSS */
+#define SEG_TYPE_TSS_BUSY   11u /* 32-bit busy TSS; in IA-32e mode, 64-bit busy TSS */
 
 _Static_assert(SEG_TYPE_DATA_RW_ACCESSED == 3u && SEG_TYPE_DATA_RW_ACCESSED_DOWN == 7u &&
                    SEG_TYPE_CODE_ACCESSED == 9u && SEG_TYPE_CODE_READ_ACCESSED == 11u &&
@@ -188,9 +193,9 @@ struct vmentry_controls {
     bool load_efer;           /* "load IA32_EFER" (on VM entry) */
     uint32_t entry_msr_load_count;
     uint64_t entry_msr_load_addr;
-    uint32_t entry_intr_info;           /* VM-entry interruption-information field */
+    uint32_t entry_intr_info;            /* VM-entry interruption-information field */
     uint32_t entry_exception_error_code; /* VM-entry exception error code */
-    uint32_t entry_instruction_length;  /* VM-entry instruction length */
+    uint32_t entry_instruction_length;   /* VM-entry instruction length */
 };
 
 /* Guest-state area. See: SDM Vol. 3C, "Guest-State Area". */
@@ -203,10 +208,10 @@ struct vmentry_guest {
     struct vmentry_segment es, cs, ss, ds, fs, gs, ldtr, tr;
     uint64_t gdtr_base, idtr_base;
     uint32_t gdtr_limit, idtr_limit;
-    uint32_t activity_state;     /* 0 active, 1 HLT, 2 shutdown, 3 wait-for-SIPI */
-    uint32_t interruptibility;   /* interruptibility state */
-    uint64_t pending_debug;      /* pending debug exceptions */
-    uint64_t vmcs_link_pointer;  /* all ones unless VMCS shadowing is used */
+    uint32_t activity_state;    /* 0 active, 1 HLT, 2 shutdown, 3 wait-for-SIPI */
+    uint32_t interruptibility;  /* interruptibility state */
+    uint64_t pending_debug;     /* pending debug exceptions */
+    uint64_t vmcs_link_pointer; /* all ones unless VMCS shadowing is used */
 };
 
 /* Host-state area. See: SDM Vol. 3C, "Host-State Area". */

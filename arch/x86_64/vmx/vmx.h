@@ -27,7 +27,7 @@ struct vmx_vcpu {
     bool launched;       /* VMLAUNCH done: next entry is VMRESUME */
     uint64_t cr0_shadow; /* the guest's view of CR0 (the read shadow) */
     uint64_t cr4_shadow;
-    uint64_t cr0_owned;  /* CR0/CR4 guest/host masks: bits hvlab owns */
+    uint64_t cr0_owned; /* CR0/CR4 guest/host masks: bits hvlab owns */
     uint64_t cr4_owned;
     struct ept ept;
 };

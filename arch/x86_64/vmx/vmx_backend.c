@@ -22,8 +22,8 @@ int vmx_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit)
 
     if (r != VMX_OK) {
         char text[128];
-        log_error("%s failed: %s", instr, vmx_failure_text((enum vmx_result)r, text,
-                                                           sizeof(text)));
+        log_error("%s failed: %s", instr,
+                  vmx_failure_text((enum vmx_result)r, text, sizeof(text)));
         vmx_explain_entry_failure();
         return -1;
     }

@@ -39,14 +39,14 @@
 
 /* The two halves of a control capability MSR. See: Appendix A,
  * "Pin-Based VM-Execution Controls" (the other control MSRs use the same form) */
-#define VMX_CAP_MUST_BE_ONE(cap) ((uint32_t)((cap) & 0xFFFFFFFFull)) /* allowed 0-settings */
-#define VMX_CAP_MAY_BE_ONE(cap)  ((uint32_t)((cap) >> 32))           /* allowed 1-settings */
+#define VMX_CAP_MUST_BE_ONE(cap) ((uint32_t)((cap)&0xFFFFFFFFull)) /* allowed 0-settings */
+#define VMX_CAP_MAY_BE_ONE(cap)  ((uint32_t)((cap) >> 32))         /* allowed 1-settings */
 
 /* What a caller asks of one 32-bit control field. */
 struct vmx_control_request {
-	const char *what;   /* field name for messages, e.g. "secondary controls" */
-	uint32_t wanted;    /* controls that must be 1: fail if the CPU cannot */
-	uint32_t optional;  /* controls set to 1 only if the CPU allows it */
+    const char *what;  /* field name for messages, e.g. "secondary controls" */
+    uint32_t wanted;   /* controls that must be 1: fail if the CPU cannot */
+    uint32_t optional; /* controls set to 1 only if the CPU allows it */
 };
 
 /*
@@ -61,8 +61,8 @@ struct vmx_control_request {
  * reserved "default1" bits get their required value.
  */
 int vmx_adjust_controls(uint64_t cap_msr, const struct vmx_control_request *req,
-			const struct vmx_control_name *names, uint32_t *out,
-			char *why, size_t why_len);
+                        const struct vmx_control_name *names, uint32_t *out, char *why,
+                        size_t why_len);
 
 /*
  * Which MSR to read for a control field: the TRUE variant when IA32_VMX_BASIC
@@ -83,8 +83,8 @@ uint64_t vmx_fixed_bits_apply(uint64_t value, uint64_t fixed0, uint64_t fixed1);
 
 /* The lowest bit of a value that breaks the fixed-bit rules. */
 struct vmx_fixed_violation {
-	unsigned bit;      /* bit number, 0..63 */
-	bool must_be_one;  /* true: set in FIXED0 but 0 in value;
+    unsigned bit;     /* bit number, 0..63 */
+    bool must_be_one; /* true: set in FIXED0 but 0 in value;
 			      false: clear in FIXED1 but 1 in value */
 };
 
@@ -95,8 +95,7 @@ struct vmx_fixed_violation {
  * "CR0 bit 5 must be 1 in VMX operation (IA32_VMX_CR0_FIXED0)", using `reg`
  * ("CR0", "CR4") as the register name.
  */
-int vmx_fixed_bits_check(const char *reg, uint64_t value, uint64_t fixed0,
-			 uint64_t fixed1, struct vmx_fixed_violation *bad,
-			 char *why, size_t why_len);
+int vmx_fixed_bits_check(const char *reg, uint64_t value, uint64_t fixed0, uint64_t fixed1,
+                         struct vmx_fixed_violation *bad, char *why, size_t why_len);
 
 #endif /* HVLAB_ARCH_X86_64_VMX_VMX_CONTROLS_H */

@@ -41,8 +41,8 @@ static int enable_feature_control(char *why, size_t why_len)
 static void fix_control_registers(void)
 {
     write_cr0(vmx_fixed_bits_apply(read_cr0(), vmx_caps.cr0_fixed0, vmx_caps.cr0_fixed1));
-    write_cr4(vmx_fixed_bits_apply(read_cr4() | CR4_VMXE, vmx_caps.cr4_fixed0,
-                                   vmx_caps.cr4_fixed1));
+    write_cr4(
+        vmx_fixed_bits_apply(read_cr4() | CR4_VMXE, vmx_caps.cr4_fixed0, vmx_caps.cr4_fixed1));
 }
 
 int vmx_enable(char *why, size_t why_len)

@@ -137,8 +137,10 @@ static void decode_cr(struct vm_exit *e)
 {
     struct vmx_cr_qual q = vmx_cr_qual_decode(e->qualification);
     static const enum cr_access_type access[] = {
-        [VMX_CR_ACCESS_MOV_TO_CR] = CR_MOV_TO, [VMX_CR_ACCESS_MOV_FROM_CR] = CR_MOV_FROM,
-        [VMX_CR_ACCESS_CLTS] = CR_CLTS, [VMX_CR_ACCESS_LMSW] = CR_LMSW,
+        [VMX_CR_ACCESS_MOV_TO_CR] = CR_MOV_TO,
+        [VMX_CR_ACCESS_MOV_FROM_CR] = CR_MOV_FROM,
+        [VMX_CR_ACCESS_CLTS] = CR_CLTS,
+        [VMX_CR_ACCESS_LMSW] = CR_LMSW,
     };
     e->u.cr.cr = q.cr;
     e->u.cr.access = access[q.access];

@@ -23,15 +23,15 @@ static inline enum vmx_result vmx_result_of(uint8_t cf, uint8_t zf)
 }
 
 /* Instructions that take the physical address of a 4 KiB region in memory. */
-#define DEFINE_VMX_PA_INSTR(name)                                                          \
-    static inline enum vmx_result name(uint64_t pa)                                        \
-    {                                                                                      \
-        uint8_t cf, zf;                                                                    \
-        __asm__ volatile(#name " %[pa]; setc %[cf]; setz %[zf]"                            \
-                         : [cf] "=qm"(cf), [zf] "=qm"(zf)                                  \
-                         : [pa] "m"(pa)                                                    \
-                         : "cc", "memory");                                                \
-        return vmx_result_of(cf, zf);                                                      \
+#define DEFINE_VMX_PA_INSTR(name)                                                              \
+    static inline enum vmx_result name(uint64_t pa)                                            \
+    {                                                                                          \
+        uint8_t cf, zf;                                                                        \
+        __asm__ volatile(#name " %[pa]; setc %[cf]; setz %[zf]"                                \
+                         : [cf] "=qm"(cf), [zf] "=qm"(zf)                                      \
+                         : [pa] "m"(pa)                                                        \
+                         : "cc", "memory");                                                    \
+        return vmx_result_of(cf, zf);                                                          \
     }
 DEFINE_VMX_PA_INSTR(vmxon)   /* enter VMX operation with this VMXON region */
 DEFINE_VMX_PA_INSTR(vmclear) /* initialise a VMCS, make it inactive and not current */

@@ -20,8 +20,8 @@
 
 /* One control of a 32-bit control field: its bit mask and its SDM name. */
 struct vmx_control_name {
-	uint32_t bit;      /* single-bit mask, e.g. PROC2_ENABLE_EPT */
-	const char *name;  /* SDM wording, e.g. "enable EPT" */
+    uint32_t bit;     /* single-bit mask, e.g. PROC2_ENABLE_EPT */
+    const char *name; /* SDM wording, e.g. "enable EPT" */
 };
 
 /* Name tables, one per control field, each ended by { 0, NULL }.

@@ -27,12 +27,12 @@
 #include "hypervisor/string.h"
 
 /* CPUID leaves for the address widths. See: SDM Vol. 2A, "CPUID-CPU Identification". */
-#define CPUID_LEAF_EXT_MAX 0x80000000u    /* EAX = highest extended leaf */
-#define CPUID_LEAF_ADDR_SIZES 0x80000008u /* EAX = physical and linear address widths */
-#define ADDR_SIZES_PHYS_MASK 0xFFu        /* EAX bits 7:0: MAXPHYADDR */
-#define ADDR_SIZES_LINEAR_SHIFT 8u        /* EAX bits 15:8: linear-address width */
-#define ADDR_SIZES_LINEAR_MASK 0xFFu
-#define PHYS_ADDR_WIDTH_DEFAULT 36u   /* MAXPHYADDR when leaf 80000008H is absent */
+#define CPUID_LEAF_EXT_MAX        0x80000000u /* EAX = highest extended leaf */
+#define CPUID_LEAF_ADDR_SIZES     0x80000008u /* EAX = physical and linear address widths */
+#define ADDR_SIZES_PHYS_MASK      0xFFu       /* EAX bits 7:0: MAXPHYADDR */
+#define ADDR_SIZES_LINEAR_SHIFT   8u          /* EAX bits 15:8: linear-address width */
+#define ADDR_SIZES_LINEAR_MASK    0xFFu
+#define PHYS_ADDR_WIDTH_DEFAULT   36u /* MAXPHYADDR when leaf 80000008H is absent */
 #define LINEAR_ADDR_WIDTH_DEFAULT 48u /* 4-level paging */
 
 /* What this CPU lets software enable, gathered once: it decides which MSRs and VMCS
@@ -128,17 +128,16 @@ static void read_control_words(struct vmentry_controls *ctl, const struct snapsh
     capture_word(&ctl->proc_based, (uint32_t)vmcs_read(VMCS_CTRL_PROC_BASED),
                  rdmsr(vmx_control_cap_msr(basic, MSR_IA32_VMX_PROCBASED_CTLS,
                                            MSR_IA32_VMX_TRUE_PROCBASED_CTLS)));
-    capture_word(&ctl->exit, (uint32_t)vmcs_read(VMCS_CTRL_EXIT),
-                 rdmsr(vmx_control_cap_msr(basic, MSR_IA32_VMX_EXIT_CTLS,
-                                           MSR_IA32_VMX_TRUE_EXIT_CTLS)));
+    capture_word(
+        &ctl->exit, (uint32_t)vmcs_read(VMCS_CTRL_EXIT),
+        rdmsr(vmx_control_cap_msr(basic, MSR_IA32_VMX_EXIT_CTLS, MSR_IA32_VMX_TRUE_EXIT_CTLS)));
     capture_word(&ctl->entry, (uint32_t)vmcs_read(VMCS_CTRL_ENTRY),
                  rdmsr(vmx_control_cap_msr(basic, MSR_IA32_VMX_ENTRY_CTLS,
                                            MSR_IA32_VMX_TRUE_ENTRY_CTLS)));
 
     /* Secondary controls: no TRUE variant; the field exists only with secondary support. */
     if (a->secondary)
-        capture_word(&ctl->proc_based2,
-                     (uint32_t)vmcs_read_optional(VMCS_CTRL_PROC_BASED2),
+        capture_word(&ctl->proc_based2, (uint32_t)vmcs_read_optional(VMCS_CTRL_PROC_BASED2),
                      rdmsr(MSR_IA32_VMX_PROCBASED_CTLS2));
     else
         ctl->proc_based2.captured = false;

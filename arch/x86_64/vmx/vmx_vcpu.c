@@ -21,21 +21,22 @@
 
 #define FAIL(...) (fmt_snprintf(why, why_len, __VA_ARGS__), -1)
 
-#define IO_BITMAP_PAGES 2         /* A: ports 0000-7FFF, B: 8000-FFFF */
-#define MSR_BITMAP_PAGES 1        /* read low/high, write low/high: 1 KiB each */
+#define IO_BITMAP_PAGES        2     /* A: ports 0000-7FFF, B: 8000-FFFF */
+#define MSR_BITMAP_PAGES       1     /* read low/high, write low/high: 1 KiB each */
 #define VMCS_LINK_POINTER_NONE ~0ull /* "no shadow VMCS": must be all ones */
-#define DR7_RESET_VALUE 0x400ull  /* bit 10 reads as 1 (SDM Vol. 3B, "Debug Control Register") */
-#define FLAT_LIMIT 0xFFFFFFFFu    /* 4 GiB with G=1 */
-#define GUEST_CODE_SELECTOR 0x08u /* any GDT-shaped value: the guest loads its own GDT */
-#define GUEST_DATA_SELECTOR 0x10u
-#define TSS_MIN_LIMIT 0x67u       /* a 32-bit TSS is 104 bytes */
+#define DR7_RESET_VALUE        0x400ull /* bit 10 reads as 1 (SDM Vol. 3B, "Debug Control Register") */
+#define FLAT_LIMIT             0xFFFFFFFFu /* 4 GiB with G=1 */
+#define GUEST_CODE_SELECTOR    0x08u /* any GDT-shaped value: the guest loads its own GDT */
+#define GUEST_DATA_SELECTOR    0x10u
+#define TSS_MIN_LIMIT          0x67u /* a 32-bit TSS is 104 bytes */
 
 /* Segment access rights for the Multiboot start state: flat 32-bit ring 0.
  * See: "Guest Register State" (access-rights format) and Multiboot 0.6.96 "Machine state". */
-#define AR_FLAT_CODE32 (SEG_TYPE_CODE_READ_ACCESSED | SEG_AR_S | SEG_AR_P | SEG_AR_DB | SEG_AR_G)
+#define AR_FLAT_CODE32                                                                         \
+    (SEG_TYPE_CODE_READ_ACCESSED | SEG_AR_S | SEG_AR_P | SEG_AR_DB | SEG_AR_G)
 #define AR_FLAT_DATA32 (SEG_TYPE_DATA_RW_ACCESSED | SEG_AR_S | SEG_AR_P | SEG_AR_DB | SEG_AR_G)
-#define AR_TSS32_BUSY (SEG_TYPE_TSS_BUSY | SEG_AR_P)
-#define AR_UNUSABLE SEG_AR_UNUSABLE
+#define AR_TSS32_BUSY  (SEG_TYPE_TSS_BUSY | SEG_AR_P)
+#define AR_UNUSABLE    SEG_AR_UNUSABLE
 
 /* Page source for the EPT builder: the hypervisor's pool. */
 static uint64_t pool_pages(void *ctx, size_t pages, size_t align)
@@ -48,8 +49,8 @@ static int set_controls(uint32_t field, uint32_t plain_msr, uint32_t true_msr,
                         const struct vmx_control_request *req,
                         const struct vmx_control_name *names, char *why, size_t why_len)
 {
-    uint32_t msr = true_msr ? vmx_control_cap_msr(vmx_caps.basic, plain_msr, true_msr)
-                            : plain_msr;
+    uint32_t msr =
+        true_msr ? vmx_control_cap_msr(vmx_caps.basic, plain_msr, true_msr) : plain_msr;
     uint32_t value;
     if (vmx_adjust_controls(rdmsr(msr), req, names, &value, why, why_len) != 0)
         return -1;
@@ -89,8 +90,8 @@ static int setup_controls(struct vmx_vcpu *vv, char *why, size_t why_len)
                      why_len) ||
         set_controls(VMCS_CTRL_PROC_BASED2, MSR_IA32_VMX_PROCBASED_CTLS2, 0, &proc2,
                      vmx_proc2_control_names, why, why_len) ||
-        set_controls(VMCS_CTRL_EXIT, MSR_IA32_VMX_EXIT_CTLS, MSR_IA32_VMX_TRUE_EXIT_CTLS,
-                     &exit, vmx_exit_control_names, why, why_len) ||
+        set_controls(VMCS_CTRL_EXIT, MSR_IA32_VMX_EXIT_CTLS, MSR_IA32_VMX_TRUE_EXIT_CTLS, &exit,
+                     vmx_exit_control_names, why, why_len) ||
         set_controls(VMCS_CTRL_ENTRY, MSR_IA32_VMX_ENTRY_CTLS, MSR_IA32_VMX_TRUE_ENTRY_CTLS,
                      &entry, vmx_entry_control_names, why, why_len))
         return -1;
@@ -118,8 +119,8 @@ static int setup_controls(struct vmx_vcpu *vv, char *why, size_t why_len)
      * PE and PG, which unrestricted guest hands back to the guest. The guest reads its own
      * value from the read shadow; changing an owned bit exits. See: "Guest/Host Masks and
      * Read Shadows for CR0 and CR4". */
-    vv->cr0_owned = (vmx_caps.cr0_fixed0 | ~vmx_caps.cr0_fixed1) & ~(CR0_PE | CR0_PG) &
-                    0xFFFFFFFFull;
+    vv->cr0_owned =
+        (vmx_caps.cr0_fixed0 | ~vmx_caps.cr0_fixed1) & ~(CR0_PE | CR0_PG) & 0xFFFFFFFFull;
     vv->cr4_owned = (vmx_caps.cr4_fixed0 | ~vmx_caps.cr4_fixed1) & 0xFFFFFFFFull;
     vmcs_write(VMCS_CTRL_CR0_GUEST_HOST_MASK, vv->cr0_owned);
     vmcs_write(VMCS_CTRL_CR4_GUEST_HOST_MASK, vv->cr4_owned);
@@ -139,7 +140,8 @@ static int setup_ept(struct vmx_vcpu *vv, const struct guest_memory *mem, char *
         return FAIL("out of memory building the EPT tables");
     vmcs_write(VMCS_CTRL_EPT_POINTER, ept_pointer(&vv->ept, false));
     log_info("EPT built: %lu MiB guest RAM in %lu x 2 MiB + %lu x 4 KiB pages, %lu table "
-             "pages", (unsigned long)(mem->ram_size >> 20), (unsigned long)vv->ept.pages_2m,
+             "pages",
+             (unsigned long)(mem->ram_size >> 20), (unsigned long)vv->ept.pages_2m,
              (unsigned long)vv->ept.pages_4k, (unsigned long)vv->ept.table_pages);
     return 0;
 }
@@ -180,8 +182,8 @@ static void setup_host_state(void)
 struct segment_fields {
     uint32_t selector, base, limit, access_rights;
 };
-#define GUEST_SEGMENT(seg)                                                                 \
-    ((struct segment_fields){VMCS_GUEST_##seg##_SELECTOR, VMCS_GUEST_##seg##_BASE,          \
+#define GUEST_SEGMENT(seg)                                                                     \
+    ((struct segment_fields){VMCS_GUEST_##seg##_SELECTOR, VMCS_GUEST_##seg##_BASE,             \
                              VMCS_GUEST_##seg##_LIMIT, VMCS_GUEST_##seg##_AR})
 
 static void write_segment(struct segment_fields f, uint16_t selector, uint64_t base,
