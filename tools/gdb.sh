@@ -11,9 +11,13 @@ command -v gdb >/dev/null || { echo "gdb.sh: gdb is not installed: apt-get insta
 log=build/logs/gdb.log
 emu=qemu-svm
 if [ "$("$here/pick-emu.sh")" = kvm ]; then emu=kvm; fi
-"$here/run.sh" --quiet --gdb --emu "$emu" --efi "$efi" --options "gdb ${OPTIONS:-}" --log "$log" &
-qemu=$!
-trap 'kill $qemu 2>/dev/null' EXIT
+rm -f "$log" # a stale log would give a stale image base
+# In its own session, so that ending it also ends QEMU (a QEMU left behind would keep
+# port 1234, and the next gdb would attach to it).
+setsid "$here/run.sh" --quiet --gdb --emu "$emu" --efi "$efi" --options "gdb ${OPTIONS:-}" \
+    --log "$log" &
+session=$!
+trap 'kill -- -$session 2>/dev/null' EXIT
 for _ in $(seq 1 120); do
     base=$(sed -n 's/.*add-symbol-file build\/hvlab.so -o \(0x[0-9a-f]*\).*/\1/p' "$log" 2>/dev/null | head -n 1 || true)
     if [ -n "$base" ]; then break; fi

@@ -22,10 +22,15 @@ static enum exit_action inject_gp(struct vcpu *vcpu)
     return ACTION_RESUME;
 }
 
-/* MOV to CR0 raises #GP(0) for PG without PE and NW without CD (SDM Vol. 2B, MOV). */
+/* MOV to CR0 raises #GP(0) for PG without PE, NW without CD, and for turning paging on
+ * with EFER.LME=1 but CR4.PAE=0 (SDM Vol. 2B, "MOV—Move to/from Control Registers"). */
 static enum exit_action write_cr0(struct vcpu *vcpu, const struct vm_exit *exit, uint64_t v)
 {
-    if (((v & CR0_PG) && !(v & CR0_PE)) || ((v & CR0_NW) && !(v & CR0_CD)) || (v >> 32))
+    bool long_mode_without_pae = (v & CR0_PG) &&
+                                 (vcpu->ops->get_reg(vcpu, VCPU_REG_EFER) & EFER_LME) &&
+                                 !(vcpu->ops->get_reg(vcpu, VCPU_REG_CR4) & CR4_PAE);
+    if (((v & CR0_PG) && !(v & CR0_PE)) || ((v & CR0_NW) && !(v & CR0_CD)) || (v >> 32) ||
+        long_mode_without_pae)
         return inject_gp(vcpu);
     vcpu->ops->set_reg(vcpu, VCPU_REG_CR0, v);
     vcpu_skip_instruction(vcpu, exit);
@@ -51,13 +56,24 @@ enum exit_action handle_cr_access(struct vcpu *vcpu, const struct vm_exit *exit)
             return write_cr0(vcpu, exit, vcpu_gpr(vcpu, exit->u.cr.gpr));
         if (exit->u.cr.cr == 4)
             return write_cr4(vcpu, exit, vcpu_gpr(vcpu, exit->u.cr.gpr));
+        if (exit->u.cr.cr == 3) { /* only on CPUs that force CR3-load exiting */
+            vcpu->ops->set_reg(vcpu, VCPU_REG_CR3, vcpu_gpr(vcpu, exit->u.cr.gpr));
+            vcpu_skip_instruction(vcpu, exit);
+            return ACTION_RESUME;
+        }
         break;
     case CR_CLTS: return write_cr0(vcpu, exit, cr0 & ~CR0_TS);
     case CR_LMSW:
         /* LMSW can set PE but never clear it. */
         return write_cr0(vcpu, exit,
                          (cr0 & ~(LMSW_BITS & ~CR0_PE)) | (exit->u.cr.lmsw_source & LMSW_BITS));
-    case CR_MOV_FROM: break;
+    case CR_MOV_FROM:
+        if (exit->u.cr.cr == 3) { /* only on CPUs that force CR3-store exiting */
+            vcpu_set_gpr(vcpu, exit->u.cr.gpr, vcpu->ops->get_reg(vcpu, VCPU_REG_CR3));
+            vcpu_skip_instruction(vcpu, exit);
+            return ACTION_RESUME;
+        }
+        break;
     }
     return vcpu_stop(vcpu, "unexpected control-register exit: CR%u, access type %d",
                      exit->u.cr.cr, (int)exit->u.cr.access);

@@ -13,6 +13,8 @@ static int64_t console_write(struct vcpu *vcpu, uint32_t gpa, uint32_t len)
 {
     if (len > HC_CONSOLE_WRITE_MAX)
         return HC_EINVAL;
+    if (len == 0)
+        return 0; /* valid, whatever EBX holds (docs/hypercalls.md) */
     if (!guest_memory_contains(vcpu->mem, gpa, len))
         return HC_EFAULT;
     for (uint32_t i = 0; i < len; i++) {

@@ -3,6 +3,7 @@
  * ECX = MSR number, EDX:EAX = value. See: SDM Vol. 2B, RDMSR/WRMSR: an unknown or
  * read-only MSR, or a reserved bit set, raises #GP(0).
  */
+#include "arch/x86_64/cpu_bits.h"
 #include "arch/x86_64/exceptions.h"
 #include "hypervisor/console.h"
 #include "hypervisor/exit_handlers.h"
@@ -54,8 +55,15 @@ enum exit_action handle_msr_write(struct vcpu *vcpu, const struct vm_exit *exit)
     if (!rule || rule->backing == MSR_CONSTANT || rule->backing == MSR_HOST_TSC)
         return inject_gp(vcpu, "wrmsr", msr);
     if (rule->backing == MSR_GUEST_EFER) {
-        if (value & ~rule->value)
+        /* LMA is status, not control: writes to it are ignored. LME may not change while
+         * paging is on. See: SDM Vol. 3A, "Initializing IA-32e Mode". */
+        uint64_t old = vcpu->ops->get_reg(vcpu, VCPU_REG_EFER);
+        bool paging = (vcpu->ops->get_reg(vcpu, VCPU_REG_CR0) & CR0_PG) != 0;
+        value = (value & ~EFER_LMA) | (old & EFER_LMA);
+        if (value & ~(rule->value | EFER_LMA))
             return inject_gp(vcpu, "wrmsr (reserved EFER bits)", msr);
+        if (paging && ((value ^ old) & EFER_LME))
+            return inject_gp(vcpu, "wrmsr (EFER.LME changed with paging on)", msr);
         vcpu->ops->set_reg(vcpu, VCPU_REG_EFER, value);
     } else {
         vcpu->msr_store[rule->slot] = value;

@@ -22,7 +22,10 @@ static size_t text_len;
 static enum log_level current_level = LOG_DEBUG; /* tests see every line */
 
 static const char *const level_tags[] = {
-    [LOG_ERROR] = "error: ", [LOG_WARN] = "warning: ", [LOG_INFO] = "", [LOG_DEBUG] = "debug: ",
+    [LOG_ERROR] = "error: ",
+    [LOG_WARN] = "warning: ",
+    [LOG_INFO] = "",
+    [LOG_DEBUG] = "debug: ",
 };
 
 /* fmt_sink: append one character; past the end of the buffer, drop it. */

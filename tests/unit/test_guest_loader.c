@@ -26,6 +26,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tests/unit/host_pages.h"
 #include "hypervisor/elf.h"
 #include "hypervisor/guest_loader.h"
 #include "hypervisor/guest_memory.h"
@@ -41,30 +42,8 @@
 
 /* ---- helpers: guest RAM over aligned_alloc ------------------------------- */
 
-#define ALLOCS_MAX 2048
-
-/* Every buffer handed out, so teardown can free them. */
-struct page_source {
-    size_t count;
-    void *allocs[ALLOCS_MAX];
-};
-
-/* page_source_fn: zeroed, aligned pages; the pointer is the "host-physical" address. */
-static uint64_t test_pages(void *ctx, size_t pages, size_t align_pages)
-{
-    struct page_source *src = ctx;
-    if (src->count == ALLOCS_MAX)
-        return 0;
-    void *p = aligned_alloc(align_pages * GUEST_PAGE_SIZE, pages * GUEST_PAGE_SIZE);
-    if (!p)
-        return 0;
-    memset(p, 0, pages * GUEST_PAGE_SIZE);
-    src->allocs[src->count++] = p;
-    return (uint64_t)(uintptr_t)p;
-}
-
 struct fixture {
-    struct page_source src;
+    struct host_pages src;
     struct guest_memory mem;
     char why[WHY_LEN];
 };
@@ -75,15 +54,14 @@ static struct fixture *fixture_new(uint64_t ram_size)
     assert_non_null(f);
     char why[WHY_LEN];
     assert_int_equal(
-        guest_memory_create(&f->mem, ram_size, test_pages, &f->src, why, sizeof(why)), 0);
+        guest_memory_create(&f->mem, ram_size, host_pages_alloc, &f->src, why, sizeof(why)), 0);
     assert_int_equal(guest_memory_fill(&f->mem, 0, RAM_JUNK, ram_size), 0);
     return f;
 }
 
 static void fixture_free(struct fixture *f)
 {
-    for (size_t i = 0; i < f->src.count; i++)
-        free(f->src.allocs[i]);
+    host_pages_free_all(&f->src);
     free(f);
 }
 
