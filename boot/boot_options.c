@@ -65,35 +65,38 @@ static void problem(struct boot_options *o, const char *prefix, const char *w, s
     out[n] = '\0';
 }
 
-/* Parse "64M", "65536K", "1G" or plain bytes. False on syntax error or overflow. */
-static bool parse_size(const char *s, size_t len, uint64_t *out)
+/* Parse a decimal number that is all of [s, s+len). False on syntax error or overflow. */
+static bool parse_uint(const char *s, size_t len, uint64_t *out)
 {
     uint64_t value = 0;
-    size_t i = 0;
     if (len == 0)
         return false;
-    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
-        if (value > (UINT64_MAX - 9) / 10)
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9' || value > (UINT64_MAX - 9) / 10)
             return false;
         value = value * 10 + (uint64_t)(s[i] - '0');
     }
-    if (i == 0)
-        return false;
+    *out = value;
+    return true;
+}
+
+/* Parse "64M", "65536K", "1G" or plain bytes. False on syntax error or overflow. */
+static bool parse_size(const char *s, size_t len, uint64_t *out)
+{
     unsigned shift = 0;
-    if (i + 1 == len) {
-        switch (s[i]) {
+    if (len > 1) {
+        switch (s[len - 1]) {
         case 'K':
         case 'k': shift = 10; break;
         case 'M':
         case 'm': shift = 20; break;
         case 'G':
         case 'g': shift = 30; break;
-        default: return false;
+        default: break;
         }
-    } else if (i != len) {
-        return false;
     }
-    if (shift && value > (UINT64_MAX >> shift))
+    uint64_t value;
+    if (!parse_uint(s, shift ? len - 1 : len, &value) || value > (UINT64_MAX >> shift))
         return false;
     *out = value << shift;
     return true;
@@ -143,6 +146,12 @@ static void apply(struct boot_options *o, const char *w, size_t len)
             problem(o, "mem= must be a multiple of 4K, got", val, vlen);
         else
             o->guest_mem = bytes;
+    } else if (word_is(key, klen, "watchdog")) {
+        uint64_t seconds;
+        if (!parse_uint(val, vlen, &seconds) || seconds > WATCHDOG_MAX_S)
+            problem(o, "watchdog= wants seconds, 0..3600, got", val, vlen);
+        else
+            o->watchdog_s = (unsigned)seconds;
     } else if (word_is(key, klen, "boot")) {
         if (vlen == 0 || vlen >= sizeof(o->boot_via))
             problem(o, "boot= name empty or too long", val, vlen);
@@ -166,6 +175,7 @@ unsigned boot_options_parse(const char *cmdline, struct boot_options *o)
         .guest = "hello",
         .boot_via = "uefi",
         .guest_mem = GUEST_MEM_DEFAULT,
+        .watchdog_s = WATCHDOG_DEFAULT_S,
         .selftest = SELFTEST_NONE,
     };
     const char *p = cmdline ? cmdline : "";

@@ -31,9 +31,11 @@ enum selftest {
 #define BOOT_OPTION_PROBLEMS_MAX 4
 #define BOOT_OPTION_PROBLEM_LEN  96
 
-#define GUEST_MEM_DEFAULT (64ull << 20) /* 64 MiB */
-#define GUEST_MEM_MIN     (4ull << 20)  /* room for the kernel, its stack and page tables */
-#define GUEST_MEM_MAX     (1ull << 30)  /* the pool is sized from this: keep it modest */
+#define GUEST_MEM_DEFAULT  (64ull << 20) /* 64 MiB */
+#define GUEST_MEM_MIN      (4ull << 20)  /* room for the kernel, its stack and page tables */
+#define WATCHDOG_DEFAULT_S 10 /* seconds without a VM exit before a guest is stopped */
+#define WATCHDOG_MAX_S     3600
+#define GUEST_MEM_MAX      (1ull << 30) /* the pool is sized from this: keep it modest */
 
 struct boot_options {
     enum log_level log_level;             /* log=error|warn|info|debug (default info) */
@@ -41,8 +43,10 @@ struct boot_options {
     uint64_t guest_mem;                   /* mem=SIZE[K|M|G] guest RAM in bytes */
     char guest_args[BOOT_GUEST_ARGS_MAX]; /* after "--": the guest's Multiboot cmdline */
     enum selftest selftest;               /* selftest=ud|gp|panic|oom|entry */
-    bool gdb_wait;                        /* gdb: wait for a debugger before hv_main */
-    char boot_via[16];                    /* boot=NAME: who started hvlab (default "uefi") */
+    unsigned watchdog_s; /* watchdog=SECONDS: stop a guest that runs this long without
+                            a single VM exit (0 = never) */
+    bool gdb_wait;       /* gdb: wait for a debugger before hv_main */
+    char boot_via[16];   /* boot=NAME: who started hvlab (default "uefi") */
 
     /* Problems found while parsing; reported by the boot layer, never silently dropped. */
     unsigned problem_count;

@@ -39,8 +39,9 @@ void boot_report(const struct boot_info *info)
     log_info("image at 0x%lx (%lu KiB), CPU vendor %s", (unsigned long)info->image_base,
              (unsigned long)(info->image_size >> 10), info->cpu_vendor);
     log_info("cmdline: \"%s\"", info->cmdline);
-    log_info("options: log=%s guest=%s mem=%luM", log_level_name(info->options.log_level),
-             info->options.guest, (unsigned long)(info->options.guest_mem >> 20));
+    log_info("options: log=%s guest=%s mem=%luM watchdog=%u",
+             log_level_name(info->options.log_level), info->options.guest,
+             (unsigned long)(info->options.guest_mem >> 20), info->options.watchdog_s);
     if (info->acpi_rsdp)
         log_info("ACPI %s RSDP at 0x%lx", info->acpi_revision >= 2 ? "2.0+" : "1.0",
                  (unsigned long)info->acpi_rsdp);

@@ -23,6 +23,7 @@ static const exit_handler handlers[VM_EXIT_KIND_COUNT] = {
     [VM_EXIT_EXCEPTION] = handle_exception,
     [VM_EXIT_INTERRUPT] = handle_interrupt,
     [VM_EXIT_VIRT_INSTRUCTION] = handle_virt_instruction,
+    [VM_EXIT_WATCHDOG] = handle_watchdog,
     [VM_EXIT_OTHER] = handle_unexpected,
 };
 
@@ -40,6 +41,7 @@ static const char *const kind_names[VM_EXIT_KIND_COUNT] = {
     [VM_EXIT_EXCEPTION] = "exception",
     [VM_EXIT_INTERRUPT] = "interrupt",
     [VM_EXIT_VIRT_INSTRUCTION] = "virtualization instruction",
+    [VM_EXIT_WATCHDOG] = "watchdog",
     [VM_EXIT_OTHER] = "other",
 };
 

@@ -4,6 +4,7 @@
 #include "hypervisor/io_bus.h"
 
 #include "hypervisor/console.h"
+#include "hypervisor/devices/uart16550.h"
 
 #define ALL_ONES_32     0xFFFFFFFFu
 #define SIZE_MASK(size) ((size) >= 4 ? ALL_ONES_32 : ((1u << (8 * (size))) - 1))
@@ -13,8 +14,6 @@ static const struct io_device *const devices[] = {
     &debug_exit_device,
 };
 #define DEVICE_COUNT (sizeof(devices) / sizeof(devices[0]))
-
-void uart16550_reset(void);
 
 static uint64_t unclaimed;
 
@@ -31,7 +30,7 @@ uint32_t io_bus_read(struct vcpu *vcpu, uint16_t port, uint8_t size)
     const struct io_device *d = device_at(port);
     if (!d || !d->read) {
         unclaimed++;
-        log_debug("guest in%c from unclaimed port 0x%x", "?bw?d"[size], port);
+        log_debug("guest %u-byte IN from unclaimed port 0x%x", size, port);
         return SIZE_MASK(size);
     }
     return d->read(vcpu, port, size) & SIZE_MASK(size);
@@ -42,7 +41,7 @@ enum exit_action io_bus_write(struct vcpu *vcpu, uint16_t port, uint8_t size, ui
     const struct io_device *d = device_at(port);
     if (!d || !d->write) {
         unclaimed++;
-        log_debug("guest out%c 0x%x to unclaimed port 0x%x", "?bw?d"[size], value, port);
+        log_debug("guest %u-byte OUT 0x%x to unclaimed port 0x%x", size, value, port);
         return ACTION_RESUME;
     }
     return d->write(vcpu, port, size, value & SIZE_MASK(size));

@@ -5,6 +5,7 @@
 #include "arch/x86_64/descriptors.h"
 #include "arch/x86_64/pic.h"
 #include "arch/x86_64/platform.h"
+#include "arch/x86_64/tsc.h"
 #include "arch/x86_64/virt_backend.h"
 #include "boot/boot_info.h"
 #include "hypervisor/boot_report.h"
@@ -19,7 +20,8 @@
 
 /* Run each guest of the comma-separated list in turn: a guest that is stopped does not
  * stop the ones after it. The result is the worst status of the run. */
-static enum hv_status run_guests(const struct boot_info *info, const struct virt_ops *hw)
+static enum hv_status run_guests(const struct boot_info *info, const struct virt_ops *hw,
+                                 uint64_t tsc_hz)
 {
     enum hv_status worst = HV_STATUS_OK;
     char name[BOOT_GUEST_NAME_MAX];
@@ -31,7 +33,7 @@ static enum hv_status run_guests(const struct boot_info *info, const struct virt
         name[n] = '\0';
         if (*p == GUEST_LIST_SEPARATOR)
             p++;
-        if (n && vm_run_guest(info, hw, name) != HV_STATUS_OK)
+        if (n && vm_run_guest(info, hw, name, tsc_hz) != HV_STATUS_OK)
             worst = HV_STATUS_GUEST_FAILED;
     }
     return worst;
@@ -58,5 +60,7 @@ void hv_main(const struct boot_info *info)
         log_error("%s", why);
         platform_shutdown(HV_STATUS_NO_VIRT);
     }
-    platform_shutdown(run_guests(info, hw)); /* guest by guest (vm.c) */
+    uint64_t tsc_hz = tsc_calibrate_hz(); /* for the watchdog (arch/x86_64/tsc.c) */
+    log_info("TSC: %lu kHz (measured against the PIT)", (unsigned long)(tsc_hz / 1000));
+    platform_shutdown(run_guests(info, hw, tsc_hz)); /* guest by guest (vm.c) */
 }

@@ -34,6 +34,8 @@ struct vcpu {
     void *arch; /* the backend's own state (struct vmx_vcpu, ...) */
     const struct guest_memory *mem;
     const char *guest_name;
+    unsigned watchdog_s;   /* stop the guest after this many seconds without an exit */
+    uint64_t watchdog_tsc; /* the same in TSC ticks (0: no watchdog) */
 
     enum guest_end end;
     uint8_t exit_status;   /* GUEST_EXITED: the byte written to the debug-exit port */

@@ -8,6 +8,7 @@
 
 #include "arch/x86_64/cpu_bits.h"
 #include "hypervisor/console.h"
+#include "hypervisor/devices/uart16550.h"
 #include "hypervisor/exit_dispatch.h"
 #include "hypervisor/guest_loader.h"
 #include "hypervisor/io_bus.h"
@@ -21,8 +22,6 @@
 #define MULTIBOOT_INFO_GPA 0x1000u
 #define LOADER_NAME        "hvlab"
 #define WHY_MAX            192
-
-void uart16550_flush(struct vcpu *vcpu);
 
 static uint64_t pool_source(void *ctx, size_t pages, size_t align)
 {
@@ -41,17 +40,17 @@ static const struct boot_guest_image *find_guest(const struct boot_info *info, c
     return 0;
 }
 
-/* The run loop: enter the guest, dispatch its exit, until a handler ends it. */
-static void run(struct vcpu *vcpu, struct vm_exit *exit)
+/* The run loop: enter the guest, dispatch its exit, until a handler ends it. Returns
+ * false if the guest never ran because VM entry failed (there is no exit to report). */
+static bool run(struct vcpu *vcpu, struct vm_exit *exit)
 {
     for (;;) {
         if (vcpu->ops->vcpu_run(vcpu, exit) != 0) {
             vcpu_stop(vcpu, "VM entry failed (the VM-entry checker's finding is above)");
-            exit->kind = VM_EXIT_KIND_COUNT; /* no exit to report */
-            return;
+            return false;
         }
         if (exit_dispatch(vcpu, exit) == ACTION_END)
-            return;
+            return true;
     }
 }
 
@@ -68,6 +67,7 @@ static void report_exits(const struct vcpu *vcpu)
                  (unsigned long)io_bus_unclaimed_accesses());
 }
 
+/* How the guest ended; `exit` is the last exit, or NULL if it never ran. */
 static enum hv_status report_end(struct vcpu *vcpu, const struct vm_exit *exit)
 {
     uart16550_flush(vcpu);
@@ -77,7 +77,7 @@ static enum hv_status report_end(struct vcpu *vcpu, const struct vm_exit *exit)
         return vcpu->exit_status == 0 ? HV_STATUS_OK : HV_STATUS_GUEST_FAILED;
     }
     log_warn("guest \"%s\" stopped: %s", vcpu->guest_name, vcpu->stop_reason);
-    if (exit->kind != VM_EXIT_KIND_COUNT) {
+    if (exit) {
         log_warn("  at exit reason %u (%s), qualification 0x%lx, guest RIP 0x%lx",
                  exit->raw_reason, vcpu->ops->exit_reason_name(exit->raw_reason),
                  (unsigned long)exit->qualification, (unsigned long)exit->rip);
@@ -120,7 +120,7 @@ static int prepare(const struct boot_info *info, const struct boot_guest_image *
 }
 
 enum hv_status vm_run_guest(const struct boot_info *info, const struct virt_ops *ops,
-                            const char *name)
+                            const char *name, uint64_t tsc_hz)
 {
     static struct guest_memory mem; /* large: keep it off the stack */
     static struct vcpu vcpu;
@@ -138,6 +138,8 @@ enum hv_status vm_run_guest(const struct boot_info *info, const struct virt_ops 
     vcpu.ops = ops;
     vcpu.mem = &mem;
     vcpu.guest_name = image->name;
+    vcpu.watchdog_s = info->options.watchdog_s;
+    vcpu.watchdog_tsc = (uint64_t)info->options.watchdog_s * tsc_hz;
     io_bus_reset();
 
     enum hv_status status;
@@ -146,8 +148,8 @@ enum hv_status vm_run_guest(const struct boot_info *info, const struct virt_ops 
         status = HV_STATUS_GUEST_FAILED;
     } else {
         log_info("launching guest \"%s\"", name);
-        run(&vcpu, &exit);
-        status = report_end(&vcpu, &exit);
+        bool exited = run(&vcpu, &exit);
+        status = report_end(&vcpu, exited ? &exit : 0);
     }
     memory_rollback(&checkpoint);
     return status;

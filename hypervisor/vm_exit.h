@@ -25,6 +25,7 @@ enum vm_exit_kind {
     VM_EXIT_EXCEPTION,        /* an intercepted exception or NMI */
     VM_EXIT_INTERRUPT,        /* an external interrupt arrived */
     VM_EXIT_VIRT_INSTRUCTION, /* the guest ran VMXON/VMRUN & co. */
+    VM_EXIT_WATCHDOG,         /* the guest ran watchdog_s seconds without an exit */
     VM_EXIT_OTHER,            /* anything else: the guest is stopped with a report */
     VM_EXIT_KIND_COUNT
 };

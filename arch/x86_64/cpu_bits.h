@@ -99,11 +99,14 @@
 #define FEATURE_CONTROL_VMXON_IN_SMX      BIT64(1)
 #define FEATURE_CONTROL_VMXON_OUTSIDE_SMX BIT64(2)
 
-/* CPUID leaf 1 feature bits. See: SDM Vol. 2A, CPUID, "Feature Information". */
-#define CPUID_LEAF_FEATURES     0x1u
+/* CPUID leaves and feature bits. See: SDM Vol. 2A, "CPUID—CPU Identification"; AMD APM
+ * Vol. 3, "CPUID Fn8000_0001_ECX". */
+#define CPUID_LEAF_VENDOR       0x0u        /* EAX = highest basic leaf, vendor string */
+#define CPUID_LEAF_FEATURES     0x1u        /* "Feature Information" */
+#define CPUID_LEAF_EXT_MAX      0x80000000u /* EAX = highest extended leaf */
+#define CPUID_LEAF_EXT_FEATURES 0x80000001u
 #define CPUID_1_ECX_VMX         (1u << 5)
 #define CPUID_1_ECX_HYPERVISOR  (1u << 31) /* reserved for hypervisors to report presence */
-#define CPUID_LEAF_EXT_FEATURES 0x80000001u
-#define CPUID_80000001_ECX_SVM  (1u << 2) /* AMD APM Vol. 3, CPUID Fn8000_0001_ECX */
+#define CPUID_80000001_ECX_SVM  (1u << 2)
 
 #endif

@@ -7,9 +7,6 @@
 #include "arch/x86_64/cpu.h"
 #include "hypervisor/string.h"
 
-#define CPUID_LEAF_VENDOR  0x0u
-#define CPUID_LEAF_EXT_MAX 0x80000000u
-
 static const char VENDOR_INTEL[] = "GenuineIntel";
 static const char VENDOR_AMD[] = "AuthenticAMD";
 

@@ -133,6 +133,15 @@ static uint8_t test_hlt(void)
     halt_forever();
 }
 
+/* Spin forever with no instruction that exits: only a watchdog in the hypervisor (the
+ * VMX-preemption timer) can take the CPU back. */
+static __attribute__((noreturn)) uint8_t test_spin(void)
+{
+    uart_flush();
+    for (;;)
+        __asm__ volatile("pause");
+}
+
 /* A hypercall number nobody implements must come back as HC_ENOSYS. */
 static uint8_t test_unknown_hypercall(void)
 {
@@ -159,6 +168,7 @@ static const struct hostile_test {
     {"bad-msr", test_bad_msr},
     {"vmx", test_vmx},
     {"hlt", test_hlt},
+    {"spin", test_spin},
     {"unknown-hypercall", test_unknown_hypercall},
 };
 

@@ -3,10 +3,9 @@
  * The same port number as QEMU's isa-debug-exit device, so a guest ends the same way
  * bare under QEMU and inside hvlab (docs/hypercalls.md, "Debug-exit port").
  */
+#include "hypervisor/devices/uart16550.h"
 #include "hypervisor/hvlab_abi.h"
 #include "hypervisor/io_bus.h"
-
-void uart16550_flush(struct vcpu *vcpu);
 
 static enum exit_action debug_exit_write(struct vcpu *vcpu, uint16_t port, uint8_t size,
                                          uint32_t value)

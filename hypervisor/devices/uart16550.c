@@ -6,6 +6,8 @@
  * says "transmitter empty", so a polling driver never waits; nothing is ever received.
  * See: PC16550D datasheet, "Registers"; register offsets in hypervisor/uart16550_regs.h.
  */
+#include "hypervisor/devices/uart16550.h"
+
 #include "hypervisor/console.h"
 #include "hypervisor/io_bus.h"
 #include "hypervisor/uart16550_regs.h"

@@ -2,10 +2,9 @@
  * hypercall.c - VMCALL/VMMCALL: the hvlab hypercall ABI (docs/hypercalls.md).
  * EAX = call number, EBX/ECX = arguments; the result goes to RAX, sign-extended.
  */
+#include "hypervisor/devices/uart16550.h"
 #include "hypervisor/exit_handlers.h"
 #include "hypervisor/hvlab_abi.h"
-
-void uart16550_put(struct vcpu *vcpu, char c);
 
 #define LOW32(x) ((uint32_t)(x))
 

@@ -66,6 +66,15 @@ enum exit_action handle_exception(struct vcpu *vcpu, const struct vm_exit *exit)
                      exception_name(e->u.exception.vector));
 }
 
+/* The guest ran for watchdog_s seconds without a single exit: a busy loop with nothing
+ * that traps (a hypervisor with no watchdog would never get the CPU back). */
+enum exit_action handle_watchdog(struct vcpu *vcpu, const struct vm_exit *exit)
+{
+    (void)exit;
+    return vcpu_stop(vcpu, "no VM exit for %u s (watchdog=%u): the guest looks stuck",
+                     vcpu->watchdog_s, vcpu->watchdog_s);
+}
+
 enum exit_action handle_unexpected(struct vcpu *vcpu, const struct vm_exit *exit)
 {
     return vcpu_stop(vcpu, "exit reason %u (%s) is not handled by hvlab", exit->raw_reason,

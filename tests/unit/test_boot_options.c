@@ -83,6 +83,22 @@ static void test_defaults(void **state)
     assert_int_equal(GUEST_MEM_DEFAULT, 64 * MIB);
 }
 
+static void test_watchdog(void **state)
+{
+    (void)state;
+    parse("");
+    assert_int_equal(opts.watchdog_s, WATCHDOG_DEFAULT_S);
+    parse("watchdog=0");
+    assert_int_equal(opts.watchdog_s, 0);
+    parse("watchdog=3600");
+    assert_int_equal(opts.watchdog_s, 3600);
+    assert_int_equal(opts.problem_count, 0);
+    assert_one_problem("watchdog=3601", "watchdog= wants seconds, 0..3600, got: 3601");
+    assert_int_equal(opts.watchdog_s, WATCHDOG_DEFAULT_S);
+    assert_one_problem("watchdog=1K", "watchdog= wants seconds, 0..3600, got: 1K");
+    assert_one_problem("watchdog=", "watchdog= wants seconds, 0..3600, got: ");
+}
+
 static void test_log_levels(void **state)
 {
     (void)state;
@@ -529,6 +545,7 @@ int main(void)
         cmocka_unit_test(test_guest_name),
         cmocka_unit_test(test_overflowing_names_are_ignored),
         cmocka_unit_test(test_boot_via),
+        cmocka_unit_test(test_watchdog),
         cmocka_unit_test(test_mem_sizes),
         cmocka_unit_test(test_mem_bounds_and_granularity),
         cmocka_unit_test(test_mem_syntax_errors),

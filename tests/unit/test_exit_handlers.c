@@ -61,19 +61,20 @@
 
 /* VMX basic exit reasons (SDM Vol. 3C, Appendix C), used only as labels for the
  * statistics; the core never looks inside them. */
-#define RAW_EXCEPTION     0
-#define RAW_INTERRUPT     1
-#define RAW_TRIPLE_FAULT  2
-#define RAW_CPUID         10
-#define RAW_HLT           12
-#define RAW_VMCALL        18
-#define RAW_VMXON         27
-#define RAW_CR            28
-#define RAW_IO            30
-#define RAW_RDMSR         31
-#define RAW_WRMSR         32
-#define RAW_EPT_VIOLATION 48
-#define RAW_EPT_MISCONFIG 49
+#define RAW_EXCEPTION        0
+#define RAW_INTERRUPT        1
+#define RAW_TRIPLE_FAULT     2
+#define RAW_CPUID            10
+#define RAW_PREEMPTION_TIMER 52 /* VMX basic exit reason */
+#define RAW_HLT              12
+#define RAW_VMCALL           18
+#define RAW_VMXON            27
+#define RAW_CR               28
+#define RAW_IO               30
+#define RAW_RDMSR            31
+#define RAW_WRMSR            32
+#define RAW_EPT_VIOLATION    48
+#define RAW_EPT_MISCONFIG    49
 
 #define COM1_LSR           (COM1_PORT + UART_LSR)
 #define COM1_LCR           (COM1_PORT + UART_LCR)
@@ -441,7 +442,7 @@ static void test_in_unclaimed_port_all_ones(void **state)
     assert_int_equal(gpr(f, GPR_RAX), 0xFFFFFFFFull);
 
     assert_int_equal(io_bus_unclaimed_accesses(), 3);
-    assert_console_has("guest inb from unclaimed port 0x80");
+    assert_console_has("guest 1-byte IN from unclaimed port 0x80");
 }
 
 static void test_out_unclaimed_port_dropped(void **state)
@@ -450,7 +451,7 @@ static void test_out_unclaimed_port_dropped(void **state)
     set_gpr(f, GPR_RAX, 0xAB);
     assert_resumed_past(f, run(f, io_exit(UNCLAIMED_PORT, 1, false)), LEN_IO);
     assert_int_equal(io_bus_unclaimed_accesses(), 1);
-    assert_console_has("guest outb 0xab to unclaimed port 0x80");
+    assert_console_has("guest 1-byte OUT 0xab to unclaimed port 0x80");
     assert_gprs_kept(f, G(GPR_RAX));
 }
 
@@ -1024,6 +1025,14 @@ static void test_cr_unexpected_access_stops(void **state)
 
 /* ---- exits that stop the guest -------------------------------------------------------- */
 
+static void test_watchdog_stops_a_stuck_guest(void **state)
+{
+    struct fixture *f = *state;
+    f->vcpu.watchdog_s = 7;
+    assert_stopped(f, run(f, make_exit(VM_EXIT_WATCHDOG, RAW_PREEMPTION_TIMER, 0)),
+                   "no VM exit for 7 s (watchdog=7): the guest looks stuck");
+}
+
 static void test_hlt_interrupts_disabled(void **state)
 {
     struct fixture *f = *state;
@@ -1296,6 +1305,7 @@ int main(void)
         T(test_lmsw_sets_pe),
         T(test_cr3_moves_are_emulated),
         T(test_cr_unexpected_access_stops),
+        T(test_watchdog_stops_a_stuck_guest),
         T(test_hlt_interrupts_disabled),
         T(test_hlt_interrupts_enabled),
         T(test_memory_violation_write_not_present),

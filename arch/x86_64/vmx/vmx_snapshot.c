@@ -27,7 +27,6 @@
 #include "hypervisor/string.h"
 
 /* CPUID leaves for the address widths. See: SDM Vol. 2A, "CPUID-CPU Identification". */
-#define CPUID_LEAF_EXT_MAX        0x80000000u /* EAX = highest extended leaf */
 #define CPUID_LEAF_ADDR_SIZES     0x80000008u /* EAX = physical and linear address widths */
 #define ADDR_SIZES_PHYS_MASK      0xFFu       /* EAX bits 7:0: MAXPHYADDR */
 #define ADDR_SIZES_LINEAR_SHIFT   8u          /* EAX bits 15:8: linear-address width */
