@@ -28,7 +28,9 @@
 #define FLAT_LIMIT             0xFFFFFFFFu /* 4 GiB with G=1 */
 #define GUEST_CODE_SELECTOR    0x08u /* any GDT-shaped value: the guest loads its own GDT */
 #define GUEST_DATA_SELECTOR    0x10u
-#define TSS_MIN_LIMIT          0x67u /* a 32-bit TSS is 104 bytes */
+#define BITMAP_INTERCEPT_ALL   0xFF /* a set bit in an I/O or MSR bitmap makes the access exit */
+#define CR_MASK_LOW32          0xFFFFFFFFull /* CR0/CR4 bits 63:32 are reserved: not masked */
+#define TSS_MIN_LIMIT          0x67u         /* a 32-bit TSS is 104 bytes */
 
 /* Segment access rights for the Multiboot start state: flat 32-bit ring 0.
  * See: "Guest Register State" (access-rights format) and Multiboot 0.6.96 "Machine state". */
@@ -105,8 +107,8 @@ static int setup_controls(struct vcpu *vcpu, struct vmx_vcpu *vv, char *why, siz
     uint8_t *msr = pages_alloc(MSR_BITMAP_PAGES, 1, "MSR bitmap");
     if (!io || !msr)
         return FAIL("no memory for the I/O and MSR bitmaps");
-    memset(io, 0xFF, IO_BITMAP_PAGES * PAGE_SIZE);
-    memset(msr, 0xFF, MSR_BITMAP_PAGES * PAGE_SIZE);
+    memset(io, BITMAP_INTERCEPT_ALL, IO_BITMAP_PAGES * PAGE_SIZE);
+    memset(msr, BITMAP_INTERCEPT_ALL, MSR_BITMAP_PAGES * PAGE_SIZE);
     vmcs_write(VMCS_CTRL_IO_BITMAP_A, (uint64_t)(uintptr_t)io);
     vmcs_write(VMCS_CTRL_IO_BITMAP_B, (uint64_t)(uintptr_t)io + PAGE_SIZE);
     vmcs_write(VMCS_CTRL_MSR_BITMAP, (uint64_t)(uintptr_t)msr);
@@ -123,8 +125,8 @@ static int setup_controls(struct vcpu *vcpu, struct vmx_vcpu *vv, char *why, siz
      * value from the read shadow; changing an owned bit exits. See: "Guest/Host Masks and
      * Read Shadows for CR0 and CR4". */
     vv->cr0_owned =
-        (vmx_caps.cr0_fixed0 | ~vmx_caps.cr0_fixed1) & ~(CR0_PE | CR0_PG) & 0xFFFFFFFFull;
-    vv->cr4_owned = (vmx_caps.cr4_fixed0 | ~vmx_caps.cr4_fixed1) & 0xFFFFFFFFull;
+        (vmx_caps.cr0_fixed0 | ~vmx_caps.cr0_fixed1) & ~(CR0_PE | CR0_PG) & CR_MASK_LOW32;
+    vv->cr4_owned = (vmx_caps.cr4_fixed0 | ~vmx_caps.cr4_fixed1) & CR_MASK_LOW32;
     vmcs_write(VMCS_CTRL_CR0_GUEST_HOST_MASK, vv->cr0_owned);
     vmcs_write(VMCS_CTRL_CR4_GUEST_HOST_MASK, vv->cr4_owned);
     return 0;
