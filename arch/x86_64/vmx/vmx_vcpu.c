@@ -240,6 +240,7 @@ static void setup_guest_state(struct vcpu *vcpu, struct vmx_vcpu *vv,
 
     /* CR0: protected mode without paging as the guest sees it; the bits VMX forces on
      * (NE) are set in the real CR0 and hidden by the read shadow. */
+    vmcs_write(VMCS_GUEST_IA32_EFER, 0); /* first: setting CR0 derives long mode from it */
     vv->cr0_shadow = CR0_PE | CR0_ET;
     vv->cr4_shadow = 0;
     vmcs_write(VMCS_CTRL_CR0_READ_SHADOW, vv->cr0_shadow);
@@ -249,7 +250,6 @@ static void setup_guest_state(struct vcpu *vcpu, struct vmx_vcpu *vv,
     vmcs_write(VMCS_GUEST_CR3, 0);
     vmcs_write(VMCS_GUEST_DR7, DR7_RESET_VALUE);
     vmcs_write(VMCS_GUEST_IA32_DEBUGCTL, 0);
-    vmcs_write(VMCS_GUEST_IA32_EFER, 0);
     vmcs_write(VMCS_GUEST_IA32_SYSENTER_CS, 0);
     vmcs_write(VMCS_GUEST_IA32_SYSENTER_ESP, 0);
     vmcs_write(VMCS_GUEST_IA32_SYSENTER_EIP, 0);
