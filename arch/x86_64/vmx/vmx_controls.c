@@ -4,7 +4,7 @@
  *
  * Follows: Intel SDM Vol. 3D Appendix A "VMX Capability Reporting Facility"
  * and Vol. 3C "Algorithms for Determining VMX Capabilities".
- * Freestanding: no libc, so messages are built with the tiny helpers below.
+ * Pure code: messages are formatted with hypervisor/fmt.c.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -12,46 +12,13 @@
 
 #include "arch/x86_64/vmx/vmx_bits.h"
 #include "arch/x86_64/vmx/vmx_controls.h"
+#include "hypervisor/fmt.h"
 
-/* ---- Message building: a bounded, always NUL-terminated string. */
-
-struct msg {
-    char *buf;  /* NULL: discard everything */
-    size_t len; /* capacity including the NUL */
-    size_t pos; /* characters written so far */
-};
-
-static struct msg msg_start(char *buf, size_t len)
+/* Start `why` empty, as the contract promises on success (why may be NULL). */
+static void why_clear(char *why, size_t why_len)
 {
-    struct msg m = {.buf = (len > 0) ? buf : NULL, .len = len, .pos = 0};
-    if (m.buf)
-        m.buf[0] = '\0';
-    return m;
-}
-
-/* Append a string, truncating silently when the buffer is full. */
-static void msg_str(struct msg *m, const char *s)
-{
-    if (!m->buf)
-        return;
-    while (*s && m->pos + 1 < m->len)
-        m->buf[m->pos++] = *s++;
-    m->buf[m->pos] = '\0';
-}
-
-/* Append an unsigned number in decimal. */
-static void msg_uint(struct msg *m, unsigned n)
-{
-    enum { DECIMAL_BASE = 10, MAX_DIGITS = 10 }; /* 2^32 - 1 has 10 digits */
-    char digits[MAX_DIGITS + 1];
-    size_t i = MAX_DIGITS;
-
-    digits[i] = '\0';
-    do {
-        digits[--i] = (char)('0' + n % DECIMAL_BASE);
-        n /= DECIMAL_BASE;
-    } while (n && i > 0);
-    msg_str(m, &digits[i]);
+    if (why && why_len)
+        why[0] = '\0';
 }
 
 /* Lowest set bit of a non-zero mask, as a single-bit mask. */
@@ -75,26 +42,20 @@ int vmx_adjust_controls(uint64_t cap_msr, const struct vmx_control_request *req,
                         const struct vmx_control_name *names, uint32_t *out, char *why,
                         size_t why_len)
 {
-    struct msg m = msg_start(why, why_len);
     uint32_t must_be_one = VMX_CAP_MUST_BE_ONE(cap_msr);
     uint32_t may_be_one = VMX_CAP_MAY_BE_ONE(cap_msr);
     uint32_t unsupported = req->wanted & ~may_be_one;
+    const char *what = req->what ? req->what : "controls";
 
+    why_clear(why, why_len);
     if (unsupported) {
         uint32_t bit = lowest_bit(unsupported);
         const char *name = vmx_control_name(names, bit);
-
-        msg_str(&m, req->what ? req->what : "controls");
-        msg_str(&m, ": ");
-        if (name) {
-            msg_str(&m, "'");
-            msg_str(&m, name);
-            msg_str(&m, "'");
-        } else {
-            msg_str(&m, "bit ");
-            msg_uint(&m, bit_index(bit));
-        }
-        msg_str(&m, " not supported by this CPU");
+        if (name)
+            fmt_snprintf(why, why_len, "%s: '%s' not supported by this CPU", what, name);
+        else
+            fmt_snprintf(why, why_len, "%s: bit %u not supported by this CPU", what,
+                         bit_index(bit));
         return -1;
     }
 
@@ -117,31 +78,23 @@ uint64_t vmx_fixed_bits_apply(uint64_t value, uint64_t fixed0, uint64_t fixed1)
 int vmx_fixed_bits_check(const char *reg, uint64_t value, uint64_t fixed0, uint64_t fixed1,
                          struct vmx_fixed_violation *bad, char *why, size_t why_len)
 {
-    struct msg m = msg_start(why, why_len);
     uint64_t missing = fixed0 & ~value; /* must be 1 but is 0 */
     uint64_t extra = value & ~fixed1;   /* must be 0 but is 1 */
     uint64_t broken = missing | extra;
-    uint64_t bit;
-    bool must_be_one;
 
+    why_clear(why, why_len);
     if (!broken)
         return 0;
 
-    bit = broken & (~broken + 1u);
-    must_be_one = (missing & bit) != 0;
+    uint64_t bit = broken & (~broken + 1u);
+    bool must_be_one = (missing & bit) != 0;
     if (bad) {
         bad->bit = bit_index(bit);
         bad->must_be_one = must_be_one;
     }
-
     if (!reg)
         reg = "CR";
-    msg_str(&m, reg);
-    msg_str(&m, " bit ");
-    msg_uint(&m, bit_index(bit));
-    msg_str(&m, must_be_one ? " must be 1" : " must be 0");
-    msg_str(&m, " in VMX operation (IA32_VMX_");
-    msg_str(&m, reg);
-    msg_str(&m, must_be_one ? "_FIXED0)" : "_FIXED1)");
+    fmt_snprintf(why, why_len, "%s bit %u must be %d in VMX operation (IA32_VMX_%s_%s)", reg,
+                 bit_index(bit), must_be_one ? 1 : 0, reg, must_be_one ? "FIXED0" : "FIXED1");
     return -1;
 }
