@@ -17,6 +17,22 @@ static const char *const selftest_names[] = {
     [SELFTEST_PANIC] = "panic", [SELFTEST_OOM] = "oom", [SELFTEST_ENTRY] = "entry",
 };
 
+bool boot_guest_list_next(const char **list, char *name, size_t cap)
+{
+    const char *p = *list;
+    while (*p == GUEST_LIST_SEPARATOR) /* empty entries: skipped */
+        p++;
+    if (!*p)
+        return false;
+    size_t n = 0;
+    for (; *p && *p != GUEST_LIST_SEPARATOR; p++)
+        if (n + 1 < cap)
+            name[n++] = *p;
+    name[n] = '\0';
+    *list = p;
+    return true;
+}
+
 const char *log_level_name(enum log_level level)
 {
     if ((unsigned)level >= sizeof(log_level_names) / sizeof(log_level_names[0]))

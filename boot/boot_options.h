@@ -26,6 +26,7 @@ enum selftest {
                        and the VM-entry checker must name the rule */
 };
 
+#define GUEST_LIST_SEPARATOR     ','
 #define BOOT_GUEST_NAME_MAX      32
 #define BOOT_GUEST_ARGS_MAX      256
 #define BOOT_OPTION_PROBLEMS_MAX 4
@@ -55,6 +56,10 @@ struct boot_options {
 
 /* Fill *opts with the defaults, then apply the words of cmdline. Returns problem_count. */
 unsigned boot_options_parse(const char *cmdline, struct boot_options *opts);
+
+/* Take the next name of a comma-separated guest= list: copies it into name (cut to cap-1)
+ * and advances *list past it and its comma. Returns false when the list is used up. */
+bool boot_guest_list_next(const char **list, char *name, size_t cap);
 
 /* The name of a log level ("info"), for the banner. */
 const char *log_level_name(enum log_level level);

@@ -16,6 +16,7 @@
 #include "arch/x86_64/virt_detect.h"
 #include "boot/boot_info.h"
 #include "boot/cmdline.h"
+#include "boot/efi_files.h"
 #include "boot/guest_images.h"
 #include "boot/memmap.h"
 #include "hypervisor/console.h"
@@ -32,6 +33,12 @@ _Static_assert(sizeof(EFI_MEMORY_DESCRIPTOR) == sizeof(struct uefi_memory_descri
 #define EXIT_BOOT_SERVICES_TRIES 4
 #define CONFIG_FILE_MAX          2048
 #define CONFIG_FILE_PATH         L"\\hvlab.cfg"
+#define GUEST_DIR_PATH           L"\\guests\\" /* \guests\NAME.elf overrides the built-in NAME */
+#define GUEST_FILE_SUFFIX        L".elf"
+#define GUEST_FILE_MAX           (16ull << 20) /* a teaching kernel is far smaller */
+#define GUEST_PATH_MAX           (BOOT_GUEST_NAME_MAX + 16) /* \guests\ + NAME + .elf */
+#define BOOT_GUESTS_MAX          16
+#define OWN_RANGES_FIXED         3 /* image, pool, stack */
 
 /* Switch to a new stack and call fn(arg); never returns. arch/x86_64/stack_switch.S */
 __attribute__((noreturn)) void stack_switch_and_call(void *stack_top,
@@ -45,7 +52,6 @@ static struct boot_info boot_info;
 static EFI_SYSTEM_TABLE *st;
 
 static EFI_GUID loaded_image_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
-static EFI_GUID file_system_guid = EFI_SIMPLE_FILE_SYSTEM_PROTOCOL_GUID;
 static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
 static EFI_GUID acpi10_guid = ACPI_TABLE_GUID;
 
@@ -68,27 +74,52 @@ static void banner(void)
 /* Read \hvlab.cfg from the volume hvlab.efi was loaded from; absent is fine. */
 static void read_config_file(EFI_LOADED_IMAGE *image, char *cmdline, size_t cap)
 {
-    EFI_SIMPLE_FILE_SYSTEM_PROTOCOL *fs;
-    EFI_FILE_HANDLE root, file;
-    static char text[CONFIG_FILE_MAX];
-    UINTN size = sizeof(text) - 1;
-
-    if (st->BootServices->HandleProtocol(image->DeviceHandle, &file_system_guid,
-                                         (void **)&fs) != EFI_SUCCESS)
-        return; /* e.g. loaded from an ISO by GRUB: no FAT volume behind it */
-    if (fs->OpenVolume(fs, &root) != EFI_SUCCESS)
+    struct efi_file_data cfg;
+    if (efi_read_boot_file(st, image->DeviceHandle, CONFIG_FILE_PATH, CONFIG_FILE_MAX, &cfg))
         return;
-    if (root->Open(root, &file, CONFIG_FILE_PATH, EFI_FILE_MODE_READ, 0) == EFI_SUCCESS) {
-        if (file->Read(file, &size, text) == EFI_SUCCESS) {
-            text[size] = '\0';
-            if (!cmdline_append_config(cmdline, cap, text, size))
-                log_warn("boot: hvlab.cfg is longer than %lu characters; cut",
-                         (unsigned long)cap - 1);
-            log_debug("boot: read %lu bytes of hvlab.cfg", (unsigned long)size);
+    if (!cmdline_append_config(cmdline, cap, cfg.data, cfg.size))
+        log_warn("boot: hvlab.cfg is longer than %lu characters; cut", (unsigned long)cap - 1);
+    log_debug("boot: read %lu bytes of hvlab.cfg", (unsigned long)cfg.size);
+    st->BootServices->FreePages((EFI_PHYSICAL_ADDRESS)(uintptr_t)cfg.data, cfg.pages);
+}
+
+/* The guests hvlab can run: for each name in guest=..., a file \guests\NAME.elf on the
+ * boot volume if there is one (so a student can try a kernel without rebuilding hvlab),
+ * then the kernels embedded in hvlab.efi. The first with a name wins. Files read here are
+ * added to `own` so the memory map marks them as hvlab's. */
+static void collect_guests(EFI_LOADED_IMAGE *image, struct hvlab_range *own, size_t *own_count)
+{
+    static struct boot_guest_image table[BOOT_GUESTS_MAX];
+    static char names[BOOT_GUESTS_MAX][BOOT_GUEST_NAME_MAX];
+    size_t count = 0;
+    const char *list = boot_info.options.guest;
+    while (count < BOOT_GUESTS_MAX &&
+           boot_guest_list_next(&list, names[count], sizeof(names[count]))) {
+        CHAR16 path[GUEST_PATH_MAX];
+        unsigned n = 0;
+        for (const CHAR16 *d = GUEST_DIR_PATH; *d; d++)
+            path[n++] = *d;
+        for (const char *c = names[count]; *c; c++)
+            path[n++] = (CHAR16)*c;
+        for (const CHAR16 *e = GUEST_FILE_SUFFIX; *e; e++)
+            path[n++] = *e;
+        path[n] = 0;
+
+        struct efi_file_data file;
+        if (efi_read_boot_file(st, image->DeviceHandle, path, GUEST_FILE_MAX, &file) == 0) {
+            table[count] = (struct boot_guest_image){names[count], file.data, file.size};
+            own[(*own_count)++] = (struct hvlab_range){(uint64_t)(uintptr_t)file.data,
+                                                       file.pages * EFI_PAGE_SIZE};
+            log_info("boot: guest \"%s\" read from the boot volume (\\guests\\%s.elf, "
+                     "%lu bytes)",
+                     names[count], names[count], (unsigned long)file.size);
+            count++;
         }
-        file->Close(file);
     }
-    root->Close(root);
+    for (size_t i = 0; i < boot_guest_image_count && count < BOOT_GUESTS_MAX; i++)
+        table[count++] = boot_guest_images[i];
+    boot_info.guests = table;
+    boot_info.guest_count = count;
 }
 
 static void collect_cmdline(EFI_LOADED_IMAGE *image)
@@ -192,8 +223,9 @@ EFI_STATUS efi_main(EFI_HANDLE image_handle, EFI_SYSTEM_TABLE *system_table)
 
     virt_detect(boot_info.cpu_vendor);
     find_acpi_rsdp();
-    boot_info.guests = boot_guest_images;
-    boot_info.guest_count = boot_guest_image_count;
+    struct hvlab_range own[OWN_RANGES_FIXED + BOOT_GUESTS_MAX];
+    size_t own_count = OWN_RANGES_FIXED;
+    collect_guests(image, own, &own_count);
 
     UINTN pool_pages = (boot_info.options.guest_mem + POOL_OVERHEAD_BYTES) / EFI_PAGE_SIZE;
     boot_info.pool_base = allocate_pages(pool_pages, "AllocatePages for the memory pool");
@@ -218,11 +250,9 @@ EFI_STATUS efi_main(EFI_HANDLE image_handle, EFI_SYSTEM_TABLE *system_table)
     /* From here on: no firmware service, no UEFI console. */
     __asm__ volatile("cli"); /* the firmware's interrupt handlers are no longer ours to run */
 
-    struct hvlab_range own[] = {
-        {boot_info.image_base, boot_info.image_size},
-        {boot_info.pool_base, boot_info.pool_size},
-        {stack, BOOT_STACK_PAGES * EFI_PAGE_SIZE},
-    };
-    memmap_convert(map, count, desc_size, own, sizeof(own) / sizeof(own[0]), &boot_info);
+    own[0] = (struct hvlab_range){boot_info.image_base, boot_info.image_size};
+    own[1] = (struct hvlab_range){boot_info.pool_base, boot_info.pool_size};
+    own[2] = (struct hvlab_range){stack, BOOT_STACK_PAGES * EFI_PAGE_SIZE};
+    memmap_convert(map, count, desc_size, own, own_count, &boot_info);
     stack_switch_and_call((void *)(uintptr_t)stack_top, hv_main, &boot_info);
 }

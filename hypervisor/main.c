@@ -15,8 +15,7 @@
 #include "hypervisor/selftest.h"
 #include "hypervisor/vm.h"
 
-#define WHY_MAX              192
-#define GUEST_LIST_SEPARATOR ','
+#define WHY_MAX 192
 
 /* Run each guest of the comma-separated list in turn: a guest that is stopped does not
  * stop the ones after it. The result is the worst status of the run. */
@@ -25,17 +24,10 @@ static enum hv_status run_guests(const struct boot_info *info, const struct virt
 {
     enum hv_status worst = HV_STATUS_OK;
     char name[BOOT_GUEST_NAME_MAX];
-    const char *p = info->options.guest;
-    while (*p) {
-        unsigned n = 0;
-        while (*p && *p != GUEST_LIST_SEPARATOR && n + 1 < sizeof(name))
-            name[n++] = *p++;
-        name[n] = '\0';
-        if (*p == GUEST_LIST_SEPARATOR)
-            p++;
-        if (n && vm_run_guest(info, hw, name, tsc_hz) != HV_STATUS_OK)
+    const char *list = info->options.guest;
+    while (boot_guest_list_next(&list, name, sizeof(name)))
+        if (vm_run_guest(info, hw, name, tsc_hz) != HV_STATUS_OK)
             worst = HV_STATUS_GUEST_FAILED;
-    }
     return worst;
 }
 

@@ -2,7 +2,8 @@
 # boottest.sh SPEC [LOGDIR] - one boot test: boot as the spec says, check the transcript.
 #
 # Spec keys (tests/boot/NAME.test): emu: EMU | media: efi, iso or kernel (with kernel:
-# FILE and append: ARGS, booted bare by QEMU) | options: WORDS |
+# FILE and append: ARGS, booted bare by QEMU) | options: WORDS | file: SRC:DST (an extra
+# file on the boot volume; the key may repeat) |
 # timeout: SECONDS | status: N (hvlab's expected shutdown status) | expect:/reject: lines
 # (see tools/check-transcript.sh). Prints one "PASS NAME (Ns)" or "FAIL NAME: why" line.
 set -uo pipefail
@@ -24,8 +25,10 @@ if [ "$media" = kernel ]; then
 elif [ "$media" = iso ]; then
     "$here/run.sh" --quiet --emu "$emu" --iso build/hvlab.iso --log "$log" --timeout "$timeout" 2> "$log.err"
 else
+    file_args=()
+    while read -r f; do [ -z "$f" ] || file_args+=(--file "$f"); done < <(sed -n 's/^file:[[:space:]]*//p' "$spec")
     "$here/run.sh" --quiet --emu "$emu" --efi build/hvlab.efi --options "$options" \
-        --log "$log" --timeout "$timeout" 2> "$log.err"
+        ${file_args[@]+"${file_args[@]}"} --log "$log" --timeout "$timeout" 2> "$log.err"
 fi
 status=$?
 secs=$(( $(date +%s) - start ))

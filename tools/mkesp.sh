@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# mkesp.sh OUT.img HVLAB.efi [OPTIONS] - a FAT EFI system partition image that firmware
-# boots with no shell: hvlab.efi as \EFI\BOOT\BOOTX64.EFI, and OPTIONS (if given) in
-# \hvlab.cfg, which hvlab reads as its command line.
+# mkesp.sh OUT.img HVLAB.efi [OPTIONS [SRC:DST...]] - a FAT EFI system partition image
+# that firmware boots with no shell: hvlab.efi as \EFI\BOOT\BOOTX64.EFI, OPTIONS (if not
+# empty) in \hvlab.cfg, which hvlab reads as its command line, and each extra file SRC
+# copied to the path DST (e.g. build/guest/hello.elf:/guests/mine.elf).
 set -euo pipefail
 out=$1 efi=$2 options=${3:-}
+shift $(($# < 3 ? $# : 3))
 ESP_SIZE_MIB=64 # FAT32 needs at least ~33 MiB; 64 is the documented safe size
 rm -f "$out"
 dd if=/dev/zero of="$out" bs=1M count=0 seek=$ESP_SIZE_MIB status=none
@@ -16,3 +18,10 @@ if [ -n "$options" ]; then
     mcopy -i "$out" "$cfg" ::/hvlab.cfg
     rm -f "$cfg"
 fi
+for spec in "$@"; do
+    src=${spec%%:*} dst=${spec#*:}
+    [ -f "$src" ] || { echo "mkesp.sh: no such file: $src" >&2; exit 1; }
+    dir=$(dirname "$dst")
+    [ "$dir" = / ] || mmd -i "$out" "::$dir" 2>/dev/null || true
+    mcopy -i "$out" "$src" "::$dst"
+done

@@ -2,7 +2,8 @@
 # run.sh - boot hvlab in an emulator and capture its serial console.
 #
 #   tools/run.sh --emu EMU (--efi FILE | --iso FILE | --kernel FILE [--append ARGS])
-#                [--options "WORDS"] [--log FILE] [--timeout SECONDS] [--quiet] [--gdb]
+#                [--options "WORDS"] [--file SRC:DST]... [--log FILE] [--timeout SECONDS]
+#                [--quiet] [--gdb]
 #
 # EMU: auto (KVM if this host has it, else Bochs), bochs (Intel VT-x emulated),
 #      qemu-svm (QEMU TCG with AMD-V), qemu (QEMU TCG, no virtualization extensions),
@@ -15,6 +16,7 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+files=()
 emu=auto efi= iso= kernel= append= options= log= timeout=0 quiet=0 gdb=0
 while [ $# -gt 0 ]; do
     case $1 in
@@ -24,6 +26,7 @@ while [ $# -gt 0 ]; do
     --kernel) kernel=$2; shift 2 ;;
     --append) append=$2; shift 2 ;;
     --options) options=$2; shift 2 ;;
+    --file) files+=("$2"); shift 2 ;;
     --log) log=$2; shift 2 ;;
     --timeout) timeout=$2; shift 2 ;;
     --quiet) quiet=1; shift ;;
@@ -53,7 +56,8 @@ mkdir -p "$(dirname "$log")"
 : > "$log"
 
 if [ -n "$efi" ]; then
-    "$here/mkesp.sh" "$work/esp.img" "$efi" "$options" || fail_setup "could not build the ESP image"
+    "$here/mkesp.sh" "$work/esp.img" "$efi" "$options" ${files[@]+"${files[@]}"} ||
+        fail_setup "could not build the ESP image"
 elif [ -n "$options" ]; then
     fail_setup "--options works with --efi only (the ISO's options are in its GRUB menu)"
 fi

@@ -99,6 +99,22 @@ static void test_watchdog(void **state)
     assert_one_problem("watchdog=", "watchdog= wants seconds, 0..3600, got: ");
 }
 
+static void test_guest_list(void **state)
+{
+    (void)state;
+    char name[8];
+    const char *list = ",hello,,hostile,averyveryverylongname,";
+    assert_true(boot_guest_list_next(&list, name, sizeof(name)));
+    assert_string_equal(name, "hello");
+    assert_true(boot_guest_list_next(&list, name, sizeof(name)));
+    assert_string_equal(name, "hostile");
+    assert_true(boot_guest_list_next(&list, name, sizeof(name))); /* cut to the buffer */
+    assert_string_equal(name, "averyve");
+    assert_false(boot_guest_list_next(&list, name, sizeof(name)));
+    list = "";
+    assert_false(boot_guest_list_next(&list, name, sizeof(name)));
+}
+
 static void test_log_levels(void **state)
 {
     (void)state;
@@ -546,6 +562,7 @@ int main(void)
         cmocka_unit_test(test_overflowing_names_are_ignored),
         cmocka_unit_test(test_boot_via),
         cmocka_unit_test(test_watchdog),
+        cmocka_unit_test(test_guest_list),
         cmocka_unit_test(test_mem_sizes),
         cmocka_unit_test(test_mem_bounds_and_granularity),
         cmocka_unit_test(test_mem_syntax_errors),
