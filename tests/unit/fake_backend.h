@@ -8,7 +8,7 @@
  *
  *   test  --struct vm_exit-->  exit_dispatch()  --ops->get_reg/set_reg/...-->  fake_cpu
  *
- * The stub console (stub_console.c) is declared here too: it keeps everything the core
+ * The stub serial port (stub_serial.c) is declared here too: it keeps everything the core
  * prints in one buffer the tests search.
  */
 #ifndef HVLAB_TESTS_FAKE_BACKEND_H
@@ -67,7 +67,7 @@ void fake_vcpu_attach(struct vcpu *vcpu, struct fake_cpu *cpu, const struct gues
 /* Load a script for vcpu_run; each call returns the next step, then -1 when done. */
 void fake_script(struct fake_cpu *cpu, const struct fake_step *steps, size_t count);
 
-/* ---- stub console (stub_console.c) ---------------------------------------------------- */
+/* ---- stub serial port (stub_serial.c): what the real console.c printed ------------- */
 
 /* Everything kprintf/log_msg printed since the last console_clear(), NUL-terminated. */
 const char *console_text(void);

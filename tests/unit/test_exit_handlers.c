@@ -11,7 +11,7 @@
  *   struct vm_exit --> exit_dispatch --> handler --> fake backend (tests/unit/fake_backend.c)
  *                                          |           registers, RIP, injected event
  *                                          +--> guest RAM (4 MiB over aligned_alloc)
- *                                          +--> stub console (tests/unit/stub_console.c)
+ *                                          +--> console.c over a stub serial port (stub_serial.c)
  *
  * The guest starts every test in 32-bit protected mode with paging off, RIP = GUEST_RIP,
  * and every GPR holding a distinct pattern, so a register a handler should not touch
@@ -29,6 +29,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/cpu_bits.h"
 #include "arch/x86_64/exceptions.h"
+#include "hypervisor/console.h"
 #include "tests/unit/host_pages.h"
 #include "hypervisor/exit_dispatch.h"
 #include "hypervisor/guest_memory.h"
@@ -112,6 +113,7 @@ static int setup(void **state)
 
     io_bus_reset(); /* the UART's line buffer and the unclaimed-port count are global */
     console_clear();
+    console_set_level(LOG_DEBUG); /* the tests read debug lines too */
     *state = f;
     return 0;
 }
