@@ -15,7 +15,8 @@
 #include "hypervisor/selftest.h"
 #include "hypervisor/vm.h"
 
-#define WHY_MAX 192
+#define WHY_MAX    192
+#define HZ_PER_KHZ 1000
 
 /* Run each guest of the comma-separated list in turn: a guest that is stopped does not
  * stop the ones after it. The result is the worst status of the run. */
@@ -53,6 +54,6 @@ void hv_main(const struct boot_info *info)
         platform_shutdown(HV_STATUS_NO_VIRT);
     }
     uint64_t tsc_hz = tsc_calibrate_hz(); /* for the watchdog (arch/x86_64/tsc.c) */
-    log_info("TSC: %lu kHz (measured against the PIT)", (unsigned long)(tsc_hz / 1000));
+    log_info("TSC: %lu kHz (measured against the PIT)", (unsigned long)(tsc_hz / HZ_PER_KHZ));
     platform_shutdown(run_guests(info, hw, tsc_hz)); /* guest by guest (vm.c) */
 }

@@ -17,6 +17,19 @@
 #define SEG_GRANULARITY (1ull << 55) /* limit in 4 KiB units */
 #define SEG_LIMIT_MAX   (0xFFFFull | (0xFull << 48)) /* limit 0xFFFFF */
 
+/* Where base and limit go in a descriptor's low 8 bytes (the same for code, data and
+ * system descriptors):
+ *   63     56 55  52 51   48 47      40 39        16 15        0
+ *  | base    | flags| limit | access   | base 23:0   | limit 15:0 |
+ *  | 31:24   |      | 19:16 |          |             |            |            */
+#define DESC_LIMIT_LOW_MASK  0xFFFFull   /* limit bits 15:0 -> descriptor bits 15:0 */
+#define DESC_BASE_LOW_MASK   0xFFFFFFull /* base bits 23:0 -> descriptor bits 39:16 */
+#define DESC_BASE_LOW_SHIFT  16
+#define DESC_BASE_HIGH_BYTE  24 /* base bits 31:24 ... */
+#define DESC_BASE_HIGH_SHIFT 56 /* ... -> descriptor bits 63:56 */
+#define DESC_BYTE_MASK       0xFFull
+#define DESC_UPPER_HALF      32 /* a 16-byte descriptor's second slot: base 63:32 */
+
 /* System-descriptor type for an available 64-bit TSS. See: SDM Vol. 3A, "System
  * Descriptor Types". */
 #define SYS_TYPE_TSS64_AVAILABLE 0x9ull
@@ -70,10 +83,11 @@ static void build_gdt(void)
     gdt[2] =
         SEG_PRESENT | SEG_S | SEG_RW | SEG_ACCESSED | SEG_DB | SEG_GRANULARITY | SEG_LIMIT_MAX;
     /* A 16-byte system descriptor: base bits 63:32 go into the second slot. */
-    gdt[3] = (tss_limit & 0xFFFF) | ((tss_base & 0xFFFFFF) << 16) |
+    gdt[3] = (tss_limit & DESC_LIMIT_LOW_MASK) |
+             ((tss_base & DESC_BASE_LOW_MASK) << DESC_BASE_LOW_SHIFT) |
              (SYS_TYPE_TSS64_AVAILABLE << SYS_TYPE_SHIFT) | SEG_PRESENT |
-             (((tss_base >> 24) & 0xFF) << 56);
-    gdt[4] = tss_base >> 32;
+             (((tss_base >> DESC_BASE_HIGH_BYTE) & DESC_BYTE_MASK) << DESC_BASE_HIGH_SHIFT);
+    gdt[4] = tss_base >> DESC_UPPER_HALF;
 }
 
 static void build_tss(void)

@@ -8,6 +8,8 @@
 #include "arch/x86_64/vmx/vmx_snapshot.h"
 #include "hypervisor/console.h"
 
+#define VMX_FAILURE_TEXT_MAX 128
+
 _Static_assert(VMCS_HOST_RSP == 0x6C14, "vmx_entry.S hard-codes this encoding");
 
 /* Enter the guest; on return, decode the exit. A failed entry (the VMLAUNCH/VMRESUME
@@ -21,7 +23,7 @@ int vmx_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit)
     int r = vmx_enter(&vcpu->regs, vv->launched);
 
     if (r != VMX_OK) {
-        char text[128];
+        char text[VMX_FAILURE_TEXT_MAX];
         log_error("%s failed: %s", instr,
                   vmx_failure_text((enum vmx_result)r, text, sizeof(text)));
         vmx_explain_entry_failure();
