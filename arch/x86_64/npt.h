@@ -63,8 +63,8 @@
 #define NPT_GLOBAL   (1ull << 8)  /* leaf: global (ignored in nested tables) */
 #define NPT_NX       (1ull << 63) /* no execute (with EFER.NXE) */
 
-#define NPT_ADDR_MASK    0x000FFFFFFFFFF000ull /* bits 51:12 */
-#define NPT_ADDR_MASK_2M 0x000FFFFFFFE00000ull /* bits 51:21 (bit 12 of a 2M PDE is PAT) */
+#define NPT_ADDR_MASK      0x000FFFFFFFFFF000ull /* bits 51:12 */
+#define NPT_ADDR_MASK_2M   0x000FFFFFFFE00000ull /* bits 51:21 (bit 12 of a 2M PDE is PAT) */
 #define NPT_PHYS_ADDR_BITS 52
 
 /* ---- Table geometry. See: APM Vol. 2, "4-Kbyte Page Translation" (long mode) */
@@ -127,13 +127,13 @@ uint64_t npt_n_cr3(const struct npt *npt);
 
 /* Result of a software walk, as the CPU would do it. */
 struct npt_walk {
-    bool mapped;          /* a present leaf maps gpa */
-    uint64_t hpa;         /* host-physical address of gpa (when mapped) */
-    uint64_t page_size;   /* 4 KiB, 2 MiB or 1 GiB (when mapped) */
-    bool write, user;     /* effective R/W and U/S: AND over every entry walked */
-    bool execute;         /* no entry on the walk has NX */
-    unsigned level;       /* where the walk stopped: 4 = PML4 .. 1 = PT; 0 = not walked */
-    uint64_t entry;       /* the last entry read (0 when level is 0) */
+    bool mapped;        /* a present leaf maps gpa */
+    uint64_t hpa;       /* host-physical address of gpa (when mapped) */
+    uint64_t page_size; /* 4 KiB, 2 MiB or 1 GiB (when mapped) */
+    bool write, user;   /* effective R/W and U/S: AND over every entry walked */
+    bool execute;       /* no entry on the walk has NX */
+    unsigned level;     /* where the walk stopped: 4 = PML4 .. 1 = PT; 0 = not walked */
+    uint64_t entry;     /* the last entry read (0 when level is 0) */
 };
 
 /* Walk npt's tables for gpa. Used by unit tests and by the nested-page-fault report. */

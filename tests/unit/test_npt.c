@@ -386,12 +386,12 @@ static void test_walk_semantics(void **state)
     memset(t, 0, 4 * PAGE);
     uint64_t *pml4 = t, *pdpt = t + 512, *pd = t + 1024, *pt = t + 1536;
     const uint64_t NX = 1ull << 63;
-    pml4[0] = addr_of(pdpt) | 0x5;                /* P, US: no writes below */
-    pdpt[0] = addr_of(pd) | 0x3;                  /* P, RW: no user accesses below */
-    pdpt[1] = 0x80000000ull | 0x7 | 0x80;         /* 1 GiB leaf, P RW US */
-    pd[0] = addr_of(pt) | 0x7 | NX;               /* NX on a non-leaf entry */
-    pt[1] = 0x12345000ull | 0x7 | 0x18 | 0x80;    /* P RW US, PCD PWT, PAT */
-    pt[3] = 0x23456000ull | 0x2;                  /* RW but not present */
+    pml4[0] = addr_of(pdpt) | 0x5;             /* P, US: no writes below */
+    pdpt[0] = addr_of(pd) | 0x3;               /* P, RW: no user accesses below */
+    pdpt[1] = 0x80000000ull | 0x7 | 0x80;      /* 1 GiB leaf, P RW US */
+    pd[0] = addr_of(pt) | 0x7 | NX;            /* NX on a non-leaf entry */
+    pt[1] = 0x12345000ull | 0x7 | 0x18 | 0x80; /* P RW US, PCD PWT, PAT */
+    pt[3] = 0x23456000ull | 0x2;               /* RW but not present */
     struct npt npt = {.pml4 = addr_of(pml4)};
 
     struct npt_walk w = npt_translate(&npt, 0x1ABC);

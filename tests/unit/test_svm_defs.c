@@ -46,7 +46,8 @@ static void test_raw_reasons(void **state)
     assert_true(SVM_RAW_REASON_COUNT <= 128);
     /* every code 0 .. 0xA4 and 0x400 .. 0x403 gets its own name back */
     for (uint64_t code = 0x40; code <= 0x403; code = code == 0xA4 ? 0x400 : code + 1)
-        assert_string_equal(svm_raw_reason_name(svm_raw_reason(code)), svm_exit_code_name(code));
+        assert_string_equal(svm_raw_reason_name(svm_raw_reason(code)),
+                            svm_exit_code_name(code));
 }
 
 static void test_names(void **state)

@@ -17,9 +17,9 @@
 /* Capabilities read once at enable time (CPUID Fn8000_000A, Fn8000_0008). */
 struct svm_caps {
     uint32_t revision;  /* EAX[7:0]: SVM revision */
-    uint32_t asids;        /* EBX: number of ASIDs */
-    uint32_t features;     /* EDX: CPUID_SVM_EDX_* */
-    unsigned phys_bits;    /* physical-address width (Fn8000_0008 EAX[7:0]) */
+    uint32_t asids;     /* EBX: number of ASIDs */
+    uint32_t features;  /* EDX: CPUID_SVM_EDX_* */
+    unsigned phys_bits; /* physical-address width (Fn8000_0008 EAX[7:0]) */
 };
 extern struct svm_caps svm_caps;
 

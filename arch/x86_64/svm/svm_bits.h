@@ -73,81 +73,81 @@
 #define SVM_INTERCEPT_XSETBV  (1u << 13)
 
 /* ---- Other control-area fields. See: Appendix B, Table "VMCB Layout, Control Area" */
-#define SVM_TLB_CONTROL_NOTHING   0x00 /* TLB_CONTROL: do nothing */
-#define SVM_TLB_CONTROL_FLUSH_ALL 0x01 /* flush the entire TLB (every ASID) on VMRUN */
+#define SVM_TLB_CONTROL_NOTHING   0x00        /* TLB_CONTROL: do nothing */
+#define SVM_TLB_CONTROL_FLUSH_ALL 0x01        /* flush the entire TLB (every ASID) on VMRUN */
 #define SVM_NP_ENABLE             (1ull << 0) /* offset 0x090 bit 0: nested paging */
 #define SVM_INT_SHADOW            (1ull << 0) /* offset 0x068: guest in an interrupt shadow */
-#define SVM_IOPM_PAGES            3 /* 12 KiB: one bit per port, 64K ports + 3 bits */
+#define SVM_IOPM_PAGES            3           /* 12 KiB: one bit per port, 64K ports + 3 bits */
 #define SVM_MSRPM_PAGES           2 /* 8 KiB: two bits (read, write) per MSR, 3 ranges */
 #define SVM_GUEST_ASID            1 /* ASID 0 belongs to the host: a guest needs >= 1 */
 
 /* ---- Exit codes (EXITCODE, VMCB offset 0x070). See: Appendix C "SVM Intercept Exit
  * Codes". Groups of 16 (CRs, DRs) and 32 (exceptions) are given as bases. */
-#define SVM_EXIT_CR_READ_BASE    0x000ull /* 0x00-0x0F: read of CR0-CR15 */
-#define SVM_EXIT_CR_WRITE_BASE   0x010ull /* 0x10-0x1F: write of CR0-CR15 */
-#define SVM_EXIT_DR_READ_BASE    0x020ull /* 0x20-0x2F: read of DR0-DR15 */
-#define SVM_EXIT_DR_WRITE_BASE   0x030ull /* 0x30-0x3F: write of DR0-DR15 */
-#define SVM_EXIT_EXCEPTION_BASE  0x040ull /* 0x40-0x5F: exception vector 0-31 */
-#define SVM_EXIT_INTR            0x060ull
-#define SVM_EXIT_NMI             0x061ull
-#define SVM_EXIT_SMI             0x062ull
-#define SVM_EXIT_INIT            0x063ull
-#define SVM_EXIT_VINTR           0x064ull
-#define SVM_EXIT_CR0_SEL_WRITE   0x065ull
-#define SVM_EXIT_IDTR_READ       0x066ull
-#define SVM_EXIT_GDTR_READ       0x067ull
-#define SVM_EXIT_LDTR_READ       0x068ull
-#define SVM_EXIT_TR_READ         0x069ull
-#define SVM_EXIT_IDTR_WRITE      0x06Aull
-#define SVM_EXIT_GDTR_WRITE      0x06Bull
-#define SVM_EXIT_LDTR_WRITE      0x06Cull
-#define SVM_EXIT_TR_WRITE        0x06Dull
-#define SVM_EXIT_RDTSC           0x06Eull
-#define SVM_EXIT_RDPMC           0x06Full
-#define SVM_EXIT_PUSHF           0x070ull
-#define SVM_EXIT_POPF            0x071ull
-#define SVM_EXIT_CPUID           0x072ull
-#define SVM_EXIT_RSM             0x073ull
-#define SVM_EXIT_IRET            0x074ull
-#define SVM_EXIT_SWINT           0x075ull
-#define SVM_EXIT_INVD            0x076ull
-#define SVM_EXIT_PAUSE           0x077ull
-#define SVM_EXIT_HLT             0x078ull
-#define SVM_EXIT_INVLPG          0x079ull
-#define SVM_EXIT_INVLPGA         0x07Aull
-#define SVM_EXIT_IOIO            0x07Bull
-#define SVM_EXIT_MSR             0x07Cull
-#define SVM_EXIT_TASK_SWITCH     0x07Dull
-#define SVM_EXIT_FERR_FREEZE     0x07Eull
-#define SVM_EXIT_SHUTDOWN        0x07Full
-#define SVM_EXIT_VMRUN           0x080ull
-#define SVM_EXIT_VMMCALL         0x081ull
-#define SVM_EXIT_VMLOAD          0x082ull
-#define SVM_EXIT_VMSAVE          0x083ull
-#define SVM_EXIT_STGI            0x084ull
-#define SVM_EXIT_CLGI            0x085ull
-#define SVM_EXIT_SKINIT          0x086ull
-#define SVM_EXIT_RDTSCP          0x087ull
-#define SVM_EXIT_ICEBP           0x088ull
-#define SVM_EXIT_WBINVD          0x089ull
-#define SVM_EXIT_MONITOR         0x08Aull
-#define SVM_EXIT_MWAIT           0x08Bull
-#define SVM_EXIT_MWAIT_CONDITIONAL 0x08Cull
-#define SVM_EXIT_XSETBV          0x08Dull
-#define SVM_EXIT_RDPRU           0x08Eull
-#define SVM_EXIT_EFER_WRITE_TRAP 0x08Full
-#define SVM_EXIT_CR_WRITE_TRAP_BASE 0x090ull /* 0x90-0x9F: CR0-CR15 write trap */
-#define SVM_EXIT_INVLPGB         0x0A0ull
-#define SVM_EXIT_INVLPGB_ILLEGAL 0x0A1ull
-#define SVM_EXIT_INVPCID         0x0A2ull
-#define SVM_EXIT_MCOMMIT         0x0A3ull
-#define SVM_EXIT_TLBSYNC         0x0A4ull
-#define SVM_EXIT_NPF             0x400ull /* nested page fault */
+#define SVM_EXIT_CR_READ_BASE        0x000ull /* 0x00-0x0F: read of CR0-CR15 */
+#define SVM_EXIT_CR_WRITE_BASE       0x010ull /* 0x10-0x1F: write of CR0-CR15 */
+#define SVM_EXIT_DR_READ_BASE        0x020ull /* 0x20-0x2F: read of DR0-DR15 */
+#define SVM_EXIT_DR_WRITE_BASE       0x030ull /* 0x30-0x3F: write of DR0-DR15 */
+#define SVM_EXIT_EXCEPTION_BASE      0x040ull /* 0x40-0x5F: exception vector 0-31 */
+#define SVM_EXIT_INTR                0x060ull
+#define SVM_EXIT_NMI                 0x061ull
+#define SVM_EXIT_SMI                 0x062ull
+#define SVM_EXIT_INIT                0x063ull
+#define SVM_EXIT_VINTR               0x064ull
+#define SVM_EXIT_CR0_SEL_WRITE       0x065ull
+#define SVM_EXIT_IDTR_READ           0x066ull
+#define SVM_EXIT_GDTR_READ           0x067ull
+#define SVM_EXIT_LDTR_READ           0x068ull
+#define SVM_EXIT_TR_READ             0x069ull
+#define SVM_EXIT_IDTR_WRITE          0x06Aull
+#define SVM_EXIT_GDTR_WRITE          0x06Bull
+#define SVM_EXIT_LDTR_WRITE          0x06Cull
+#define SVM_EXIT_TR_WRITE            0x06Dull
+#define SVM_EXIT_RDTSC               0x06Eull
+#define SVM_EXIT_RDPMC               0x06Full
+#define SVM_EXIT_PUSHF               0x070ull
+#define SVM_EXIT_POPF                0x071ull
+#define SVM_EXIT_CPUID               0x072ull
+#define SVM_EXIT_RSM                 0x073ull
+#define SVM_EXIT_IRET                0x074ull
+#define SVM_EXIT_SWINT               0x075ull
+#define SVM_EXIT_INVD                0x076ull
+#define SVM_EXIT_PAUSE               0x077ull
+#define SVM_EXIT_HLT                 0x078ull
+#define SVM_EXIT_INVLPG              0x079ull
+#define SVM_EXIT_INVLPGA             0x07Aull
+#define SVM_EXIT_IOIO                0x07Bull
+#define SVM_EXIT_MSR                 0x07Cull
+#define SVM_EXIT_TASK_SWITCH         0x07Dull
+#define SVM_EXIT_FERR_FREEZE         0x07Eull
+#define SVM_EXIT_SHUTDOWN            0x07Full
+#define SVM_EXIT_VMRUN               0x080ull
+#define SVM_EXIT_VMMCALL             0x081ull
+#define SVM_EXIT_VMLOAD              0x082ull
+#define SVM_EXIT_VMSAVE              0x083ull
+#define SVM_EXIT_STGI                0x084ull
+#define SVM_EXIT_CLGI                0x085ull
+#define SVM_EXIT_SKINIT              0x086ull
+#define SVM_EXIT_RDTSCP              0x087ull
+#define SVM_EXIT_ICEBP               0x088ull
+#define SVM_EXIT_WBINVD              0x089ull
+#define SVM_EXIT_MONITOR             0x08Aull
+#define SVM_EXIT_MWAIT               0x08Bull
+#define SVM_EXIT_MWAIT_CONDITIONAL   0x08Cull
+#define SVM_EXIT_XSETBV              0x08Dull
+#define SVM_EXIT_RDPRU               0x08Eull
+#define SVM_EXIT_EFER_WRITE_TRAP     0x08Full
+#define SVM_EXIT_CR_WRITE_TRAP_BASE  0x090ull /* 0x90-0x9F: CR0-CR15 write trap */
+#define SVM_EXIT_INVLPGB             0x0A0ull
+#define SVM_EXIT_INVLPGB_ILLEGAL     0x0A1ull
+#define SVM_EXIT_INVPCID             0x0A2ull
+#define SVM_EXIT_MCOMMIT             0x0A3ull
+#define SVM_EXIT_TLBSYNC             0x0A4ull
+#define SVM_EXIT_NPF                 0x400ull /* nested page fault */
 #define SVM_EXIT_AVIC_INCOMPLETE_IPI 0x401ull
-#define SVM_EXIT_AVIC_NOACCEL    0x402ull
-#define SVM_EXIT_VMGEXIT         0x403ull
-#define SVM_EXIT_INVALID         (~0ull)     /* -1: VMRUN's consistency checks failed */
-#define SVM_EXIT_BUSY            (~0ull - 1) /* -2: the VMSA is busy (SEV-SNP) */
+#define SVM_EXIT_AVIC_NOACCEL        0x402ull
+#define SVM_EXIT_VMGEXIT             0x403ull
+#define SVM_EXIT_INVALID             (~0ull)     /* -1: VMRUN's consistency checks failed */
+#define SVM_EXIT_BUSY                (~0ull - 1) /* -2: the VMSA is busy (SEV-SNP) */
 
 /* ---- EVENTINJ (VMCB offset 0x0A8), also the format of EXITINTINFO.
  * See: APM Vol. 2, "Event Injection"
@@ -161,8 +161,8 @@
 #define SVM_EVENT_TYPE_SHIFT       8
 #define SVM_EVENT_TYPE_INTR        0ull /* external or virtual interrupt */
 #define SVM_EVENT_TYPE_NMI         2ull
-#define SVM_EVENT_TYPE_EXCEPTION   3ull /* fault or trap */
-#define SVM_EVENT_TYPE_SOFT_INT    4ull /* INTn */
+#define SVM_EVENT_TYPE_EXCEPTION   3ull         /* fault or trap */
+#define SVM_EVENT_TYPE_SOFT_INT    4ull         /* INTn */
 #define SVM_EVENT_ERROR_CODE_VALID (1ull << 11) /* EV: push the error code */
 #define SVM_EVENT_VALID            (1ull << 31) /* V: inject this event */
 #define SVM_EVENT_ERROR_CODE_SHIFT 32
@@ -199,11 +199,11 @@ enum svm_segment { SVM_SEG_ES, SVM_SEG_CS, SVM_SEG_SS, SVM_SEG_DS, SVM_SEG_FS, S
 /* ---- Nested page fault EXITINFO1: a #PF error code, plus where the fault happened.
  * EXITINFO2 holds the faulting guest-physical address. See: APM Vol. 2, "Nested Page
  * Faults (#NPF)" and "Page-Fault Error Code" */
-#define SVM_NPF_PRESENT          (1ull << 0)  /* P: the entry was present (a protection fault) */
-#define SVM_NPF_WRITE            (1ull << 1)  /* RW: the access was a write */
-#define SVM_NPF_USER             (1ull << 2)  /* US: user access (always, for nested walks) */
-#define SVM_NPF_RESERVED         (1ull << 3)  /* RSV: a reserved bit was set in an entry */
-#define SVM_NPF_FETCH            (1ull << 4)  /* ID: instruction fetch */
+#define SVM_NPF_PRESENT          (1ull << 0) /* P: the entry was present (a protection fault) */
+#define SVM_NPF_WRITE            (1ull << 1) /* RW: the access was a write */
+#define SVM_NPF_USER             (1ull << 2) /* US: user access (always, for nested walks) */
+#define SVM_NPF_RESERVED         (1ull << 3) /* RSV: a reserved bit was set in an entry */
+#define SVM_NPF_FETCH            (1ull << 4) /* ID: instruction fetch */
 #define SVM_NPF_FINAL_GPA        (1ull << 32) /* while translating the final guest-physical address */
 #define SVM_NPF_GUEST_PAGE_TABLE (1ull << 33) /* while translating a guest page-table access */
 
@@ -223,10 +223,10 @@ enum svm_segment { SVM_SEG_ES, SVM_SEG_CS, SVM_SEG_SS, SVM_SEG_DS, SVM_SEG_FS, S
  *   | G  | DB | L  |AVL | P | DPL | S | TYPE |
  *   +----+----+----+----+---+-----+---+------+
  */
-#define SVM_ATTR_TYPE_DATA_RW_ACCESSED   0x3u /* read/write data, accessed */
-#define SVM_ATTR_TYPE_CODE_READ_ACCESSED 0xBu /* execute/read code, accessed */
-#define SVM_ATTR_TYPE_LDT                0x2u /* system: LDT */
-#define SVM_ATTR_TYPE_TSS32_BUSY         0xBu /* system: busy 32-bit TSS */
+#define SVM_ATTR_TYPE_DATA_RW_ACCESSED   0x3u       /* read/write data, accessed */
+#define SVM_ATTR_TYPE_CODE_READ_ACCESSED 0xBu       /* execute/read code, accessed */
+#define SVM_ATTR_TYPE_LDT                0x2u       /* system: LDT */
+#define SVM_ATTR_TYPE_TSS32_BUSY         0xBu       /* system: busy 32-bit TSS */
 #define SVM_ATTR_S                       (1u << 4)  /* code or data (not system) */
 #define SVM_ATTR_P                       (1u << 7)  /* present */
 #define SVM_ATTR_L                       (1u << 9)  /* 64-bit code */
@@ -244,12 +244,12 @@ struct __attribute__((packed)) vmcb_segment {
 };
 
 struct __attribute__((packed)) vmcb_control {
-    uint32_t intercept_cr;        /* 0x000: bits 15:0 CR reads, 31:16 CR writes */
-    uint32_t intercept_dr;        /* 0x004: bits 15:0 DR reads, 31:16 DR writes */
+    uint32_t intercept_cr;         /* 0x000: bits 15:0 CR reads, 31:16 CR writes */
+    uint32_t intercept_dr;         /* 0x004: bits 15:0 DR reads, 31:16 DR writes */
     uint32_t intercept_exceptions; /* 0x008: one bit per vector */
-    uint32_t intercept_misc1;     /* 0x00C: intercept vector 3 (SVM_INTERCEPT_INTR...) */
-    uint32_t intercept_misc2;     /* 0x010: intercept vector 4 (SVM_INTERCEPT_VMRUN...) */
-    uint32_t intercept_misc3;     /* 0x014: intercept vector 5 (INVLPGB...) */
+    uint32_t intercept_misc1;      /* 0x00C: intercept vector 3 (SVM_INTERCEPT_INTR...) */
+    uint32_t intercept_misc2;      /* 0x010: intercept vector 4 (SVM_INTERCEPT_VMRUN...) */
+    uint32_t intercept_misc3;      /* 0x014: intercept vector 5 (INVLPGB...) */
     uint8_t reserved_018[0x03C - 0x018];
     uint16_t pause_filter_threshold; /* 0x03C */
     uint16_t pause_filter_count;     /* 0x03E */
@@ -259,22 +259,22 @@ struct __attribute__((packed)) vmcb_control {
     uint32_t guest_asid;             /* 0x058 */
     uint8_t tlb_control;             /* 0x05C */
     uint8_t reserved_05d[3];
-    uint64_t virtual_interrupt; /* 0x060: V_TPR, V_IRQ, V_INTR_MASKING, ... */
-    uint64_t interrupt_shadow;  /* 0x068: SVM_INT_SHADOW */
-    uint64_t exitcode;          /* 0x070 */
-    uint64_t exitinfo1;         /* 0x078 */
-    uint64_t exitinfo2;         /* 0x080 */
-    uint64_t exitintinfo;       /* 0x088: event being delivered at #VMEXIT (EVENTINJ format) */
-    uint64_t np_control;        /* 0x090: SVM_NP_ENABLE */
-    uint64_t avic_apic_bar;     /* 0x098 */
-    uint64_t ghcb_pa;           /* 0x0A0 */
-    uint64_t eventinj;          /* 0x0A8: event to inject at VMRUN */
-    uint64_t n_cr3;             /* 0x0B0: nested page table root (PML4) */
+    uint64_t virtual_interrupt;  /* 0x060: V_TPR, V_IRQ, V_INTR_MASKING, ... */
+    uint64_t interrupt_shadow;   /* 0x068: SVM_INT_SHADOW */
+    uint64_t exitcode;           /* 0x070 */
+    uint64_t exitinfo1;          /* 0x078 */
+    uint64_t exitinfo2;          /* 0x080 */
+    uint64_t exitintinfo;        /* 0x088: event being delivered at #VMEXIT (EVENTINJ format) */
+    uint64_t np_control;         /* 0x090: SVM_NP_ENABLE */
+    uint64_t avic_apic_bar;      /* 0x098 */
+    uint64_t ghcb_pa;            /* 0x0A0 */
+    uint64_t eventinj;           /* 0x0A8: event to inject at VMRUN */
+    uint64_t n_cr3;              /* 0x0B0: nested page table root (PML4) */
     uint64_t lbr_virtualization; /* 0x0B8 */
-    uint32_t vmcb_clean;        /* 0x0C0: 0 = the CPU reloads everything */
+    uint32_t vmcb_clean;         /* 0x0C0: 0 = the CPU reloads everything */
     uint32_t reserved_0c4;
-    uint64_t next_rip;          /* 0x0C8: nRIP, with NRIP save */
-    uint8_t bytes_fetched;      /* 0x0D0 */
+    uint64_t next_rip;                   /* 0x0C8: nRIP, with NRIP save */
+    uint8_t bytes_fetched;               /* 0x0D0 */
     uint8_t guest_instruction_bytes[15]; /* 0x0D1 */
     uint8_t reserved_0e0[0x400 - 0x0E0];
 };
@@ -295,15 +295,15 @@ struct __attribute__((packed)) vmcb_save {
     uint64_t rflags; /* 0x570 */
     uint64_t rip;    /* 0x578 */
     uint8_t reserved_580[0x5D8 - 0x580];
-    uint64_t rsp; /* 0x5D8 */
-    uint64_t s_cet, ssp, isst_addr; /* 0x5E0 */
-    uint64_t rax;                   /* 0x5F8 */
+    uint64_t rsp;                                        /* 0x5D8 */
+    uint64_t s_cet, ssp, isst_addr;                      /* 0x5E0 */
+    uint64_t rax;                                        /* 0x5F8 */
     uint64_t star, lstar, cstar, sfmask, kernel_gs_base; /* 0x600 */
-    uint64_t sysenter_cs, sysenter_esp, sysenter_eip;   /* 0x628 */
-    uint64_t cr2;                                       /* 0x640 */
+    uint64_t sysenter_cs, sysenter_esp, sysenter_eip;    /* 0x628 */
+    uint64_t cr2;                                        /* 0x640 */
     uint8_t reserved_648[0x668 - 0x648];
-    uint64_t g_pat;   /* 0x668: guest PAT, used with nested paging */
-    uint64_t dbgctl;  /* 0x670 */
+    uint64_t g_pat;  /* 0x668: guest PAT, used with nested paging */
+    uint64_t dbgctl; /* 0x670 */
     uint8_t reserved_678[0x1000 - 0x678];
 };
 
@@ -316,7 +316,8 @@ struct __attribute__((packed)) vmcb {
 
 /* Offsets as listed in Appendix B (state-save offsets there are relative to 0x400). */
 #define VMCB_OFF(field) offsetof(struct vmcb, field)
-_Static_assert(sizeof(struct vmcb_segment) == 16, "VMCB segment: selector, attrib, limit, base");
+_Static_assert(sizeof(struct vmcb_segment) == 16,
+               "VMCB segment: selector, attrib, limit, base");
 _Static_assert(sizeof(struct vmcb) == VMCB_SIZE, "the VMCB is one 4 KiB page");
 _Static_assert(VMCB_OFF(control.intercept_cr) == 0x000, "APM: intercept CR reads/writes");
 _Static_assert(VMCB_OFF(control.intercept_dr) == 0x004, "APM: intercept DR reads/writes");

@@ -7,31 +7,35 @@
  * The checker is pure: it reads the VMCB and the physical-address width only.
  */
 #include "arch/x86_64/cpu_bits.h"
+#include "arch/x86_64/exceptions.h"
 #include "arch/x86_64/svm/svm.h"
 #include "arch/x86_64/svm/svm_bits.h"
 #include "hypervisor/console.h"
 
-#define HIGH32                 0xFFFFFFFF00000000ull /* bits 63:32 */
-#define CR3_LONG_MBZ           0xFFF0000000000000ull /* bits 63:52 of CR3 (long mode) */
-#define EFER_MBZ               0xFFFFFFFFFFE00000ull /* bits 63:21 (rev. 3.42 defines up to 20) */
-#define EVENT_RESERVED         0x7FFFF000ull         /* EVENTINJ bits 30:12 */
-#define EVENT_TYPE_MASK        (7ull << SVM_EVENT_TYPE_SHIFT)
-#define PAT_ENTRIES            8
-#define PAT_ENTRY_BITS         8
-#define PAT_TYPE_MASK          0xFFull
-#define PAT_VALID_TYPES        0xF3u /* types 0, 1, 4, 5, 6, 7 (2 and 3 are reserved) */
+#define HIGH32               0xFFFFFFFF00000000ull /* bits 63:32 */
+#define CR3_LONG_MBZ         0xFFF0000000000000ull /* bits 63:52 of CR3 (long mode) */
+#define EFER_MBZ             0xFFFFFFFFFFE00000ull /* bits 63:21 (rev. 3.42 defines up to 20) */
+#define EVENT_RESERVED       0x7FFFF000ull         /* EVENTINJ bits 30:12 */
+#define EVENT_TYPE_MASK      (7ull << SVM_EVENT_TYPE_SHIFT)
+#define PAT_ENTRIES          8
+#define PAT_ENTRY_BITS       8
+#define PAT_TYPE_MASK        0xFFull
+#define PAT_VALID_TYPES      0xF3u /* types 0, 1, 4, 5, 6, 7 (2 and 3 are reserved) */
+#define PAT_TYPE_MAX         7
+#define MAP_PAGE_SIZE        4096ull /* the permission maps are counted in 4 KiB pages */
+#define EXCEPTION_VECTOR_MAX 31      /* vectors 0-31 are exceptions */
 
 /* Is a permission map at pa, pages long, inside the physical-address space? */
 static bool map_in_range(uint64_t pa, unsigned pages, unsigned phys_bits)
 {
-    return phys_bits >= 64 || pa + (uint64_t)pages * 4096u <= (1ull << phys_bits);
+    return phys_bits >= 64 || pa + (uint64_t)pages * MAP_PAGE_SIZE <= (1ull << phys_bits);
 }
 
 static bool pat_valid(uint64_t pat)
 {
     for (unsigned i = 0; i < PAT_ENTRIES; i++) {
         uint64_t type = (pat >> (i * PAT_ENTRY_BITS)) & PAT_TYPE_MASK;
-        if (type >= PAT_ENTRY_BITS || !(PAT_VALID_TYPES & (1u << type)))
+        if (type > PAT_TYPE_MAX || !(PAT_VALID_TYPES & (1u << type)))
             return false;
     }
     return true;
@@ -50,7 +54,8 @@ static bool event_legal(uint64_t event)
     if (type != SVM_EVENT_TYPE_INTR && type != SVM_EVENT_TYPE_NMI &&
         type != SVM_EVENT_TYPE_EXCEPTION && type != SVM_EVENT_TYPE_SOFT_INT)
         return false;
-    return !(type == SVM_EVENT_TYPE_EXCEPTION && (vector == 2 || vector > 31));
+    return !(type == SVM_EVENT_TYPE_EXCEPTION &&
+             (vector == EXC_NMI || vector > EXCEPTION_VECTOR_MAX));
 }
 
 unsigned svm_check_vmcb(const struct vmcb *vmcb, unsigned phys_bits,
@@ -91,8 +96,9 @@ unsigned svm_check_vmcb(const struct vmcb *vmcb, unsigned phys_bits,
          "the MSR permission map reaches past the physical-address width", c->msrpm_base_pa);
     RULE(!map_in_range(c->iopm_base_pa, SVM_IOPM_PAGES, phys_bits),
          "the I/O permission map reaches past the physical-address width", c->iopm_base_pa);
-    RULE(!event_legal(c->eventinj), "EVENTINJ holds an illegal event (type, vector or "
-                                    "reserved bits)",
+    RULE(!event_legal(c->eventinj),
+         "EVENTINJ holds an illegal event (type, vector or "
+         "reserved bits)",
          c->eventinj);
     RULE(c->guest_asid == 0, "ASID is zero (ASID 0 is the host's)", c->guest_asid);
     RULE((c->np_control & SVM_NP_ENABLE) && !pat_valid(s->g_pat),

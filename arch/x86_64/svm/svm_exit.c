@@ -90,7 +90,8 @@ static void decode_io(struct vm_exit *e, const struct vmcb *vmcb)
     e->u.io.in = (info & SVM_IOIO_TYPE_IN) != 0;
     e->u.io.string = (info & SVM_IOIO_STRING) != 0;
     e->u.io.rep = (info & SVM_IOIO_REP) != 0;
-    e->u.io.size = (info & SVM_IOIO_SZ32) ? 4 : (info & SVM_IOIO_SZ16) ? 2
+    e->u.io.size = (info & SVM_IOIO_SZ32)   ? 4
+                   : (info & SVM_IOIO_SZ16) ? 2
                    : (info & SVM_IOIO_SZ8)  ? 1
                                             : 0; /* 0: the I/O handler reports it */
     if (!e->u.io.string)

@@ -69,11 +69,11 @@ void svm_set_rip(struct vcpu *vcpu, uint64_t rip) { vmcb_of(vcpu)->save.rip = ri
 void svm_inject_exception(struct vcpu *vcpu, uint8_t vector, bool has_error_code,
                           uint32_t error_code)
 {
-    uint64_t event = vector | (SVM_EVENT_TYPE_EXCEPTION << SVM_EVENT_TYPE_SHIFT) |
-                     SVM_EVENT_VALID;
+    uint64_t event =
+        vector | (SVM_EVENT_TYPE_EXCEPTION << SVM_EVENT_TYPE_SHIFT) | SVM_EVENT_VALID;
     if (has_error_code)
-        event |= SVM_EVENT_ERROR_CODE_VALID |
-                 ((uint64_t)error_code << SVM_EVENT_ERROR_CODE_SHIFT);
+        event |=
+            SVM_EVENT_ERROR_CODE_VALID | ((uint64_t)error_code << SVM_EVENT_ERROR_CODE_SHIFT);
     vmcb_of(vcpu)->control.eventinj = event;
 }
 

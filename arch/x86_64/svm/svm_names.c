@@ -16,8 +16,8 @@
 #define GROUP_SIZE   16u /* CR0-CR15, DR0-DR15 */
 
 static const char *const exception_names[32] = {
-    "VMEXIT_EXCP0 (#DE)",  "VMEXIT_EXCP1 (#DB)",  "VMEXIT_EXCP2 (NMI)", "VMEXIT_EXCP3 (#BP)",
-    "VMEXIT_EXCP4 (#OF)",  "VMEXIT_EXCP5 (#BR)",  "VMEXIT_EXCP6 (#UD)", "VMEXIT_EXCP7 (#NM)",
+    "VMEXIT_EXCP0 (#DE)",  "VMEXIT_EXCP1 (#DB)",  "VMEXIT_EXCP2 (NMI)",  "VMEXIT_EXCP3 (#BP)",
+    "VMEXIT_EXCP4 (#OF)",  "VMEXIT_EXCP5 (#BR)",  "VMEXIT_EXCP6 (#UD)",  "VMEXIT_EXCP7 (#NM)",
     "VMEXIT_EXCP8 (#DF)",  "VMEXIT_EXCP9",        "VMEXIT_EXCP10 (#TS)", "VMEXIT_EXCP11 (#NP)",
     "VMEXIT_EXCP12 (#SS)", "VMEXIT_EXCP13 (#GP)", "VMEXIT_EXCP14 (#PF)", "VMEXIT_EXCP15",
     "VMEXIT_EXCP16 (#MF)", "VMEXIT_EXCP17 (#AC)", "VMEXIT_EXCP18 (#MC)", "VMEXIT_EXCP19 (#XF)",
@@ -156,13 +156,16 @@ const char *svm_exit_code_name(uint64_t code)
     if (code < SVM_EXIT_EXCEPTION_BASE) {
         static const char *const cr_dr[4][GROUP_SIZE] = {
 #define N16(kind, what)                                                                        \
-    {"VMEXIT_" kind "0_" what,  "VMEXIT_" kind "1_" what,  "VMEXIT_" kind "2_" what,          \
-     "VMEXIT_" kind "3_" what,  "VMEXIT_" kind "4_" what,  "VMEXIT_" kind "5_" what,          \
-     "VMEXIT_" kind "6_" what,  "VMEXIT_" kind "7_" what,  "VMEXIT_" kind "8_" what,          \
-     "VMEXIT_" kind "9_" what,  "VMEXIT_" kind "10_" what, "VMEXIT_" kind "11_" what,         \
-     "VMEXIT_" kind "12_" what, "VMEXIT_" kind "13_" what, "VMEXIT_" kind "14_" what,         \
+    {"VMEXIT_" kind "0_" what,  "VMEXIT_" kind "1_" what,  "VMEXIT_" kind "2_" what,           \
+     "VMEXIT_" kind "3_" what,  "VMEXIT_" kind "4_" what,  "VMEXIT_" kind "5_" what,           \
+     "VMEXIT_" kind "6_" what,  "VMEXIT_" kind "7_" what,  "VMEXIT_" kind "8_" what,           \
+     "VMEXIT_" kind "9_" what,  "VMEXIT_" kind "10_" what, "VMEXIT_" kind "11_" what,          \
+     "VMEXIT_" kind "12_" what, "VMEXIT_" kind "13_" what, "VMEXIT_" kind "14_" what,          \
      "VMEXIT_" kind "15_" what}
-            N16("CR", "READ"), N16("CR", "WRITE"), N16("DR", "READ"), N16("DR", "WRITE"),
+            N16("CR", "READ"),
+            N16("CR", "WRITE"),
+            N16("DR", "READ"),
+            N16("DR", "WRITE"),
 #undef N16
         };
         return cr_dr[code / GROUP_SIZE][code % GROUP_SIZE];

@@ -18,16 +18,17 @@
 
 #define FAIL(...) (fmt_snprintf(why, why_len, __VA_ARGS__), -1)
 
-#define PERMISSION_MAP_INTERCEPT_ALL 0xFF /* a set bit in the IOPM/MSRPM makes the access exit */
-#define FLAT_LIMIT                   0xFFFFFFFFu /* 4 GiB (the VMCB limit is byte granular) */
-#define GUEST_CODE_SELECTOR          0x08u /* any GDT-shaped value: the guest loads its own GDT */
-#define GUEST_DATA_SELECTOR          0x10u
-#define TSS_MIN_LIMIT                0x67u /* a 32-bit TSS is 104 bytes */
-#define DR6_RESET_VALUE              0xFFFF0FF0ull /* See: APM Vol. 2, "Debug-Status Register (DR6)" */
-#define DR7_RESET_VALUE              0x400ull      /* bit 10 reads as 1 ("Debug-Control Register") */
+#define PERMISSION_MAP_INTERCEPT_ALL                                                           \
+    0xFF                                /* a set bit in the IOPM/MSRPM makes the access exit */
+#define FLAT_LIMIT          0xFFFFFFFFu /* 4 GiB (the VMCB limit is byte granular) */
+#define GUEST_CODE_SELECTOR 0x08u       /* any GDT-shaped value: the guest loads its own GDT */
+#define GUEST_DATA_SELECTOR 0x10u
+#define TSS_MIN_LIMIT       0x67u         /* a 32-bit TSS is 104 bytes */
+#define DR6_RESET_VALUE     0xFFFF0FF0ull /* See: APM Vol. 2, "Debug-Status Register (DR6)" */
+#define DR7_RESET_VALUE     0x400ull      /* bit 10 reads as 1 ("Debug-Control Register") */
 /* The PAT's reset value: WB, WT, UC-, UC, repeated. With nested paging the guest's PAT
  * lives in the VMCB (G_PAT) and must hold valid types. See: APM Vol. 2, "PAT Register". */
-#define PAT_RESET_VALUE              0x0007040600070406ull
+#define PAT_RESET_VALUE     0x0007040600070406ull
 
 /* Segment attributes for the Multiboot start state: flat 32-bit ring 0.
  * See: "VMCB State Save Area" and Multiboot 0.6.96 "Machine state". */
@@ -112,7 +113,8 @@ static void setup_watchdog(const struct vcpu *vcpu)
 static void write_segment(struct vmcb_segment *s, uint16_t selector, uint64_t base,
                           uint32_t limit, uint16_t attrib)
 {
-    *s = (struct vmcb_segment){.selector = selector, .attrib = attrib, .limit = limit, .base = base};
+    *s = (struct vmcb_segment){
+        .selector = selector, .attrib = attrib, .limit = limit, .base = base};
 }
 
 /* Guest state: the machine state a Multiboot loader leaves. See: Multiboot 0.6.96,
@@ -147,7 +149,7 @@ static void setup_guest_state(struct vcpu *vcpu, struct vmcb_save *s,
     s->dbgctl = 0;
 
     s->rip = start->eip;
-    s->rsp = 0; /* Multiboot: "ESP undefined", the kernel sets its own */
+    s->rsp = 0;                /* Multiboot: "ESP undefined", the kernel sets its own */
     s->rflags = RFLAGS_FIXED1; /* IF = 0 */
     memset(&vcpu->regs, 0, sizeof(vcpu->regs));
     vcpu->regs.gprs[GPR_RAX] = start->eax; /* copied into the VMCB's RAX before each VMRUN */
