@@ -36,7 +36,8 @@ HV_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototype
 # Only boot/ sees GNU-EFI's headers: that is how the layering is enforced.
 BOOT_CFLAGS := -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 -DGNU_EFI_USE_MS_ABI
 
-HV_DIRS := boot hypervisor hypervisor/handlers hypervisor/devices arch/x86_64 arch/x86_64/vmx
+HV_DIRS := boot hypervisor hypervisor/handlers hypervisor/devices arch/x86_64 arch/x86_64/vmx \
+	arch/x86_64/svm
 # Directories under arch/x86_64 are added as their backends land.
 HV_C := $(sort $(foreach d,$(HV_DIRS),$(shell find $(d) -maxdepth 1 -name '*.c')))
 HV_S := $(sort $(foreach d,$(HV_DIRS),$(shell find $(d) -maxdepth 1 -name '*.S')))

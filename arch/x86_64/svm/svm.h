@@ -1,0 +1,74 @@
+/*
+ * svm.h - the AMD-V (SVM) backend's internal interface (the files in arch/x86_64/svm).
+ * The core sees only svm_ops (a struct virt_ops).
+ */
+#ifndef HVLAB_ARCH_SVM_H
+#define HVLAB_ARCH_SVM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/x86_64/npt.h"
+#include "arch/x86_64/svm/svm_bits.h"
+#include "hypervisor/vcpu.h"
+#include "hypervisor/virt_ops.h"
+
+/* Capabilities read once at enable time (CPUID Fn8000_000A, Fn8000_0008). */
+struct svm_caps {
+    uint32_t revision;  /* EAX[7:0]: SVM revision */
+    uint32_t asids;     /* EBX: number of ASIDs */
+    uint32_t features;  /* EDX: CPUID_SVM_EDX_* */
+    unsigned phys_bits; /* physical-address width (Fn8000_0008 EAX[7:0]) */
+};
+extern struct svm_caps svm_caps;
+
+/* Per-vCPU SVM state (vcpu->arch). Memory is identity-mapped: a pointer is also the
+ * physical address the CPU is given. */
+struct svm_vcpu {
+    struct vmcb *vmcb;      /* the guest's VMCB */
+    uint64_t host_state_pa; /* VMSAVE area for hvlab's own FS, GS, TR, LDTR, syscall MSRs */
+    struct npt npt;
+};
+
+extern const struct virt_ops svm_ops;
+
+int svm_enable(char *why, size_t why_len);
+int svm_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
+                    const struct guest_start *start, char *why, size_t why_len);
+int svm_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit);
+
+/* Fill *exit from the VMCB after a #VMEXIT (svm_exit.c). */
+void svm_exit_decode(struct vcpu *vcpu, struct vm_exit *exit);
+
+/* Guest register access and event injection (svm_guest.c). */
+uint64_t svm_get_reg(struct vcpu *vcpu, enum vcpu_reg reg);
+void svm_set_reg(struct vcpu *vcpu, enum vcpu_reg reg, uint64_t value);
+uint64_t svm_get_rip(struct vcpu *vcpu);
+void svm_set_rip(struct vcpu *vcpu, uint64_t rip);
+void svm_inject_exception(struct vcpu *vcpu, uint8_t vector, bool has_error_code,
+                          uint32_t error_code);
+void svm_dump_guest(struct vcpu *vcpu);
+
+/* One broken VMRUN consistency rule (svm_check.c). */
+struct svm_check_failure {
+    const char *rule; /* in words, as the APM lists it */
+    uint64_t value;   /* the offending VMCB value */
+};
+
+/* Check vmcb against the VMRUN consistency checks hvlab knows (APM Vol. 2,
+ * "Canonicalization and Consistency Checks"); fills up to max failures and returns how
+ * many rules are broken. phys_bits: the CPU's physical-address width. */
+unsigned svm_check_vmcb(const struct vmcb *vmcb, unsigned phys_bits,
+                        struct svm_check_failure *out, unsigned max);
+
+/* Print why VMRUN refused vmcb (VMEXIT_INVALID), one line per broken rule. */
+void svm_explain_invalid(const struct vmcb *vmcb);
+
+/* svm_entry.S: VMSAVE hvlab's state to host_state_pa, VMLOAD the guest's, load the guest
+ * GPRs (RAX and RSP come from the VMCB), VMRUN; on #VMEXIT save the guest GPRs, VMSAVE
+ * the guest's state and VMLOAD hvlab's again. Returns 0: a failed VMRUN is a #VMEXIT
+ * with EXITCODE = VMEXIT_INVALID. */
+int svm_enter(struct guest_regs *regs, uint64_t vmcb_pa, uint64_t host_state_pa);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * svm_backend.c - the AMD-V backend's ops table and its run step: one VMRUN, one #VMEXIT.
+ */
+#include "arch/x86_64/svm/svm.h"
+#include "arch/x86_64/svm/svm_bits.h"
+#include "arch/x86_64/svm/svm_names.h"
+#include "hypervisor/console.h"
+
+/* Enter the guest; on return, decode the exit. The guest's RAX lives in the VMCB (VMRUN
+ * loads it, #VMEXIT saves it): it is copied from and back to vcpu->regs around the run,
+ * so the core sees one GPR array, as under VT-x. A VMRUN the CPU refused comes back as
+ * VMEXIT_INVALID and is explained by the VMCB checker. See: APM Vol. 2, "VMRUN
+ * Instruction", "#VMEXIT". */
+int svm_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit)
+{
+    struct svm_vcpu *sv = vcpu->arch;
+    struct vmcb *vmcb = sv->vmcb;
+
+    vmcb->save.rax = vcpu->regs.gprs[GPR_RAX];
+    svm_enter(&vcpu->regs, (uint64_t)(uintptr_t)vmcb, sv->host_state_pa);
+    vcpu->regs.gprs[GPR_RAX] = vmcb->save.rax;
+
+    /* The first VMRUN flushed the TLB; the event injected (if any) was delivered. See:
+     * "TLB Control", "Event Injection" (EVENTINJ is consumed by VMRUN). */
+    vmcb->control.tlb_control = SVM_TLB_CONTROL_NOTHING;
+    vmcb->control.eventinj = 0;
+
+    if (vmcb->control.exitcode == SVM_EXIT_INVALID) {
+        log_error("VMRUN failed: #VMEXIT with %s (the VMCB failed VMRUN's consistency "
+                  "checks)",
+                  svm_exit_code_name(SVM_EXIT_INVALID));
+        svm_explain_invalid(vmcb);
+        return -1;
+    }
+    svm_exit_decode(vcpu, exit);
+    return 0;
+}
+
+const struct virt_ops svm_ops = {
+    .name = "AMD-V",
+    .enable = svm_enable,
+    .vcpu_create = svm_vcpu_create,
+    .vcpu_run = svm_vcpu_run,
+    .get_reg = svm_get_reg,
+    .set_reg = svm_set_reg,
+    .get_rip = svm_get_rip,
+    .set_rip = svm_set_rip,
+    .inject_exception = svm_inject_exception,
+    .dump_guest = svm_dump_guest,
+    .exit_reason_name = svm_raw_reason_name,
+    .raw_reason_count = SVM_RAW_REASON_COUNT,
+};

@@ -1,0 +1,73 @@
+/*
+ * svm_enable.c - turn AMD-V on for this CPU: from "CPUID says SVM" to EFER.SVME = 1.
+ * See: AMD APM Vol. 2, "Enabling SVM", "SVM Related MSRs" (VM_CR, VM_HSAVE_PA) and
+ * "Nested Paging"; APM Vol. 3, "CPUID Fn8000_000A".
+ */
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/svm/svm.h"
+#include "arch/x86_64/svm/svm_bits.h"
+#include "hypervisor/console.h"
+#include "hypervisor/fmt.h"
+#include "hypervisor/memory.h"
+
+#define FAIL(...) (fmt_snprintf(why, why_len, __VA_ARGS__), -1)
+
+#define CPUID_LEAF_ADDRESS_SIZES 0x80000008u /* EAX[7:0]: physical-address bits */
+#define PHYS_BITS_MASK           0xFFu
+#define SVM_REVISION_MASK        0xFFu
+
+struct svm_caps svm_caps;
+
+/* VM_CR.SVMDIS set means EFER.SVME cannot be set. With VM_CR.LOCK the firmware fixed it
+ * (or an SVM-lock key guards it): either way only the firmware setup can change it.
+ * See: "Enabling SVM" (the pseudocode there) and "VM_CR MSR". */
+static int check_vm_cr(char *why, size_t why_len)
+{
+    uint64_t vm_cr = rdmsr(MSR_VM_CR);
+    if (!(vm_cr & VM_CR_SVMDIS))
+        return 0;
+    if (svm_caps.features & CPUID_SVM_EDX_SVML)
+        return FAIL("AMD-V disabled by firmware: VM_CR.SVMDIS = 1 (VM_CR 0x%lx), SVM lock "
+                    "present; enable SVM in the firmware setup",
+                    (unsigned long)vm_cr);
+    return FAIL("AMD-V disabled by firmware: VM_CR.SVMDIS = 1 (VM_CR 0x%lx); enable SVM "
+                "(\"SVM mode\") in the firmware setup",
+                (unsigned long)vm_cr);
+}
+
+int svm_enable(char *why, size_t why_len)
+{
+    /* See: "Enabling SVM": CPUID Fn8000_0001_ECX[SVM]. */
+    if (cpuid(CPUID_LEAF_EXT_MAX, 0).eax < CPUID_LEAF_SVM_FEATURES ||
+        !(cpuid(CPUID_LEAF_EXT_FEATURES, 0).ecx & CPUID_80000001_ECX_SVM))
+        return FAIL("this CPU does not support AMD-V (CPUID Fn8000_0001_ECX.SVM = 0)");
+
+    struct cpuid_regs f = cpuid(CPUID_LEAF_SVM_FEATURES, 0);
+    svm_caps.revision = f.eax & SVM_REVISION_MASK;
+    svm_caps.asids = f.ebx;
+    svm_caps.features = f.edx;
+    svm_caps.phys_bits = cpuid(CPUID_LEAF_ADDRESS_SIZES, 0).eax & PHYS_BITS_MASK;
+    if (!(svm_caps.features & CPUID_SVM_EDX_NP))
+        return FAIL("AMD-V without nested paging (CPUID Fn8000_000A_EDX.NP = 0): hvlab "
+                    "runs its guests with paging off and needs nested page tables");
+    if (svm_caps.asids <= SVM_GUEST_ASID)
+        return FAIL("AMD-V reports %u ASIDs: a guest needs ASID %u", svm_caps.asids,
+                    SVM_GUEST_ASID);
+    if (check_vm_cr(why, why_len) != 0)
+        return -1;
+
+    /* The host save area: VMRUN stores hvlab's state there and #VMEXIT reloads it. One
+     * 4 KiB-aligned page, its format is the CPU's own. See: "VM_HSAVE_PA MSR". */
+    void *hsave = pages_alloc(1, 1, "SVM host save area");
+    if (!hsave)
+        return FAIL("no memory for the SVM host save area");
+    wrmsr(MSR_VM_HSAVE_PA, (uint64_t)(uintptr_t)hsave);
+
+    /* EFER.SVME makes VMRUN & co. legal; with SVMDIS clear the write is allowed. */
+    wrmsr(MSR_IA32_EFER, rdmsr(MSR_IA32_EFER) | EFER_SVME);
+    log_info("AMD-V enabled: EFER.SVME set, SVM revision %u, %u ASIDs, nested paging, "
+             "NRIP save %s",
+             svm_caps.revision, svm_caps.asids,
+             (svm_caps.features & CPUID_SVM_EDX_NRIPS) ? "yes" : "no (next RIP computed)");
+    return 0;
+}

@@ -1,0 +1,98 @@
+/*
+ * svm_guest.c - the guest's registers as the core sees them, on top of the VMCB.
+ *
+ * SVM has no fixed CR0/CR4 bits and no read shadows: the VMCB holds the guest's CR0 and
+ * CR4 as the guest wrote them. The one register hvlab must bend is EFER: SVME has to stay
+ * set in the guest's EFER (a VMRUN consistency check), so it is added on write and hidden
+ * on read. See: AMD APM Vol. 2, "VMCB State Save Area", "Canonicalization and
+ * Consistency Checks", "Event Injection".
+ */
+#include "arch/x86_64/cpu_bits.h"
+#include "arch/x86_64/svm/svm.h"
+#include "arch/x86_64/svm/svm_bits.h"
+#include "hypervisor/console.h"
+
+static struct vmcb *vmcb_of(struct vcpu *vcpu) { return ((struct svm_vcpu *)vcpu->arch)->vmcb; }
+
+/* Long mode follows CR0.PG and EFER.LME: EFER.LMA is their AND. The guest's own MOV to
+ * CR0 updates it in hardware; writes made by hvlab keep it consistent the same way.
+ * See: APM Vol. 2, "Enabling and Activating Long Mode". */
+static void sync_long_mode(struct vmcb_save *s)
+{
+    bool lma = (s->cr0 & CR0_PG) && (s->efer & EFER_LME);
+    s->efer = lma ? s->efer | EFER_LMA : s->efer & ~EFER_LMA;
+}
+
+uint64_t svm_get_reg(struct vcpu *vcpu, enum vcpu_reg reg)
+{
+    const struct vmcb_save *s = &vmcb_of(vcpu)->save;
+    switch (reg) {
+    case VCPU_REG_RSP: return s->rsp;
+    case VCPU_REG_RFLAGS: return s->rflags;
+    case VCPU_REG_CR0: return s->cr0;
+    case VCPU_REG_CR3: return s->cr3;
+    case VCPU_REG_CR4: return s->cr4;
+    case VCPU_REG_EFER: return s->efer & ~EFER_SVME; /* the guest's view: no SVM */
+    case VCPU_REG_CS_BASE: return s->cs.base;
+    case VCPU_REG_DS_BASE: return s->ds.base;
+    case VCPU_REG_ES_BASE: return s->es.base;
+    default: return 0;
+    }
+}
+
+void svm_set_reg(struct vcpu *vcpu, enum vcpu_reg reg, uint64_t value)
+{
+    struct vmcb_save *s = &vmcb_of(vcpu)->save;
+    switch (reg) {
+    case VCPU_REG_RSP: s->rsp = value; break;
+    case VCPU_REG_RFLAGS: s->rflags = value; break;
+    case VCPU_REG_CR0:
+        s->cr0 = value;
+        sync_long_mode(s);
+        break;
+    case VCPU_REG_CR3: s->cr3 = value; break;
+    case VCPU_REG_CR4: s->cr4 = value; break;
+    case VCPU_REG_EFER:
+        s->efer = value | EFER_SVME;
+        sync_long_mode(s);
+        break;
+    default: break; /* segment bases are not written through this interface */
+    }
+}
+
+uint64_t svm_get_rip(struct vcpu *vcpu) { return vmcb_of(vcpu)->save.rip; }
+
+void svm_set_rip(struct vcpu *vcpu, uint64_t rip) { vmcb_of(vcpu)->save.rip = rip; }
+
+/* Event injection: EVENTINJ delivers the exception through the guest's IDT at the next
+ * VMRUN, as if it had happened on the instruction at RIP. See: "Event Injection". */
+void svm_inject_exception(struct vcpu *vcpu, uint8_t vector, bool has_error_code,
+                          uint32_t error_code)
+{
+    uint64_t event =
+        vector | (SVM_EVENT_TYPE_EXCEPTION << SVM_EVENT_TYPE_SHIFT) | SVM_EVENT_VALID;
+    if (has_error_code)
+        event |=
+            SVM_EVENT_ERROR_CODE_VALID | ((uint64_t)error_code << SVM_EVENT_ERROR_CODE_SHIFT);
+    vmcb_of(vcpu)->control.eventinj = event;
+}
+
+void svm_dump_guest(struct vcpu *vcpu)
+{
+    const struct vmcb_save *s = &vmcb_of(vcpu)->save;
+    const uint64_t *r = vcpu->regs.gprs;
+    kprintf("  guest RIP %08lx  RSP %08lx  RFLAGS %08lx  CPL %u\n", (unsigned long)s->rip,
+            (unsigned long)s->rsp, (unsigned long)s->rflags, (unsigned)s->cpl);
+    kprintf("  guest EAX %08lx  EBX %08lx  ECX %08lx  EDX %08lx\n", (unsigned long)r[GPR_RAX],
+            (unsigned long)r[GPR_RBX], (unsigned long)r[GPR_RCX], (unsigned long)r[GPR_RDX]);
+    kprintf("  guest ESI %08lx  EDI %08lx  EBP %08lx\n", (unsigned long)r[GPR_RSI],
+            (unsigned long)r[GPR_RDI], (unsigned long)r[GPR_RBP]);
+    kprintf("  guest CR0 %08lx  CR3 %08lx  CR4 %08lx  EFER %lx (SVME hidden from the guest)\n",
+            (unsigned long)s->cr0, (unsigned long)s->cr3, (unsigned long)s->cr4,
+            (unsigned long)s->efer);
+    kprintf("  guest CS %04x base %08lx attr %03x  SS %04x attr %03x  GDTR %08lx/%04x  "
+            "IDTR %08lx/%04x\n",
+            s->cs.selector, (unsigned long)s->cs.base, s->cs.attrib, s->ss.selector,
+            s->ss.attrib, (unsigned long)s->gdtr.base, s->gdtr.limit,
+            (unsigned long)s->idtr.base, s->idtr.limit);
+}

@@ -1,0 +1,186 @@
+/*
+ * svm_vcpu.c - build a VMCB for a Multiboot guest: intercepts, permission maps, nested
+ * paging, guest state.
+ *
+ * SVM has no capability MSRs to adjust controls against and no fixed CR0/CR4 bits: the
+ * VMCB holds the guest's registers as they are, and VMRUN's consistency checks say what
+ * is illegal (svm_check.c explains a refusal). See: AMD APM Vol. 2, "VMRUN Instruction",
+ * "VMCB Layout" (Appendix B), "Intercept Operations", "I/O Permission Map", "MSR
+ * Permission Map", "Nested Paging", "TLB Control".
+ */
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/svm/svm.h"
+#include "arch/x86_64/svm/svm_bits.h"
+#include "hypervisor/console.h"
+#include "hypervisor/fmt.h"
+#include "hypervisor/memory.h"
+#include "hypervisor/string.h"
+
+#define FAIL(...) (fmt_snprintf(why, why_len, __VA_ARGS__), -1)
+
+#define PERMISSION_MAP_INTERCEPT_ALL                                                           \
+    0xFF                                /* a set bit in the IOPM/MSRPM makes the access exit */
+#define FLAT_LIMIT          0xFFFFFFFFu /* 4 GiB (the VMCB limit is byte granular) */
+#define GUEST_CODE_SELECTOR 0x08u       /* any GDT-shaped value: the guest loads its own GDT */
+#define GUEST_DATA_SELECTOR 0x10u
+#define TSS_MIN_LIMIT       0x67u         /* a 32-bit TSS is 104 bytes */
+#define DR6_RESET_VALUE     0xFFFF0FF0ull /* See: APM Vol. 2, "Debug-Status Register (DR6)" */
+#define DR7_RESET_VALUE     0x400ull      /* bit 10 reads as 1 ("Debug-Control Register") */
+/* The PAT's reset value: WB, WT, UC-, UC, repeated. With nested paging the guest's PAT
+ * lives in the VMCB (G_PAT) and must hold valid types. See: APM Vol. 2, "PAT Register". */
+#define PAT_RESET_VALUE     0x0007040600070406ull
+
+/* Segment attributes for the Multiboot start state: flat 32-bit ring 0.
+ * See: "VMCB State Save Area" and Multiboot 0.6.96 "Machine state". */
+#define ATTR_FLAT_CODE32                                                                       \
+    (SVM_ATTR_TYPE_CODE_READ_ACCESSED | SVM_ATTR_S | SVM_ATTR_P | SVM_ATTR_DB | SVM_ATTR_G)
+#define ATTR_FLAT_DATA32                                                                       \
+    (SVM_ATTR_TYPE_DATA_RW_ACCESSED | SVM_ATTR_S | SVM_ATTR_P | SVM_ATTR_DB | SVM_ATTR_G)
+#define ATTR_TSS32_BUSY (SVM_ATTR_TYPE_TSS32_BUSY | SVM_ATTR_P)
+
+/* Page source for the NPT builder: the hypervisor's pool. */
+static uint64_t pool_pages(void *ctx, size_t pages, size_t align)
+{
+    return (uint64_t)(uintptr_t)pages_alloc(pages, align, ctx);
+}
+
+/* Intercepts: what makes the guest exit. CPUID, HLT, VMMCALL and every port and MSR
+ * access are hvlab's interface to the guest; SHUTDOWN keeps a triple fault from resetting
+ * the machine; VMRUN must be intercepted (a consistency check) and the other SVM
+ * instructions are, so the guest gets #UD as on a CPU without SVM; physical interrupts
+ * and NMIs come back to hvlab. See: "Intercept Operations", Appendix B "VMCB Layout,
+ * Control Area" (intercept vectors 3 and 4). */
+static int setup_intercepts(struct vmcb_control *c, char *why, size_t why_len)
+{
+    c->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI | SVM_INTERCEPT_CPUID |
+                         SVM_INTERCEPT_HLT | SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO_PROT |
+                         SVM_INTERCEPT_MSR_PROT | SVM_INTERCEPT_SHUTDOWN;
+    c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
+                         SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
+                         SVM_INTERCEPT_SKINIT;
+    c->intercept_exceptions = 0; /* guest exceptions go to the guest's IDT */
+
+    /* Every port and every MSR exits: permission maps of all ones, physically contiguous
+     * and 4 KiB aligned (the pool is identity-mapped). MSRs outside the MSRPM's three
+     * ranges always exit when MSR_PROT is set. See: "I/O Permission Map", "MSR
+     * Permission Map". */
+    uint8_t *iopm = pages_alloc(SVM_IOPM_PAGES, 1, "SVM I/O permission map");
+    uint8_t *msrpm = pages_alloc(SVM_MSRPM_PAGES, 1, "SVM MSR permission map");
+    if (!iopm || !msrpm)
+        return FAIL("no memory for the SVM I/O and MSR permission maps");
+    memset(iopm, PERMISSION_MAP_INTERCEPT_ALL, SVM_IOPM_PAGES * PAGE_SIZE);
+    memset(msrpm, PERMISSION_MAP_INTERCEPT_ALL, SVM_MSRPM_PAGES * PAGE_SIZE);
+    c->iopm_base_pa = (uint64_t)(uintptr_t)iopm;
+    c->msrpm_base_pa = (uint64_t)(uintptr_t)msrpm;
+
+    /* ASID 0 is the host's; every guest of hvlab runs as ASID 1, one after the other, so
+     * the first VMRUN of each flushes the TLB of what the previous guest left. See:
+     * "TLB Control", "Address Space Identifiers". */
+    c->guest_asid = SVM_GUEST_ASID;
+    c->tlb_control = SVM_TLB_CONTROL_FLUSH_ALL;
+    c->vmcb_clean = 0; /* nothing cached: the CPU reads every VMCB field */
+    c->eventinj = 0;
+    return 0;
+}
+
+/* Nested paging over guest memory. Long mode always has 2 MiB pages, so large chunks
+ * use them. See: "Nested Paging", "Enabling Nested Paging". */
+static int setup_npt(struct svm_vcpu *sv, const struct guest_memory *mem, char *why,
+                     size_t why_len)
+{
+    if (npt_build(&sv->npt, mem, true, pool_pages, "nested page tables") != 0)
+        return FAIL("out of memory building the nested page tables");
+    sv->vmcb->control.np_control = SVM_NP_ENABLE;
+    sv->vmcb->control.n_cr3 = npt_n_cr3(&sv->npt);
+    log_info("NPT built: %lu MiB guest RAM in %lu x 2 MiB + %lu x 4 KiB pages, %lu table "
+             "pages",
+             (unsigned long)(mem->ram_size >> 20), (unsigned long)sv->npt.pages_2m,
+             (unsigned long)sv->npt.pages_4k, (unsigned long)sv->npt.table_pages);
+    return 0;
+}
+
+/* AMD-V has no counterpart of the VMX-preemption timer: a guest that loops without an
+ * exit keeps the CPU. (A local-APIC timer interrupt with the INTR intercept could take
+ * it back; hvlab does not program the APIC.) */
+static void setup_watchdog(const struct vcpu *vcpu)
+{
+    if (vcpu->watchdog_tsc)
+        log_info("watchdog: off under AMD-V (no preemption timer): a guest that never "
+                 "exits is not stopped (watchdog=%u ignored)",
+                 vcpu->watchdog_s);
+}
+
+static void write_segment(struct vmcb_segment *s, uint16_t selector, uint64_t base,
+                          uint32_t limit, uint16_t attrib)
+{
+    *s = (struct vmcb_segment){
+        .selector = selector, .attrib = attrib, .limit = limit, .base = base};
+}
+
+/* Guest state: the machine state a Multiboot loader leaves. See: Multiboot 0.6.96,
+ * "Machine state": protected mode, paging off, flat CS/DS/ES/FS/GS/SS, EAX = 0x2BADB002,
+ * EBX = the boot information, interrupts off. With nested paging the guest may run with
+ * CR0.PG = 0 (its addresses are then guest-physical). See: "VMCB State Save Area". */
+static void setup_guest_state(struct vcpu *vcpu, struct vmcb_save *s,
+                              const struct guest_start *start)
+{
+    write_segment(&s->cs, GUEST_CODE_SELECTOR, 0, FLAT_LIMIT, ATTR_FLAT_CODE32);
+    write_segment(&s->ds, GUEST_DATA_SELECTOR, 0, FLAT_LIMIT, ATTR_FLAT_DATA32);
+    write_segment(&s->es, GUEST_DATA_SELECTOR, 0, FLAT_LIMIT, ATTR_FLAT_DATA32);
+    write_segment(&s->fs, GUEST_DATA_SELECTOR, 0, FLAT_LIMIT, ATTR_FLAT_DATA32);
+    write_segment(&s->gs, GUEST_DATA_SELECTOR, 0, FLAT_LIMIT, ATTR_FLAT_DATA32);
+    write_segment(&s->ss, GUEST_DATA_SELECTOR, 0, FLAT_LIMIT, ATTR_FLAT_DATA32);
+    write_segment(&s->tr, 0, 0, TSS_MIN_LIMIT, ATTR_TSS32_BUSY);
+    write_segment(&s->ldtr, 0, 0, 0, 0); /* null LDT */
+    write_segment(&s->gdtr, 0, 0, 0, 0);
+    write_segment(&s->idtr, 0, 0, 0, 0);
+    s->cpl = 0; /* SVM keeps the CPL in the VMCB, not in SS.DPL */
+
+    /* EFER first (set_reg derives LMA from it and CR0); SVME stays set in the guest's
+     * EFER, a consistency check, and hidden from the guest by svm_get_reg. */
+    s->efer = EFER_SVME;
+    svm_set_reg(vcpu, VCPU_REG_CR0, CR0_PE | CR0_ET);
+    svm_set_reg(vcpu, VCPU_REG_CR4, 0);
+    s->cr3 = 0;
+    s->cr2 = 0;
+    s->dr6 = DR6_RESET_VALUE;
+    s->dr7 = DR7_RESET_VALUE;
+    s->g_pat = PAT_RESET_VALUE;
+    s->dbgctl = 0;
+
+    s->rip = start->eip;
+    s->rsp = 0;                /* Multiboot: "ESP undefined", the kernel sets its own */
+    s->rflags = RFLAGS_FIXED1; /* IF = 0 */
+    memset(&vcpu->regs, 0, sizeof(vcpu->regs));
+    vcpu->regs.gprs[GPR_RAX] = start->eax; /* copied into the VMCB's RAX before each VMRUN */
+    vcpu->regs.gprs[GPR_RBX] = start->ebx;
+    s->rax = start->eax;
+}
+
+int svm_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
+                    const struct guest_start *start, char *why, size_t why_len)
+{
+    static struct svm_vcpu svm_vcpu_state; /* one vCPU at a time */
+    struct svm_vcpu *sv = &svm_vcpu_state;
+    memset(sv, 0, sizeof(*sv));
+    vcpu->arch = sv;
+
+    /* The VMCB: one zeroed, 4 KiB-aligned page. A second page takes hvlab's own FS, GS,
+     * TR, LDTR and syscall MSRs while the guest's are loaded (VMSAVE/VMLOAD). See:
+     * "VMRUN Instruction", "VMSAVE and VMLOAD Instructions". */
+    sv->vmcb = pages_alloc(1, 1, "VMCB");
+    void *host_state = pages_alloc(1, 1, "SVM host VMSAVE area");
+    if (!sv->vmcb || !host_state)
+        return FAIL("no memory for the VMCB");
+    sv->host_state_pa = (uint64_t)(uintptr_t)host_state;
+
+    if (setup_intercepts(&sv->vmcb->control, why, why_len) != 0 ||
+        setup_npt(sv, mem, why, why_len) != 0)
+        return -1;
+    setup_watchdog(vcpu);
+    setup_guest_state(vcpu, &sv->vmcb->save, start);
+    log_info("VMCB ready: guest enters at 0x%x in 32-bit protected mode, paging off, "
+             "ASID %u",
+             start->eip, SVM_GUEST_ASID);
+    return 0;
+}
