@@ -20,77 +20,9 @@
 #include "arch/x86_64/ept.h"
 #include "arch/x86_64/vmx/vmx_bits.h"
 #include "hypervisor/guest_memory.h"
-
-#define KIB  1024ull
-#define MIB  (1024ull * KIB)
-#define GIB  (1024ull * MIB)
-#define PAGE (4 * KIB)
-
-/* ---- page sources ------------------------------------------------------ */
-
-/* Hands out pages from one buffer, front to back. The knobs shape guest RAM:
- *   refuse_runs  never give more than one page (no 2 MiB runs: all chunks 4 KiB)
- *   hole_every   after every N single pages skip one, so 4 KiB runs are not contiguous
- *   alternate    refuse every second multi-page request (large and 4 KiB chunks mix)
- *   limit        fail once this many pages were handed out (out-of-memory tests) */
-struct arena {
-    uint8_t *base;
-    size_t pages, next, given, singles, runs_asked;
-    bool refuse_runs, alternate;
-    size_t hole_every, limit;
-};
-
-static uint64_t addr_of(const void *p) { return (uint64_t)(uintptr_t)p; }
-
-static void arena_open(struct arena *a, uint64_t bytes)
-{
-    uint64_t rounded = (bytes + 2 * MIB - 1) / (2 * MIB) * (2 * MIB);
-    *a = (struct arena){.pages = rounded / PAGE, .limit = SIZE_MAX};
-    a->base = aligned_alloc(2 * MIB, rounded);
-    assert_non_null(a->base);
-    memset(a->base, 0xA5, rounded); /* garbage: the source must hand out zeroed pages */
-}
-
-static void arena_close(struct arena *a) { free(a->base); }
-
-static uint64_t arena_alloc(void *ctx, size_t pages, size_t align_pages)
-{
-    struct arena *a = ctx;
-    if (a->given + pages > a->limit)
-        return 0;
-    if (pages > 1 && (a->refuse_runs || (a->alternate && a->runs_asked++ % 2)))
-        return 0;
-    size_t start = (a->next + align_pages - 1) / align_pages * align_pages;
-    if (start + pages > a->pages)
-        return 0;
-    a->next = start + pages;
-    if (pages == 1 && a->hole_every && ++a->singles % a->hole_every == 0)
-        a->next++;
-    a->given += pages;
-    memset(a->base + start * PAGE, 0, pages * PAGE);
-    return addr_of(a->base + start * PAGE);
-}
+#include "tests/unit/guest_arena.h"
 
 /* ---- helpers ----------------------------------------------------------- */
-
-static struct guest_memory *new_guest(struct arena *a, uint64_t ram_size)
-{
-    struct guest_memory *m = calloc(1, sizeof(*m));
-    char why[128];
-    assert_non_null(m);
-    assert_int_equal(guest_memory_create(m, ram_size, arena_alloc, a, why, sizeof(why)), 0);
-    return m;
-}
-
-/* The chunk holding gpa, found without guest_memory.c's helpers. */
-static const struct guest_ram_chunk *chunk_holding(const struct guest_memory *m, uint64_t gpa)
-{
-    for (size_t i = 0; i < m->chunk_count; i++)
-        if (gpa >= m->chunks[i].gpa && gpa < m->chunks[i].gpa + m->chunks[i].size)
-            return &m->chunks[i];
-    fail_msg("gpa 0x%llx is in no chunk", (unsigned long long)gpa);
-    return NULL;
-}
 
 static void assert_unmapped(const struct ept *ept, uint64_t gpa, unsigned level)
 {
