@@ -47,8 +47,8 @@ static uint64_t pool_pages(void *ctx, size_t pages, size_t align)
 /* Intercepts: what makes the guest exit. CPUID, HLT, VMMCALL and every port and MSR
  * access are hvlab's interface to the guest; SHUTDOWN keeps a triple fault from resetting
  * the machine; VMRUN must be intercepted (a consistency check) and the other SVM
- * instructions are, so the guest gets #UD as on a CPU without SVM; physical interrupts
- * and NMIs come back to hvlab. See: "Intercept Operations", Appendix B "VMCB Layout,
+ * instructions are, so the guest gets #UD as on a CPU without SVM; NMIs come back to
+ * hvlab (and so would physical interrupts, were they not held by V_INTR_MASKING). See: "Intercept Operations", Appendix B "VMCB Layout,
  * Control Area" (intercept vectors 3 and 4). */
 static int setup_intercepts(struct vmcb_control *c, char *why, size_t why_len)
 {
@@ -59,6 +59,12 @@ static int setup_intercepts(struct vmcb_control *c, char *why, size_t why_len)
                          SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
                          SVM_INTERCEPT_SKINIT;
     c->intercept_exceptions = 0; /* guest exceptions go to the guest's IDT */
+
+    /* With virtual interrupt masking, the host's RFLAGS.IF (always 0 in hvlab) decides
+     * whether physical interrupts are taken while the guest runs, not the guest's IF: a
+     * stray interrupt stays pending instead of exiting the guest over and over (VT-x
+     * acknowledges it on exit instead). See: "Virtual Interrupt Masking". */
+    c->virtual_interrupt = SVM_V_INTR_MASKING;
 
     /* Every port and every MSR exits: permission maps of all ones, physically contiguous
      * and 4 KiB aligned (the pool is identity-mapped). MSRs outside the MSRPM's three
