@@ -23,4 +23,9 @@ int fmt_snprintf(char *buf, size_t size, const char *format, ...)
     __attribute__((format(printf, 3, 4)));
 int fmt_vsnprintf(char *buf, size_t size, const char *format, va_list args);
 
+/* For functions that report failure as `-1` plus a reason in their `char *why,
+ * size_t why_len` parameters: format the reason, and evaluate to -1.
+ *     if (!ok) return FAIL_WHY("VMXON failed: %s", text); */
+#define FAIL_WHY(...) (fmt_snprintf(why, why_len, __VA_ARGS__), -1)
+
 #endif

@@ -37,6 +37,11 @@ void *pages_alloc(size_t count, size_t align_pages, const char *what)
     return p;
 }
 
+uint64_t pages_source(void *ctx, size_t pages, size_t align_pages)
+{
+    return (uint64_t)(uintptr_t)pages_alloc(pages, align_pages, ctx);
+}
+
 void pages_free(void *pages, size_t count)
 {
     if (page_pool_free(&pool, (uint64_t)(uintptr_t)pages, count) != 0)

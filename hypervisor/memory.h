@@ -17,6 +17,10 @@ void memory_init(const struct boot_info *info);
  * report). On exhaustion, logs what was asked and what is left and returns NULL. */
 void *pages_alloc(size_t count, size_t align_pages, const char *what);
 
+/* pages_alloc as a page_source_fn (hypervisor/guest_memory.h), for the guest-RAM, EPT
+ * and NPT builders: ctx is the `what` string named in an out-of-memory report. */
+uint64_t pages_source(void *ctx, size_t pages, size_t align_pages);
+
 /* Return pages from pages_alloc; panics on a double or foreign free (a hypervisor bug). */
 void pages_free(void *pages, size_t count);
 

@@ -23,11 +23,6 @@
 #define LOADER_NAME        "hvlab"
 #define WHY_MAX            192
 
-static uint64_t pool_source(void *ctx, size_t pages, size_t align)
-{
-    return (uint64_t)(uintptr_t)pages_alloc(pages, align, ctx);
-}
-
 static const struct boot_guest_image *find_guest(const struct boot_info *info, const char *name)
 {
     for (size_t i = 0; i < info->guest_count; i++)
@@ -95,7 +90,7 @@ static int prepare(const struct boot_info *info, const struct boot_guest_image *
     struct guest_image loaded;
     struct multiboot_boot mb;
 
-    if (guest_memory_create(mem, info->options.guest_mem, pool_source, "guest RAM", why,
+    if (guest_memory_create(mem, info->options.guest_mem, pages_source, "guest RAM", why,
                             why_len) != 0)
         return -1;
     if (guest_load_elf(mem, image->data, image->size, &loaded, why, why_len) != 0)

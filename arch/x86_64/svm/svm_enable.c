@@ -10,8 +10,6 @@
 #include "hypervisor/fmt.h"
 #include "hypervisor/memory.h"
 
-#define FAIL(...) (fmt_snprintf(why, why_len, __VA_ARGS__), -1)
-
 #define CPUID_LEAF_ADDRESS_SIZES 0x80000008u /* EAX[7:0]: physical-address bits */
 #define PHYS_BITS_MASK           0xFFu
 #define SVM_REVISION_MASK        0xFFu
@@ -27,12 +25,12 @@ static int check_vm_cr(char *why, size_t why_len)
     if (!(vm_cr & VM_CR_SVMDIS))
         return 0;
     if (svm_caps.features & CPUID_SVM_EDX_SVML)
-        return FAIL("AMD-V disabled by firmware: VM_CR.SVMDIS = 1 (VM_CR 0x%lx), SVM lock "
-                    "present; enable SVM in the firmware setup",
+        return FAIL_WHY("AMD-V disabled by firmware: VM_CR.SVMDIS = 1 (VM_CR 0x%lx), SVM lock "
+                        "present; enable SVM in the firmware setup",
+                        (unsigned long)vm_cr);
+    return FAIL_WHY("AMD-V disabled by firmware: VM_CR.SVMDIS = 1 (VM_CR 0x%lx); enable SVM "
+                    "(\"SVM mode\") in the firmware setup",
                     (unsigned long)vm_cr);
-    return FAIL("AMD-V disabled by firmware: VM_CR.SVMDIS = 1 (VM_CR 0x%lx); enable SVM "
-                "(\"SVM mode\") in the firmware setup",
-                (unsigned long)vm_cr);
 }
 
 int svm_enable(char *why, size_t why_len)
@@ -40,7 +38,7 @@ int svm_enable(char *why, size_t why_len)
     /* See: "Enabling SVM": CPUID Fn8000_0001_ECX[SVM]. */
     if (cpuid(CPUID_LEAF_EXT_MAX, 0).eax < CPUID_LEAF_SVM_FEATURES ||
         !(cpuid(CPUID_LEAF_EXT_FEATURES, 0).ecx & CPUID_80000001_ECX_SVM))
-        return FAIL("this CPU does not support AMD-V (CPUID Fn8000_0001_ECX.SVM = 0)");
+        return FAIL_WHY("this CPU does not support AMD-V (CPUID Fn8000_0001_ECX.SVM = 0)");
 
     struct cpuid_regs f = cpuid(CPUID_LEAF_SVM_FEATURES, 0);
     svm_caps.revision = f.eax & SVM_REVISION_MASK;
@@ -48,11 +46,11 @@ int svm_enable(char *why, size_t why_len)
     svm_caps.features = f.edx;
     svm_caps.phys_bits = cpuid(CPUID_LEAF_ADDRESS_SIZES, 0).eax & PHYS_BITS_MASK;
     if (!(svm_caps.features & CPUID_SVM_EDX_NP))
-        return FAIL("AMD-V without nested paging (CPUID Fn8000_000A_EDX.NP = 0): hvlab "
-                    "runs its guests with paging off and needs nested page tables");
+        return FAIL_WHY("AMD-V without nested paging (CPUID Fn8000_000A_EDX.NP = 0): hvlab "
+                        "runs its guests with paging off and needs nested page tables");
     if (svm_caps.asids <= SVM_GUEST_ASID)
-        return FAIL("AMD-V reports %u ASIDs: a guest needs ASID %u", svm_caps.asids,
-                    SVM_GUEST_ASID);
+        return FAIL_WHY("AMD-V reports %u ASIDs: a guest needs ASID %u", svm_caps.asids,
+                        SVM_GUEST_ASID);
     if (check_vm_cr(why, why_len) != 0)
         return -1;
 
@@ -60,7 +58,7 @@ int svm_enable(char *why, size_t why_len)
      * 4 KiB-aligned page, its format is the CPU's own. See: "VM_HSAVE_PA MSR". */
     void *hsave = pages_alloc(1, 1, "SVM host save area");
     if (!hsave)
-        return FAIL("no memory for the SVM host save area");
+        return FAIL_WHY("no memory for the SVM host save area");
     wrmsr(MSR_VM_HSAVE_PA, (uint64_t)(uintptr_t)hsave);
 
     /* EFER.SVME makes VMRUN & co. legal; with SVMDIS clear the write is allowed. */

@@ -16,8 +16,6 @@
 #include "hypervisor/memory.h"
 #include "hypervisor/string.h"
 
-#define FAIL(...) (fmt_snprintf(why, why_len, __VA_ARGS__), -1)
-
 #define PERMISSION_MAP_INTERCEPT_ALL                                                           \
     0xFF                                /* a set bit in the IOPM/MSRPM makes the access exit */
 #define FLAT_LIMIT          0xFFFFFFFFu /* 4 GiB (the VMCB limit is byte granular) */
@@ -37,12 +35,6 @@
 #define ATTR_FLAT_DATA32                                                                       \
     (SVM_ATTR_TYPE_DATA_RW_ACCESSED | SVM_ATTR_S | SVM_ATTR_P | SVM_ATTR_DB | SVM_ATTR_G)
 #define ATTR_TSS32_BUSY (SVM_ATTR_TYPE_TSS32_BUSY | SVM_ATTR_P)
-
-/* Page source for the NPT builder: the hypervisor's pool. */
-static uint64_t pool_pages(void *ctx, size_t pages, size_t align)
-{
-    return (uint64_t)(uintptr_t)pages_alloc(pages, align, ctx);
-}
 
 /* Intercepts: what makes the guest exit. CPUID, HLT, VMMCALL and every port and MSR
  * access are hvlab's interface to the guest; SHUTDOWN keeps a triple fault from resetting
@@ -73,7 +65,7 @@ static int setup_intercepts(struct vmcb_control *c, char *why, size_t why_len)
     uint8_t *iopm = pages_alloc(SVM_IOPM_PAGES, 1, "SVM I/O permission map");
     uint8_t *msrpm = pages_alloc(SVM_MSRPM_PAGES, 1, "SVM MSR permission map");
     if (!iopm || !msrpm)
-        return FAIL("no memory for the SVM I/O and MSR permission maps");
+        return FAIL_WHY("no memory for the SVM I/O and MSR permission maps");
     memset(iopm, PERMISSION_MAP_INTERCEPT_ALL, SVM_IOPM_PAGES * PAGE_SIZE);
     memset(msrpm, PERMISSION_MAP_INTERCEPT_ALL, SVM_MSRPM_PAGES * PAGE_SIZE);
     c->iopm_base_pa = (uint64_t)(uintptr_t)iopm;
@@ -94,8 +86,8 @@ static int setup_intercepts(struct vmcb_control *c, char *why, size_t why_len)
 static int setup_npt(struct svm_vcpu *sv, const struct guest_memory *mem, char *why,
                      size_t why_len)
 {
-    if (npt_build(&sv->npt, mem, true, pool_pages, "nested page tables") != 0)
-        return FAIL("out of memory building the nested page tables");
+    if (npt_build(&sv->npt, mem, true, pages_source, "nested page tables") != 0)
+        return FAIL_WHY("out of memory building the nested page tables");
     sv->vmcb->control.np_control = SVM_NP_ENABLE;
     sv->vmcb->control.n_cr3 = npt_n_cr3(&sv->npt);
     log_info("NPT built: %lu MiB guest RAM in %lu x 2 MiB + %lu x 4 KiB pages, %lu table "
@@ -177,7 +169,7 @@ int svm_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
     sv->vmcb = pages_alloc(1, 1, "VMCB");
     void *host_state = pages_alloc(1, 1, "SVM host VMSAVE area");
     if (!sv->vmcb || !host_state)
-        return FAIL("no memory for the VMCB");
+        return FAIL_WHY("no memory for the VMCB");
     sv->host_state_pa = (uint64_t)(uintptr_t)host_state;
 
     if (setup_intercepts(&sv->vmcb->control, why, why_len) != 0 ||

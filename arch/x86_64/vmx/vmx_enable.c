@@ -12,8 +12,6 @@
 #include "hypervisor/fmt.h"
 #include "hypervisor/memory.h"
 
-#define FAIL(...) (fmt_snprintf(why, why_len, __VA_ARGS__), -1)
-
 struct vmx_caps vmx_caps;
 
 /* IA32_FEATURE_CONTROL gates VMXON. Firmware usually locks it; if it left it unlocked
@@ -23,9 +21,9 @@ static int enable_feature_control(char *why, size_t why_len)
     uint64_t fc = rdmsr(MSR_IA32_FEATURE_CONTROL);
     if (fc & FEATURE_CONTROL_LOCK) {
         if (!(fc & FEATURE_CONTROL_VMXON_OUTSIDE_SMX))
-            return FAIL("VT-x disabled by firmware: IA32_FEATURE_CONTROL is locked (0x%lx) "
-                        "without 'VMXON outside SMX'; enable VT-x in the firmware setup",
-                        (unsigned long)fc);
+            return FAIL_WHY("VT-x disabled by firmware: IA32_FEATURE_CONTROL is locked (0x%lx) "
+                            "without 'VMXON outside SMX'; enable VT-x in the firmware setup",
+                            (unsigned long)fc);
         log_debug("IA32_FEATURE_CONTROL locked by firmware, VMXON allowed (0x%lx)",
                   (unsigned long)fc);
         return 0;
@@ -49,7 +47,7 @@ int vmx_enable(char *why, size_t why_len)
 {
     /* See: "Discovering Support for VMX": CPUID.1:ECX.VMX[bit 5]. */
     if (!(cpuid(CPUID_LEAF_FEATURES, 0).ecx & CPUID_1_ECX_VMX))
-        return FAIL("this CPU does not support VT-x (CPUID.1:ECX.VMX = 0)");
+        return FAIL_WHY("this CPU does not support VT-x (CPUID.1:ECX.VMX = 0)");
 
     vmx_caps.basic = rdmsr(MSR_IA32_VMX_BASIC);
     vmx_caps.cr0_fixed0 = rdmsr(MSR_IA32_VMX_CR0_FIXED0);
@@ -63,10 +61,10 @@ int vmx_enable(char *why, size_t why_len)
     uint64_t memtype =
         (vmx_caps.basic >> VMX_BASIC_MEMORY_TYPE_SHIFT) & VMX_BASIC_MEMORY_TYPE_MASK;
     if (region_size > PAGE_SIZE)
-        return FAIL("VMXON/VMCS regions of %lu bytes do not fit a page",
-                    (unsigned long)region_size);
+        return FAIL_WHY("VMXON/VMCS regions of %lu bytes do not fit a page",
+                        (unsigned long)region_size);
     if (memtype != VMX_BASIC_MEMORY_TYPE_WB)
-        return FAIL("VMCS memory type %lu is not write-back", (unsigned long)memtype);
+        return FAIL_WHY("VMCS memory type %lu is not write-back", (unsigned long)memtype);
 
     if (enable_feature_control(why, why_len) != 0)
         return -1;
@@ -76,14 +74,14 @@ int vmx_enable(char *why, size_t why_len)
      * "VMXON Region". */
     uint32_t *region = pages_alloc(1, 1, "VMXON region");
     if (!region)
-        return FAIL("no memory for the VMXON region");
+        return FAIL_WHY("no memory for the VMXON region");
     region[0] = revision;
     vmx_caps.revision = revision;
     enum vmx_result r = vmxon((uint64_t)(uintptr_t)region);
     if (r != VMX_OK)
-        return FAIL("VMXON failed: %s", r == VMX_FAIL_INVALID
-                                            ? "VMfailInvalid (bad VMXON region or CR0/CR4)"
-                                            : "VMfailValid (already in VMX operation?)");
+        return FAIL_WHY("VMXON failed: %s", r == VMX_FAIL_INVALID
+                                                ? "VMfailInvalid (bad VMXON region or CR0/CR4)"
+                                                : "VMfailValid (already in VMX operation?)");
     log_info("VT-x enabled: VMXON done, VMCS revision 0x%x, %s controls", revision,
              (vmx_caps.basic & VMX_BASIC_TRUE_CTLS) ? "TRUE" : "default");
     return 0;

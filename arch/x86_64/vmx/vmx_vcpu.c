@@ -19,8 +19,6 @@
 #include "hypervisor/memory.h"
 #include "hypervisor/string.h"
 
-#define FAIL(...) (fmt_snprintf(why, why_len, __VA_ARGS__), -1)
-
 #define IO_BITMAP_PAGES        2     /* A: ports 0000-7FFF, B: 8000-FFFF */
 #define MSR_BITMAP_PAGES       1     /* read low/high, write low/high: 1 KiB each */
 #define VMCS_LINK_POINTER_NONE ~0ull /* "no shadow VMCS": must be all ones */
@@ -39,12 +37,6 @@
 #define AR_FLAT_DATA32 (SEG_TYPE_DATA_RW_ACCESSED | SEG_AR_S | SEG_AR_P | SEG_AR_DB | SEG_AR_G)
 #define AR_TSS32_BUSY  (SEG_TYPE_TSS_BUSY | SEG_AR_P)
 #define AR_UNUSABLE    SEG_AR_UNUSABLE
-
-/* Page source for the EPT builder: the hypervisor's pool. */
-static uint64_t pool_pages(void *ctx, size_t pages, size_t align)
-{
-    return (uint64_t)(uintptr_t)pages_alloc(pages, align, ctx);
-}
 
 /* Read a control capability MSR (the TRUE variant when it exists), adjust, write. */
 static int set_controls(uint32_t field, uint32_t plain_msr, uint32_t true_msr,
@@ -106,7 +98,7 @@ static int setup_controls(struct vcpu *vcpu, struct vmx_vcpu *vv, char *why, siz
     uint8_t *io = pages_alloc(IO_BITMAP_PAGES, 1, "I/O bitmaps");
     uint8_t *msr = pages_alloc(MSR_BITMAP_PAGES, 1, "MSR bitmap");
     if (!io || !msr)
-        return FAIL("no memory for the I/O and MSR bitmaps");
+        return FAIL_WHY("no memory for the I/O and MSR bitmaps");
     memset(io, BITMAP_INTERCEPT_ALL, IO_BITMAP_PAGES * PAGE_SIZE);
     memset(msr, BITMAP_INTERCEPT_ALL, MSR_BITMAP_PAGES * PAGE_SIZE);
     vmcs_write(VMCS_CTRL_IO_BITMAP_A, (uint64_t)(uintptr_t)io);
@@ -141,8 +133,8 @@ static int setup_ept(struct vmx_vcpu *vv, const struct guest_memory *mem, char *
     uint64_t cap = rdmsr(MSR_IA32_VMX_EPT_VPID_CAP);
     if (!ept_caps_sufficient(cap, why, why_len))
         return -1;
-    if (ept_build(&vv->ept, mem, ept_caps_allow_2m(cap), pool_pages, "EPT tables") != 0)
-        return FAIL("out of memory building the EPT tables");
+    if (ept_build(&vv->ept, mem, ept_caps_allow_2m(cap), pages_source, "EPT tables") != 0)
+        return FAIL_WHY("out of memory building the EPT tables");
     vmcs_write(VMCS_CTRL_EPT_POINTER, ept_pointer(&vv->ept, false));
     log_info("EPT built: %lu MiB guest RAM in %lu x 2 MiB + %lu x 4 KiB pages, %lu table "
              "pages",
@@ -279,16 +271,16 @@ int vmx_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
      * VMPTRLD to make it current. See: "VMCS Region", "Software Use of VMCS". */
     uint32_t *vmcs = pages_alloc(1, 1, "VMCS");
     if (!vmcs)
-        return FAIL("no memory for the VMCS");
+        return FAIL_WHY("no memory for the VMCS");
     vmcs[0] = vmx_caps.revision;
     vv->vmcs = (uint64_t)(uintptr_t)vmcs;
     char text[96];
     enum vmx_result r = vmclear(vv->vmcs);
     if (r != VMX_OK)
-        return FAIL("VMCLEAR failed: %s", vmx_failure_text(r, text, sizeof(text)));
+        return FAIL_WHY("VMCLEAR failed: %s", vmx_failure_text(r, text, sizeof(text)));
     r = vmptrld(vv->vmcs);
     if (r != VMX_OK)
-        return FAIL("VMPTRLD failed: %s", vmx_failure_text(r, text, sizeof(text)));
+        return FAIL_WHY("VMPTRLD failed: %s", vmx_failure_text(r, text, sizeof(text)));
 
     if (setup_controls(vcpu, vv, why, why_len) != 0 || setup_ept(vv, mem, why, why_len) != 0)
         return -1;
