@@ -14,22 +14,32 @@
 #define HVLAB_CPUID_RANGE_LAST    0x4FFFFFFFu
 #define HVLAB_SIGNATURE           "hvlab" /* padded with NULs to 12 bytes */
 
-#define HVLAB_ABI_VERSION           0x00010000u /* major << 16 | minor: 1.0 */
+#define HVLAB_ABI_VERSION           0x00010001u /* major << 16 | minor: 1.1 */
 #define HVLAB_FEATURE_CONSOLE_WRITE (1u << 0)
 #define HVLAB_FEATURE_MEMORY_SIZE   (1u << 1)
+#define HVLAB_FEATURE_TIME          (1u << 2)
+#define HVLAB_FEATURE_YIELD         (1u << 3)
+#define HVLAB_FEATURE_SHUTDOWN      (1u << 4)
+#define HVLAB_FEATURES_ALL                                                                     \
+    (HVLAB_FEATURE_CONSOLE_WRITE | HVLAB_FEATURE_MEMORY_SIZE | HVLAB_FEATURE_TIME |            \
+     HVLAB_FEATURE_YIELD | HVLAB_FEATURE_SHUTDOWN)
 
 /* Hypercall numbers (guest EAX). */
 enum hypercall {
     HC_VERSION = 0,
     HC_CONSOLE_WRITE = 1, /* EBX = guest-physical buffer, ECX = length */
-    HC_MEMORY_SIZE = 2,
+    HC_MEMORY_SIZE = 2,   /* -> guest RAM in KiB */
+    HC_TIME = 3,          /* -> nanoseconds since the guest started: RAX, and EDX:EAX */
+    HC_YIELD = 4,         /* wait until an interrupt is pending for the guest -> 0 */
+    HC_SHUTDOWN = 5,      /* EBX = status byte: the guest ends, as with the debug-exit port */
 };
 #define HC_CONSOLE_WRITE_MAX 4096u
 
 /* Hypercall errors, returned in EAX as negative numbers. */
-#define HC_ENOSYS (-1) /* unknown call */
-#define HC_EFAULT (-2) /* buffer outside guest RAM */
-#define HC_EINVAL (-3) /* bad length */
+#define HC_ENOSYS      (-1) /* unknown call */
+#define HC_EFAULT      (-2) /* buffer outside guest RAM */
+#define HC_EINVAL      (-3) /* bad length or argument */
+#define HC_EWOULDBLOCK (-4) /* HC_YIELD: no interrupt source is armed, nothing would wake it */
 
 /* Guest-visible I/O ports. */
 #define HVLAB_DEBUG_EXIT_PORT 0xF4u /* OUT a byte: the guest ends with that status */

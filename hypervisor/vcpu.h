@@ -12,6 +12,8 @@
 #include "hypervisor/virt_ops.h"
 #include "hypervisor/vm_exit.h"
 
+struct virtual_platform;
+
 #define VCPU_RAW_REASONS_MAX 128 /* statistics slots; VMX has ~80 reasons, SVM maps into it */
 
 /* The guest's general-purpose registers while it is not running, in instruction-encoding
@@ -33,6 +35,7 @@ struct vcpu {
     const struct virt_ops *ops;
     void *arch; /* the backend's own state (struct vmx_vcpu, ...) */
     const struct guest_memory *mem;
+    struct virtual_platform *platform; /* the guest's devices and clock */
     const char *guest_name;
     unsigned watchdog_s;   /* stop the guest after this many seconds without an exit */
     uint64_t watchdog_tsc; /* the same in TSC ticks (0: no watchdog) */
