@@ -37,7 +37,7 @@ struct cpuid_result cpuid_policy_apply(uint32_t leaf, uint32_t subleaf,
             r.edx = pack4(HVLAB_SIGNATURE, 8);
         } else if (leaf == HVLAB_CPUID_LEAF_FEATURES) {
             r.eax = HVLAB_ABI_VERSION;
-            r.ebx = HVLAB_FEATURE_CONSOLE_WRITE | HVLAB_FEATURE_MEMORY_SIZE;
+            r.ebx = HVLAB_FEATURES_ALL;
         }
         return r;
     }

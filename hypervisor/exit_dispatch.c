@@ -8,6 +8,7 @@
 #include "hypervisor/exit_dispatch.h"
 
 #include "hypervisor/exit_handlers.h"
+#include "hypervisor/virtual_platform.h"
 
 static const exit_handler handlers[VM_EXIT_KIND_COUNT] = {
     [VM_EXIT_CPUID] = handle_cpuid,
@@ -22,8 +23,9 @@ static const exit_handler handlers[VM_EXIT_KIND_COUNT] = {
     [VM_EXIT_TRIPLE_FAULT] = handle_triple_fault,
     [VM_EXIT_EXCEPTION] = handle_exception,
     [VM_EXIT_INTERRUPT] = handle_interrupt,
+    [VM_EXIT_INTERRUPT_WINDOW] = handle_interrupt_window,
     [VM_EXIT_VIRT_INSTRUCTION] = handle_virt_instruction,
-    [VM_EXIT_WATCHDOG] = handle_watchdog,
+    [VM_EXIT_TIMER] = handle_timer,
     [VM_EXIT_OTHER] = handle_unexpected,
 };
 
@@ -40,8 +42,9 @@ static const char *const kind_names[VM_EXIT_KIND_COUNT] = {
     [VM_EXIT_TRIPLE_FAULT] = "triple fault",
     [VM_EXIT_EXCEPTION] = "exception",
     [VM_EXIT_INTERRUPT] = "interrupt",
+    [VM_EXIT_INTERRUPT_WINDOW] = "interrupt window",
     [VM_EXIT_VIRT_INSTRUCTION] = "virtualization instruction",
-    [VM_EXIT_WATCHDOG] = "watchdog",
+    [VM_EXIT_TIMER] = "timer",
     [VM_EXIT_OTHER] = "other",
 };
 
@@ -50,9 +53,18 @@ const char *vm_exit_kind_name(enum vm_exit_kind kind)
     return (unsigned)kind < VM_EXIT_KIND_COUNT ? kind_names[kind] : "?";
 }
 
+/* Exits that are not the guest doing something: they do not count as signs of life for
+ * the watchdog (handlers/time.c). */
+static bool caused_by_guest(enum vm_exit_kind kind)
+{
+    return kind != VM_EXIT_TIMER && kind != VM_EXIT_INTERRUPT && kind != VM_EXIT_INTERRUPT_WINDOW;
+}
+
 enum exit_action exit_dispatch(struct vcpu *vcpu, const struct vm_exit *exit)
 {
     vcpu->exits++;
+    if (vcpu->watchdog_tsc && caused_by_guest(exit->kind))
+        vcpu->last_activity_tsc = vcpu->platform->read_tsc();
     if (exit->raw_reason < VCPU_RAW_REASONS_MAX)
         vcpu->exits_by_reason[exit->raw_reason]++;
     if ((unsigned)exit->kind >= VM_EXIT_KIND_COUNT || !handlers[exit->kind])

@@ -26,7 +26,8 @@ enum exit_action handle_triple_fault(struct vcpu *vcpu, const struct vm_exit *ex
 enum exit_action handle_exception(struct vcpu *vcpu, const struct vm_exit *exit);
 enum exit_action handle_interrupt(struct vcpu *vcpu, const struct vm_exit *exit);
 enum exit_action handle_virt_instruction(struct vcpu *vcpu, const struct vm_exit *exit);
-enum exit_action handle_watchdog(struct vcpu *vcpu, const struct vm_exit *exit);
+enum exit_action handle_interrupt_window(struct vcpu *vcpu, const struct vm_exit *exit);
+enum exit_action handle_timer(struct vcpu *vcpu, const struct vm_exit *exit);
 enum exit_action handle_unexpected(struct vcpu *vcpu, const struct vm_exit *exit);
 
 #endif

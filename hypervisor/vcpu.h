@@ -14,6 +14,7 @@
 
 struct virtual_platform;
 
+#define VCPU_NO_DEADLINE     UINT64_MAX
 #define VCPU_RAW_REASONS_MAX 128 /* statistics slots; VMX has ~80 reasons, SVM maps into it */
 
 /* The guest's general-purpose registers while it is not running, in instruction-encoding
@@ -39,6 +40,13 @@ struct vcpu {
     const char *guest_name;
     unsigned watchdog_s;   /* stop the guest after this many seconds without an exit */
     uint64_t watchdog_tsc; /* the same in TSC ticks (0: no watchdog) */
+    uint64_t last_activity_tsc; /* TSC at the guest's last exit of its own (not a timer) */
+    uint64_t deadline_tsc; /* the backend makes the guest exit by then (VCPU_NO_DEADLINE) */
+
+    /* Event delivery (hypervisor/interrupts.c). */
+    struct guest_event pending_event; /* delivered at the next entry, before any interrupt */
+    bool window_requested;            /* interrupt-window exiting is on */
+    uint64_t interrupts_injected;
 
     enum guest_end end;
     uint8_t exit_status;   /* GUEST_EXITED: the byte written to the debug-exit port */
@@ -62,6 +70,10 @@ enum exit_action {
     ACTION_RESUME, /* enter the guest again */
     ACTION_END,    /* the guest is done (vcpu->end says how); the hypervisor goes on */
 };
+
+/* Queue an exception for the guest (#GP(0), #UD, ...), delivered at the next entry. */
+enum exit_action vcpu_queue_exception(struct vcpu *vcpu, uint8_t vector, bool has_error_code,
+                                      uint32_t error_code);
 
 /* Stop the guest for something it did: records one line that says what, and returns
  * ACTION_END. The run loop then reports it with the exit, RIP and guest state. */

@@ -49,7 +49,9 @@ struct virt_ops {
     int (*vcpu_create)(struct vcpu *vcpu, const struct guest_memory *mem,
                        const struct guest_start *start, char *why, size_t why_len);
     /* Enter the guest and return when it exits, with the exit translated into *exit.
-     * -1 if the entry itself failed (the backend has printed why). */
+     * If vcpu->deadline_tsc is not VCPU_NO_DEADLINE, the backend's host time source
+     * makes the guest exit (VM_EXIT_TIMER) once the TSC reaches it, even if the guest
+     * never exits by itself. -1 if the entry itself failed (the backend printed why). */
     int (*vcpu_run)(struct vcpu *vcpu, struct vm_exit *exit);
 
     uint64_t (*get_reg)(struct vcpu *vcpu, enum vcpu_reg reg);
@@ -58,11 +60,21 @@ struct virt_ops {
     void (*set_reg)(struct vcpu *vcpu, enum vcpu_reg reg, uint64_t value);
     uint64_t (*get_rip)(struct vcpu *vcpu);
     void (*set_rip)(struct vcpu *vcpu, uint64_t rip);
-    /* Deliver an exception to the guest at the next entry (e.g. #GP(0), #UD). */
-    void (*inject_exception)(struct vcpu *vcpu, uint8_t vector, bool has_error_code,
-                             uint32_t error_code);
+    /* Deliver an event through the guest's IDT at the next entry. The core calls this
+     * (hypervisor/interrupts.c) at most once per entry; handlers queue exceptions with
+     * vcpu_queue_exception(). */
+    void (*inject_event)(struct vcpu *vcpu, const struct guest_event *event);
+    /* Would the guest accept an external interrupt at the next entry: RFLAGS.IF = 1 and
+     * no interrupt shadow (the instruction after STI or MOV SS)? */
+    bool (*interrupts_open)(struct vcpu *vcpu);
+    /* Ask for (or stop asking for) an exit as soon as interrupts_open() becomes true:
+     * interrupt-window exiting (VMX), a virtual interrupt with the VINTR intercept (SVM). */
+    void (*request_interrupt_window)(struct vcpu *vcpu, bool on);
     /* Print the guest's state (registers, segments, control registers) for a report. */
     void (*dump_guest)(struct vcpu *vcpu);
+
+    /* The host time source, for the report ("VMX-preemption timer"); NULL if none. */
+    const char *time_source;
 
     /* The vendor's name for a raw exit code ("EPT violation"), and how many codes exist
      * (the size of the per-reason statistics). */

@@ -2,20 +2,25 @@
  * vm.c - one guest's life: memory, loading, the run loop, the report.
  *
  *   guest RAM (guest_memory.c) -> ELF + Multiboot (guest_loader.c, multiboot_info.c)
- *   -> vCPU (backend: VMCS/EPT) -> run loop: enter, exit, dispatch -> report -> free
+ *   -> vCPU (backend: VMCS/EPT) + virtual platform (PIC, PIT, UART)
+ *   -> run loop: devices up to date, deliver events, arm the deadline, enter, exit,
+ *      dispatch -> report -> free
  */
 #include "hypervisor/vm.h"
 
 #include "arch/x86_64/cpu_bits.h"
+#include "arch/x86_64/tsc.h"
 #include "hypervisor/console.h"
 #include "hypervisor/devices/uart16550.h"
 #include "hypervisor/exit_dispatch.h"
 #include "hypervisor/guest_loader.h"
+#include "hypervisor/interrupts.h"
 #include "hypervisor/io_bus.h"
 #include "hypervisor/memory.h"
 #include "hypervisor/multiboot_info.h"
 #include "hypervisor/string.h"
 #include "hypervisor/vcpu.h"
+#include "hypervisor/virtual_platform.h"
 
 /* Where the Multiboot information goes: low memory, below any kernel (which loads at
  * 1 MiB and up) and above the real-mode IVT/BDA area a kernel may look at. */
@@ -35,15 +40,38 @@ static const struct boot_guest_image *find_guest(const struct boot_info *info, c
     return 0;
 }
 
-/* The run loop: enter the guest, dispatch its exit, until a handler ends it. Returns
- * false if the guest never ran because VM entry failed (there is no exit to report). */
+static uint64_t read_tsc(void) { return rdtsc(); }
+
+/* When the guest must be back in hvlab's hands by: the next device event (a PIT tick) or
+ * the watchdog's next look, whichever comes first. */
+static uint64_t next_deadline(const struct vcpu *vcpu, uint64_t now)
+{
+    uint64_t deadline = vplatform_next_deadline(vcpu->platform, now);
+    if (deadline == VPLATFORM_NO_DEADLINE)
+        deadline = VCPU_NO_DEADLINE;
+    if (vcpu->watchdog_tsc) {
+        uint64_t watchdog = vcpu->last_activity_tsc + vcpu->watchdog_tsc;
+        if (watchdog < deadline)
+            deadline = watchdog;
+    }
+    return deadline;
+}
+
+/* The run loop: bring the devices to now, deliver an event (interrupts.c), arm the time
+ * source, enter the guest, dispatch its exit; until a handler ends it. Returns false if
+ * the guest never ran because VM entry failed (there is no exit to report). */
 static bool run(struct vcpu *vcpu, struct vm_exit *exit)
 {
     for (;;) {
+        uint64_t now = vcpu->platform->read_tsc();
+        vplatform_update(vcpu->platform, now);
+        vcpu_deliver_events(vcpu);
+        vcpu->deadline_tsc = next_deadline(vcpu, now);
         if (vcpu->ops->vcpu_run(vcpu, exit) != 0) {
             vcpu_stop(vcpu, "VM entry failed (the VM-entry checker's finding is above)");
             return false;
         }
+        vcpu_note_interrupted_event(vcpu, exit);
         if (exit_dispatch(vcpu, exit) == ACTION_END)
             return true;
     }
@@ -60,12 +88,14 @@ static void report_exits(const struct vcpu *vcpu)
     if (io_bus_unclaimed_accesses())
         log_info("  (%lu accesses to ports no device claims)",
                  (unsigned long)io_bus_unclaimed_accesses());
+    if (vcpu->interrupts_injected)
+        log_info("  %lu interrupts injected", (unsigned long)vcpu->interrupts_injected);
 }
 
 /* How the guest ended; `exit` is the last exit, or NULL if it never ran. */
 static enum hv_status report_end(struct vcpu *vcpu, const struct vm_exit *exit)
 {
-    uart16550_flush(vcpu);
+    uart16550_flush(&vcpu->platform->uart);
     if (vcpu->end == GUEST_EXITED) {
         log_info("guest \"%s\" exited with status %u", vcpu->guest_name, vcpu->exit_status);
         report_exits(vcpu);
@@ -119,6 +149,7 @@ enum hv_status vm_run_guest(const struct boot_info *info, const struct virt_ops 
 {
     static struct guest_memory mem; /* large: keep it off the stack */
     static struct vcpu vcpu;
+    static struct virtual_platform platform;
     struct vm_exit exit;
     struct memory_checkpoint checkpoint;
     char why[WHY_MAX];
@@ -133,16 +164,24 @@ enum hv_status vm_run_guest(const struct boot_info *info, const struct virt_ops 
     vcpu.ops = ops;
     vcpu.mem = &mem;
     vcpu.guest_name = image->name;
+    vcpu.platform = &platform;
     vcpu.watchdog_s = info->options.watchdog_s;
     vcpu.watchdog_tsc = (uint64_t)info->options.watchdog_s * tsc_hz;
+    vcpu.deadline_tsc = VCPU_NO_DEADLINE;
     io_bus_reset();
+    vplatform_reset(&platform, read_tsc, tsc_hz);
 
     enum hv_status status;
     if (prepare(info, image, &mem, &vcpu, why, sizeof(why)) != 0) {
         log_error("guest \"%s\" not started: %s", name, why);
         status = HV_STATUS_GUEST_FAILED;
     } else {
+        if (vcpu.watchdog_tsc && ops->time_source)
+            log_info("watchdog: a guest that runs %u s without an exit of its own is stopped "
+                     "(time source: %s)",
+                     vcpu.watchdog_s, ops->time_source);
         log_info("launching guest \"%s\"", name);
+        vcpu.last_activity_tsc = platform.read_tsc();
         bool exited = run(&vcpu, &exit);
         status = report_end(&vcpu, exited ? &exit : 0);
     }

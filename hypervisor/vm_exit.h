@@ -23,11 +23,33 @@ enum vm_exit_kind {
     VM_EXIT_MEMORY_MISCONFIG, /* EPT misconfiguration: hvlab built a bad table */
     VM_EXIT_TRIPLE_FAULT,     /* the guest triple-faulted (shutdown) */
     VM_EXIT_EXCEPTION,        /* an intercepted exception or NMI */
-    VM_EXIT_INTERRUPT,        /* an external interrupt arrived */
+    VM_EXIT_INTERRUPT,        /* an external interrupt arrived for the host */
+    VM_EXIT_INTERRUPT_WINDOW, /* the guest can take an interrupt now (it asked for one) */
     VM_EXIT_VIRT_INSTRUCTION, /* the guest ran VMXON/VMRUN & co. */
-    VM_EXIT_WATCHDOG,         /* the guest ran watchdog_s seconds without an exit */
+    VM_EXIT_TIMER,            /* the host time source reached vcpu->deadline_tsc */
     VM_EXIT_OTHER,            /* anything else: the guest is stopped with a report */
     VM_EXIT_KIND_COUNT
+};
+
+/* An event for the guest's IDT: what a VM entry delivers, or what was being delivered
+ * when an exit interrupted it. See: SDM Vol. 3C, "Event Injection" and "Information for
+ * VM Exits That Occur During Event Delivery"; APM Vol. 2, "Event Injection" (EVENTINJ)
+ * and "Interrupted Event Delivery" (EXITINTINFO). */
+enum guest_event_type {
+    EVENT_EXTERNAL_INTERRUPT, /* from the virtual PIC */
+    EVENT_NMI,
+    EVENT_EXCEPTION,          /* a fault or abort, e.g. #GP(0) */
+    EVENT_SOFTWARE_INTERRUPT, /* INT n */
+    EVENT_SOFTWARE_EXCEPTION, /* INT3, INTO */
+};
+
+struct guest_event {
+    bool valid;
+    enum guest_event_type type;
+    uint8_t vector;
+    bool has_error_code;
+    uint32_t error_code;
+    uint32_t instr_len; /* software forms: length of the INT instruction */
 };
 
 enum cr_access_type { CR_MOV_TO, CR_MOV_FROM, CR_CLTS, CR_LMSW };
@@ -59,6 +81,9 @@ struct vm_exit {
     uint64_t qualification; /* the vendor's exit qualification / EXITINFO1, for reports */
     uint64_t rip;           /* guest RIP of the instruction that exited */
     uint32_t instr_len;     /* its length in bytes; 0 when the exit has none */
+    /* The event the guest was receiving when the exit hit (IDT-vectoring information /
+     * EXITINTINFO); the core delivers it again at the next entry. */
+    struct guest_event interrupted;
 
     union {
         struct {

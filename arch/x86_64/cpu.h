@@ -51,6 +51,16 @@ DEFINE_CR_ACCESSORS(3)
 DEFINE_CR_ACCESSORS(4)
 #undef DEFINE_CR_ACCESSORS
 
+/* PAUSE: a spin-wait hint (SDM Vol. 2B, "PAUSE—Spin Loop Hint"). */
+static inline void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
+
+/* Let pending interrupts in for one instruction boundary (STI's shadow covers the NOP),
+ * then mask them again: how hvlab takes an interrupt it armed (lapic.c). */
+static inline void cpu_take_pending_interrupts(void)
+{
+    __asm__ volatile("sti; nop; cli" ::: "memory");
+}
+
 static inline uint64_t read_rflags(void)
 {
     uint64_t v;

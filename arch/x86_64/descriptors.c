@@ -3,6 +3,8 @@
  */
 #include "arch/x86_64/descriptors.h"
 
+#include "arch/x86_64/lapic.h"
+
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/exceptions.h"
 
@@ -41,6 +43,7 @@
 
 #define IST_STACK_SIZE    4096
 #define EXCEPTION_VECTORS 32
+#define IDT_VECTORS       256
 
 /* 64-bit TSS. See: SDM Vol. 3A, "Task Management in 64-bit Mode". */
 struct __attribute__((packed)) tss64 {
@@ -67,7 +70,7 @@ _Static_assert(sizeof(struct idt_gate) == 16, "64-bit IDT gate is 16 bytes");
 
 static uint64_t gdt[5] __attribute__((aligned(16)));
 static struct tss64 tss __attribute__((aligned(16)));
-static struct idt_gate idt[EXCEPTION_VECTORS] __attribute__((aligned(16)));
+static struct idt_gate idt[IDT_VECTORS] __attribute__((aligned(16)));
 static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
 
 uint64_t descriptors_tss_base(void) { return (uint64_t)(uintptr_t)&tss; }
@@ -98,6 +101,8 @@ static void build_tss(void)
     tss.iomap_base = sizeof(tss);
 }
 
+extern const char lapic_timer_stub[], lapic_spurious_stub[]; /* isr.S */
+
 static void set_gate(unsigned vector, uint64_t handler, uint8_t ist)
 {
     idt[vector] = (struct idt_gate){
@@ -119,6 +124,10 @@ static void build_idt(void)
                                                : 0;
         set_gate(v, exception_stub_address(v), ist);
     }
+    /* The local APIC timer (hvlab's time source under AMD-V) and the APIC's spurious
+     * vector; every other vector is not present and would fault (#NP, reported). */
+    set_gate(LAPIC_TIMER_VECTOR, (uint64_t)(uintptr_t)lapic_timer_stub, 0);
+    set_gate(LAPIC_SPURIOUS_VECTOR, (uint64_t)(uintptr_t)lapic_spurious_stub, 0);
 }
 
 void descriptors_init(void)

@@ -48,6 +48,36 @@ isr_common:
     hlt
     jmp 1b
 
+/* The local APIC timer interrupt (lapic.h): save the registers a C call may change, EOI
+ * in C, return. The interrupted code is hvlab itself, between STGI and CLI or STI and CLI. */
+    .globl lapic_timer_stub, lapic_spurious_stub
+lapic_timer_stub:
+    pushq %rax
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    cld
+    call lapic_timer_interrupt
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rax
+    iretq
+
+/* A spurious APIC interrupt needs no EOI (SDM Vol. 3A, "Spurious Interrupt"). */
+lapic_spurious_stub:
+    iretq
+
 /* void cpu_capture_registers(struct trap_frame *frame): rip/rsp/rbp are the caller's. */
     .globl cpu_capture_registers
 cpu_capture_registers:

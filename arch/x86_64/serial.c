@@ -35,3 +35,10 @@ void serial_putc(char c)
         serial_put_raw('\r');
     serial_put_raw(c);
 }
+
+int serial_read_byte(void)
+{
+    if (!(inb(COM1_PORT + UART_LSR) & UART_LSR_DATA_READY))
+        return -1;
+    return inb(COM1_PORT + UART_RBR);
+}

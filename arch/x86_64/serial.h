@@ -10,4 +10,8 @@ void serial_init(void);
 /* Send one byte, waiting for the transmitter; "\n" is sent as "\r\n". */
 void serial_putc(char c);
 
+/* A byte received on COM1, or -1 if none is waiting (never blocks). hvlab forwards these
+ * to a guest's emulated UART. */
+int serial_read_byte(void);
+
 #endif

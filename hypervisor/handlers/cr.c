@@ -18,7 +18,7 @@
 
 static enum exit_action inject_gp(struct vcpu *vcpu)
 {
-    vcpu->ops->inject_exception(vcpu, EXC_GENERAL_PROTECTION, true, 0);
+    vcpu_queue_exception(vcpu, EXC_GENERAL_PROTECTION, true, 0);
     return ACTION_RESUME;
 }
 

@@ -21,7 +21,7 @@ static uint64_t read_tsc(void)
 static enum exit_action inject_gp(struct vcpu *vcpu, const char *what, uint32_t msr)
 {
     log_info("guest %s 0x%x: not allowed, #GP injected", what, msr);
-    vcpu->ops->inject_exception(vcpu, EXC_GENERAL_PROTECTION, true, 0);
+    vcpu_queue_exception(vcpu, EXC_GENERAL_PROTECTION, true, 0);
     return ACTION_RESUME; /* RIP stays on the instruction: the #GP is delivered there */
 }
 

@@ -8,16 +8,6 @@
 #include "hypervisor/exit_handlers.h"
 #include "hypervisor/fmt.h"
 
-/* HLT with nothing to wake it: hvlab delivers no interrupts to its guests, so a halted
- * guest would sleep forever. See: SDM Vol. 2A, HLT. */
-enum exit_action handle_hlt(struct vcpu *vcpu, const struct vm_exit *exit)
-{
-    (void)exit;
-    bool interrupts = (vcpu->ops->get_reg(vcpu, VCPU_REG_RFLAGS) & RFLAGS_IF) != 0;
-    return vcpu_stop(vcpu, "HLT with interrupts %s: hvlab has no interrupt to wake the guest",
-                     interrupts ? "enabled" : "disabled");
-}
-
 /* An access the guest-physical map does not allow (EPT violation / NPF): outside guest
  * RAM nothing is mapped at all; inside, the mapping's permissions refused it. */
 enum exit_action handle_memory_violation(struct vcpu *vcpu, const struct vm_exit *exit)
@@ -64,15 +54,6 @@ enum exit_action handle_exception(struct vcpu *vcpu, const struct vm_exit *exit)
                          exception_name(e->u.exception.vector), e->u.exception.error_code);
     return vcpu_stop(vcpu, "exception %u (%s)", e->u.exception.vector,
                      exception_name(e->u.exception.vector));
-}
-
-/* The guest ran for watchdog_s seconds without a single exit: a busy loop with nothing
- * that traps (a hypervisor with no watchdog would never get the CPU back). */
-enum exit_action handle_watchdog(struct vcpu *vcpu, const struct vm_exit *exit)
-{
-    (void)exit;
-    return vcpu_stop(vcpu, "no VM exit for %u s (watchdog=%u): the guest looks stuck",
-                     vcpu->watchdog_s, vcpu->watchdog_s);
 }
 
 enum exit_action handle_unexpected(struct vcpu *vcpu, const struct vm_exit *exit)

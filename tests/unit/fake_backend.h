@@ -74,5 +74,7 @@ const char *console_text(void);
 void console_clear(void);
 /* Does the printed text contain `needle`? */
 bool console_contains(const char *needle);
+/* Bytes serial_read_byte() returns next, as if typed on hvlab's serial port. */
+void stub_serial_input(const char *bytes);
 
 #endif

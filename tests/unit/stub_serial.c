@@ -28,6 +28,13 @@ void serial_putc(char c)
 
 const char *console_text(void) { return text; }
 
+/* Host input for the guest's UART: what stub_serial_input() queued, one byte a call. */
+static const char *input;
+
+void stub_serial_input(const char *bytes) { input = bytes; }
+
+int serial_read_byte(void) { return input && *input ? (unsigned char)*input++ : -1; }
+
 void console_clear(void)
 {
     text_len = 0;

@@ -28,6 +28,7 @@ extern struct svm_caps svm_caps;
 struct svm_vcpu {
     struct vmcb *vmcb;      /* the guest's VMCB */
     uint64_t host_state_pa; /* VMSAVE area for hvlab's own FS, GS, TR, LDTR, syscall MSRs */
+    bool has_timer;         /* the local APIC timer is the time source (lapic.h) */
     struct npt npt;
 };
 
@@ -46,8 +47,9 @@ uint64_t svm_get_reg(struct vcpu *vcpu, enum vcpu_reg reg);
 void svm_set_reg(struct vcpu *vcpu, enum vcpu_reg reg, uint64_t value);
 uint64_t svm_get_rip(struct vcpu *vcpu);
 void svm_set_rip(struct vcpu *vcpu, uint64_t rip);
-void svm_inject_exception(struct vcpu *vcpu, uint8_t vector, bool has_error_code,
-                          uint32_t error_code);
+void svm_inject_event(struct vcpu *vcpu, const struct guest_event *event);
+bool svm_interrupts_open(struct vcpu *vcpu);
+void svm_request_interrupt_window(struct vcpu *vcpu, bool on);
 void svm_dump_guest(struct vcpu *vcpu);
 
 /* One broken VMRUN consistency rule (svm_check.c). */
@@ -66,8 +68,9 @@ unsigned svm_check_vmcb(const struct vmcb *vmcb, unsigned phys_bits,
 void svm_explain_invalid(const struct vmcb *vmcb);
 
 /* svm_entry.S: VMSAVE hvlab's state to host_state_pa, VMLOAD the guest's, load the guest
- * GPRs (RAX and RSP come from the VMCB), VMRUN; on #VMEXIT save the guest GPRs, VMSAVE
- * the guest's state and VMLOAD hvlab's again. Returns 0: a failed VMRUN is a #VMEXIT
+ * GPRs (RAX and RSP come from the VMCB), VMRUN with host RFLAGS.IF = 1 (so the armed APIC
+ * timer can end the run); on #VMEXIT save the guest GPRs, VMSAVE the guest's state,
+ * VMLOAD hvlab's again, and take a pending timer interrupt between STGI and CLI. Returns 0: a failed VMRUN is a #VMEXIT
  * with EXITCODE = VMEXIT_INVALID. */
 int svm_enter(struct guest_regs *regs, uint64_t vmcb_pa, uint64_t host_state_pa);
 

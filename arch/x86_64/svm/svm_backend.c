@@ -1,9 +1,11 @@
 /*
  * svm_backend.c - the AMD-V backend's ops table and its run step: one VMRUN, one #VMEXIT.
  */
+#include "arch/x86_64/lapic.h"
 #include "arch/x86_64/svm/svm.h"
 #include "arch/x86_64/svm/svm_bits.h"
 #include "arch/x86_64/svm/svm_names.h"
+#include "arch/x86_64/tsc.h"
 #include "hypervisor/console.h"
 
 /* Enter the guest; on return, decode the exit. The guest's RAX lives in the VMCB (VMRUN
@@ -16,9 +18,18 @@ int svm_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit)
     struct svm_vcpu *sv = vcpu->arch;
     struct vmcb *vmcb = sv->vmcb;
 
+    /* The time source: the host APIC timer, armed for the deadline; if it fires while the
+     * guest runs, the INTR intercept ends the run (lapic.h). */
+    bool armed = sv->has_timer && vcpu->deadline_tsc != VCPU_NO_DEADLINE;
+    if (armed) {
+        uint64_t now = rdtsc();
+        lapic_timer_arm(vcpu->deadline_tsc > now ? vcpu->deadline_tsc - now : 0);
+    }
     vmcb->save.rax = vcpu->regs.gprs[GPR_RAX];
     svm_enter(&vcpu->regs, (uint64_t)(uintptr_t)vmcb, sv->host_state_pa);
     vcpu->regs.gprs[GPR_RAX] = vmcb->save.rax;
+    if (armed)
+        lapic_timer_stop();
 
     /* The first VMRUN flushed the TLB; the event injected (if any) was delivered. See:
      * "TLB Control", "Event Injection" (EVENTINJ is consumed by VMRUN). */
@@ -45,7 +56,10 @@ const struct virt_ops svm_ops = {
     .set_reg = svm_set_reg,
     .get_rip = svm_get_rip,
     .set_rip = svm_set_rip,
-    .inject_exception = svm_inject_exception,
+    .inject_event = svm_inject_event,
+    .interrupts_open = svm_interrupts_open,
+    .request_interrupt_window = svm_request_interrupt_window,
+    .time_source = "local APIC timer",
     .dump_guest = svm_dump_guest,
     .exit_reason_name = svm_raw_reason_name,
     .raw_reason_count = SVM_RAW_REASON_COUNT,

@@ -51,7 +51,12 @@
 
 /* VMCB offset 0x060 (virtual interrupt control). See: APM Vol. 2, "Virtual Interrupt
  * Masking" and Appendix B. */
+#define SVM_V_IRQ               (1ull << 8)  /* a virtual interrupt is pending */
+#define SVM_V_INTR_PRIO_SHIFT   16           /* bits 19:16: its priority */
+#define SVM_V_INTR_PRIO_HIGHEST (0xFull << SVM_V_INTR_PRIO_SHIFT)
+#define SVM_V_IGN_TPR           (1ull << 20) /* ignore the virtual TPR for it */
 #define SVM_V_INTR_MASKING      (1ull << 24) /* host RFLAGS.IF masks physical interrupts */
+#define SVM_INT_SHADOW          (1ull << 0)  /* VMCB 0x068: the guest is in an interrupt shadow */
 #define SVM_INTERCEPT_RDTSC     (1u << 14)   /* RDTSC */
 #define SVM_INTERCEPT_CPUID     (1u << 18)   /* CPUID */
 #define SVM_INTERCEPT_INVD      (1u << 22)   /* INVD */
@@ -163,6 +168,7 @@
  */
 #define SVM_EVENT_VECTOR_MASK      0xFFull
 #define SVM_EVENT_TYPE_SHIFT       8
+#define SVM_EVENT_TYPE_MASK        0x7ull
 #define SVM_EVENT_TYPE_INTR        0ull /* external or virtual interrupt */
 #define SVM_EVENT_TYPE_NMI         2ull
 #define SVM_EVENT_TYPE_EXCEPTION   3ull         /* fault or trap */

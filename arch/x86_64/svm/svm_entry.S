@@ -10,7 +10,9 @@
  *   with hvlab's RAX, RSP, RIP, RFLAGS, segments and control registers reloaded from
  *   the host save area (VM_HSAVE_PA) and the other GPRs still holding the guest's
  *   values; those are saved to regs, the guest's VMLOAD state is VMSAVEd to the VMCB
- *   and hvlab's VMLOADed back, and STGI sets GIF again (hvlab's RFLAGS.IF stays 0).
+ *   and hvlab's VMLOADed back. VMRUN runs with RFLAGS.IF = 1 (GIF = 0 keeps interrupts
+ *   out until then), so the host APIC timer can end the guest's run; after STGI, with
+ *   IF = 1, a pending timer interrupt goes to hvlab's IDT (lapic_timer_stub), then CLI.
  *   Always returns 0: a VMRUN that fails its consistency checks is a #VMEXIT with
  *   EXITCODE = VMEXIT_INVALID, which the caller reads from the VMCB.
  * See: APM Vol. 2, "VMRUN Instruction", "#VMEXIT", "VMSAVE and VMLOAD Instructions",
@@ -67,6 +69,7 @@ svm_enter:
     movq R15(%rdi), %r15
     movq RDI(%rdi), %rdi        /* last: it was the pointer */
 
+    sti                         /* host IF = 1 at VMRUN: the APIC timer can end the run */
     vmrun %rax                  /* ... the guest runs until #VMEXIT ... */
 
     vmsave %rax                 /* RAX is the VMCB again (restored from the host save area) */
@@ -90,7 +93,8 @@ svm_enter:
 
     popq %rax                   /* host_state_pa */
     vmload %rax                 /* hvlab's FS/GS/TR/LDTR & co. again */
-    stgi
+    stgi                        /* IF is 1 again: a pending timer interrupt is taken here */
+    cli
     popq %rdi
     xorl %eax, %eax             /* 0: the guest ran and exited */
     popq %r15

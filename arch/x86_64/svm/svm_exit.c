@@ -27,7 +27,8 @@ struct exit_row {
 };
 
 static const struct exit_row rows[] = {
-    {SVM_EXIT_INTR, VM_EXIT_INTERRUPT, 0, 0},
+    {SVM_EXIT_INTR, VM_EXIT_INTERRUPT, 0, 0}, /* hvlab's APIC timer (lapic.h) */
+    {SVM_EXIT_VINTR, VM_EXIT_INTERRUPT_WINDOW, 0, 0},
     {SVM_EXIT_NMI, VM_EXIT_EXCEPTION, 0, 0},
     {SVM_EXIT_CPUID, VM_EXIT_CPUID, 0, SVM_LEN_CPUID},
     {SVM_EXIT_HLT, VM_EXIT_HLT, 0, SVM_LEN_HLT},
@@ -125,6 +126,26 @@ static void decode_npf(struct vm_exit *e, const struct svm_vcpu *sv)
     }
 }
 
+/* EXITINTINFO: the event being delivered when the #VMEXIT hit, in EVENTINJ format; it was
+ * not delivered, so the core injects it again. See: APM Vol. 2, "Event Injection" and
+ * "Interrupted Event Delivery". */
+static void decode_interrupted(struct vm_exit *e, uint64_t info)
+{
+    if (!(info & SVM_EVENT_VALID))
+        return;
+    uint64_t type = (info >> SVM_EVENT_TYPE_SHIFT) & SVM_EVENT_TYPE_MASK;
+    e->interrupted = (struct guest_event){
+        .valid = true,
+        .type = type == SVM_EVENT_TYPE_INTR        ? EVENT_EXTERNAL_INTERRUPT
+                : type == SVM_EVENT_TYPE_NMI       ? EVENT_NMI
+                : type == SVM_EVENT_TYPE_EXCEPTION ? EVENT_EXCEPTION
+                                                   : EVENT_SOFTWARE_INTERRUPT,
+        .vector = (uint8_t)(info & SVM_EVENT_VECTOR_MASK),
+        .has_error_code = (info & SVM_EVENT_ERROR_CODE_VALID) != 0,
+        .error_code = (uint32_t)(info >> SVM_EVENT_ERROR_CODE_SHIFT),
+    };
+}
+
 void svm_exit_decode(struct vcpu *vcpu, struct vm_exit *e)
 {
     const struct svm_vcpu *sv = vcpu->arch;
@@ -137,6 +158,7 @@ void svm_exit_decode(struct vcpu *vcpu, struct vm_exit *e)
     e->qualification = vmcb->control.exitinfo1;
     e->rip = vmcb->save.rip;
     e->kind = row ? row->kind : VM_EXIT_OTHER;
+    decode_interrupted(e, vmcb->control.exitintinfo);
     if (row && row->instr_len)
         e->instr_len = (svm_caps.features & CPUID_SVM_EDX_NRIPS)
                            ? (uint32_t)(vmcb->control.next_rip - e->rip)

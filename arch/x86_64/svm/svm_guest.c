@@ -64,17 +64,42 @@ uint64_t svm_get_rip(struct vcpu *vcpu) { return vmcb_of(vcpu)->save.rip; }
 
 void svm_set_rip(struct vcpu *vcpu, uint64_t rip) { vmcb_of(vcpu)->save.rip = rip; }
 
-/* Event injection: EVENTINJ delivers the exception through the guest's IDT at the next
- * VMRUN, as if it had happened on the instruction at RIP. See: "Event Injection". */
-void svm_inject_exception(struct vcpu *vcpu, uint8_t vector, bool has_error_code,
-                          uint32_t error_code)
+/* Event injection: EVENTINJ delivers the event through the guest's IDT at the next
+ * VMRUN, as if it had happened on the instruction at RIP. SVM has one type for both
+ * software interrupts and INT3/INTO. See: APM Vol. 2, "Event Injection". */
+void svm_inject_event(struct vcpu *vcpu, const struct guest_event *event)
 {
-    uint64_t event =
-        vector | (SVM_EVENT_TYPE_EXCEPTION << SVM_EVENT_TYPE_SHIFT) | SVM_EVENT_VALID;
-    if (has_error_code)
-        event |=
-            SVM_EVENT_ERROR_CODE_VALID | ((uint64_t)error_code << SVM_EVENT_ERROR_CODE_SHIFT);
-    vmcb_of(vcpu)->control.eventinj = event;
+    static const uint64_t types[] = {
+        [EVENT_EXTERNAL_INTERRUPT] = SVM_EVENT_TYPE_INTR,
+        [EVENT_NMI] = SVM_EVENT_TYPE_NMI,
+        [EVENT_EXCEPTION] = SVM_EVENT_TYPE_EXCEPTION,
+        [EVENT_SOFTWARE_INTERRUPT] = SVM_EVENT_TYPE_SOFT_INT,
+        [EVENT_SOFTWARE_EXCEPTION] = SVM_EVENT_TYPE_SOFT_INT,
+    };
+    uint64_t inj = event->vector | (types[event->type] << SVM_EVENT_TYPE_SHIFT) | SVM_EVENT_VALID;
+    if (event->has_error_code)
+        inj |= SVM_EVENT_ERROR_CODE_VALID |
+               ((uint64_t)event->error_code << SVM_EVENT_ERROR_CODE_SHIFT);
+    vmcb_of(vcpu)->control.eventinj = inj;
+}
+
+/* RFLAGS.IF = 1 and no interrupt shadow (VMCB offset 0x068 bit 0). See: APM Vol. 2,
+ * "Interrupt Shadows". */
+bool svm_interrupts_open(struct vcpu *vcpu)
+{
+    const struct vmcb *vmcb = vmcb_of(vcpu);
+    return (vmcb->save.rflags & RFLAGS_IF) && !(vmcb->control.interrupt_shadow & SVM_INT_SHADOW);
+}
+
+/* The interrupt window, SVM style: a pending virtual interrupt (V_IRQ, highest priority,
+ * TPR ignored) that the VINTR intercept turns into a #VMEXIT the moment the guest could
+ * take it; hvlab then clears V_IRQ and injects the real vector with EVENTINJ. See: APM
+ * Vol. 2, "Virtual Interrupt Intercept", "Injecting Virtual (INTR) Interrupts". */
+void svm_request_interrupt_window(struct vcpu *vcpu, bool on)
+{
+    struct vmcb_control *c = &vmcb_of(vcpu)->control;
+    const uint64_t virq = SVM_V_IRQ | SVM_V_INTR_PRIO_HIGHEST | SVM_V_IGN_TPR;
+    c->virtual_interrupt = on ? c->virtual_interrupt | virq : c->virtual_interrupt & ~virq;
 }
 
 void svm_dump_guest(struct vcpu *vcpu)

@@ -9,12 +9,14 @@
  * Permission Map", "Nested Paging", "TLB Control".
  */
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/lapic.h"
 #include "arch/x86_64/svm/svm.h"
 #include "arch/x86_64/svm/svm_bits.h"
 #include "hypervisor/console.h"
 #include "hypervisor/fmt.h"
 #include "hypervisor/memory.h"
 #include "hypervisor/string.h"
+#include "hypervisor/virtual_platform.h"
 
 #define PERMISSION_MAP_INTERCEPT_ALL                                                           \
     0xFF                                /* a set bit in the IOPM/MSRPM makes the access exit */
@@ -39,12 +41,12 @@
 /* Intercepts: what makes the guest exit. CPUID, HLT, VMMCALL and every port and MSR
  * access are hvlab's interface to the guest; SHUTDOWN keeps a triple fault from resetting
  * the machine; VMRUN must be intercepted (a consistency check) and the other SVM
- * instructions are, so the guest gets #UD as on a CPU without SVM; NMIs come back to
- * hvlab (and so would physical interrupts, were they not held by V_INTR_MASKING). See: "Intercept Operations", Appendix B "VMCB Layout,
- * Control Area" (intercept vectors 3 and 4). */
+ * instructions are, so the guest gets #UD as on a CPU without SVM. Physical interrupts
+ * (hvlab's APIC timer) and NMIs come back to hvlab; VINTR is the interrupt window. See:
+ * "Intercept Operations", Appendix B "VMCB Layout, Control Area" (vectors 3 and 4). */
 static int setup_intercepts(struct vmcb_control *c, char *why, size_t why_len)
 {
-    c->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI | SVM_INTERCEPT_CPUID |
+    c->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_VINTR | SVM_INTERCEPT_NMI | SVM_INTERCEPT_CPUID |
                          SVM_INTERCEPT_HLT | SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO_PROT |
                          SVM_INTERCEPT_MSR_PROT | SVM_INTERCEPT_SHUTDOWN;
     c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
@@ -52,10 +54,10 @@ static int setup_intercepts(struct vmcb_control *c, char *why, size_t why_len)
                          SVM_INTERCEPT_SKINIT;
     c->intercept_exceptions = 0; /* guest exceptions go to the guest's IDT */
 
-    /* With virtual interrupt masking, the host's RFLAGS.IF (always 0 in hvlab) decides
-     * whether physical interrupts are taken while the guest runs, not the guest's IF: a
-     * stray interrupt stays pending instead of exiting the guest over and over (VT-x
-     * acknowledges it on exit instead). See: "Virtual Interrupt Masking". */
+    /* With virtual interrupt masking, the host's RFLAGS.IF at VMRUN (1: svm_entry.S)
+     * decides whether physical interrupts end the guest's run, not the guest's IF; the
+     * guest's IF masks only the virtual interrupts hvlab gives it. See: "Virtual
+     * Interrupt Masking". */
     c->virtual_interrupt = SVM_V_INTR_MASKING;
 
     /* Every port and every MSR exits: permission maps of all ones, physically contiguous
@@ -97,15 +99,14 @@ static int setup_npt(struct svm_vcpu *sv, const struct guest_memory *mem, char *
     return 0;
 }
 
-/* AMD-V has no counterpart of the VMX-preemption timer: a guest that loops without an
- * exit keeps the CPU. (A local-APIC timer interrupt with the INTR intercept could take
- * it back; hvlab does not program the APIC.) */
-static void setup_watchdog(const struct vcpu *vcpu)
+/* AMD-V has no counterpart of the VMX-preemption timer: the host's local APIC timer
+ * takes its place (lapic.h), programmed once per boot. */
+static void setup_time_source(struct svm_vcpu *sv, uint64_t tsc_hz)
 {
-    if (vcpu->watchdog_tsc)
-        log_info("watchdog: off under AMD-V (no preemption timer): a guest that never "
-                 "exits is not stopped (watchdog=%u ignored)",
-                 vcpu->watchdog_s);
+    static int lapic_state; /* 0: not tried, 1: works, -1: unusable */
+    if (lapic_state == 0)
+        lapic_state = lapic_timer_init(tsc_hz) ? 1 : -1;
+    sv->has_timer = lapic_state > 0;
 }
 
 static void write_segment(struct vmcb_segment *s, uint16_t selector, uint64_t base,
@@ -175,7 +176,7 @@ int svm_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
     if (setup_intercepts(&sv->vmcb->control, why, why_len) != 0 ||
         setup_npt(sv, mem, why, why_len) != 0)
         return -1;
-    setup_watchdog(vcpu);
+    setup_time_source(sv, vcpu->platform->tsc_hz);
     setup_guest_state(vcpu, &sv->vmcb->save, start);
     log_info("VMCB ready: guest enters at 0x%x in 32-bit protected mode, paging off, "
              "ASID %u",

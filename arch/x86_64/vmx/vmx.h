@@ -29,6 +29,10 @@ struct vmx_vcpu {
     uint64_t cr4_shadow;
     uint64_t cr0_owned; /* CR0/CR4 guest/host masks: bits hvlab owns */
     uint64_t cr4_owned;
+    uint32_t pin_controls;  /* current pin-based and primary processor-based controls, */
+    uint32_t proc_controls; /* cached: the run loop toggles bits without VMREADs */
+    bool has_preemption_timer;
+    unsigned preemption_rate; /* the timer ticks once every 2^rate TSC ticks */
     struct ept ept;
 };
 
@@ -47,8 +51,9 @@ uint64_t vmx_get_reg(struct vcpu *vcpu, enum vcpu_reg reg);
 void vmx_set_reg(struct vcpu *vcpu, enum vcpu_reg reg, uint64_t value);
 uint64_t vmx_get_rip(struct vcpu *vcpu);
 void vmx_set_rip(struct vcpu *vcpu, uint64_t rip);
-void vmx_inject_exception(struct vcpu *vcpu, uint8_t vector, bool has_error_code,
-                          uint32_t error_code);
+void vmx_inject_event(struct vcpu *vcpu, const struct guest_event *event);
+bool vmx_interrupts_open(struct vcpu *vcpu);
+void vmx_request_interrupt_window(struct vcpu *vcpu, bool on);
 void vmx_dump_guest(struct vcpu *vcpu);
 
 /* vmx_entry.S: load the guest GPRs, VMLAUNCH or VMRESUME, and on VM exit save them and

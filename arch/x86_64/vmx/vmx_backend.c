@@ -1,6 +1,7 @@
 /*
  * vmx_backend.c - the VT-x backend's ops table and its run step: one VM entry, one exit.
  */
+#include "arch/x86_64/tsc.h"
 #include "arch/x86_64/vmx/vmcs.h"
 #include "arch/x86_64/vmx/vmx.h"
 #include "arch/x86_64/vmx/vmx_bits.h"
@@ -16,9 +17,28 @@ _Static_assert(VMCS_HOST_RSP == 0x6C14, "vmx_entry.S hard-codes this encoding");
  * instruction failing, or a VM exit "due to VM-entry failure") is explained by the
  * VM-entry checker and returns -1. See: SDM Vol. 3C, "VM Entries" and "VM-Entry
  * Failures During or After Loading Guest State". */
+/* The host time source: the VMX-preemption timer counts down from the VMCS value during
+ * VMX non-root operation, one tick per 2^rate TSC ticks, and exits (reason 52) at zero.
+ * It is turned on only while there is a deadline, so a guest without one pays nothing.
+ * See: SDM Vol. 3C, "VMX-Preemption Timer". */
+static void arm_deadline(struct vcpu *vcpu, struct vmx_vcpu *vv)
+{
+    bool want = vcpu->deadline_tsc != VCPU_NO_DEADLINE && vv->has_preemption_timer;
+    if (want != ((vv->pin_controls & PIN_PREEMPTION_TIMER) != 0)) {
+        vv->pin_controls ^= PIN_PREEMPTION_TIMER;
+        vmcs_write(VMCS_CTRL_PIN_BASED, vv->pin_controls);
+    }
+    if (!want)
+        return;
+    uint64_t now = rdtsc();
+    uint64_t ticks = vcpu->deadline_tsc > now ? (vcpu->deadline_tsc - now) >> vv->preemption_rate : 0;
+    vmcs_write(VMCS_GUEST_PREEMPTION_TIMER, ticks > UINT32_MAX ? UINT32_MAX : ticks);
+}
+
 int vmx_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit)
 {
     struct vmx_vcpu *vv = vcpu->arch;
+    arm_deadline(vcpu, vv);
     const char *instr = vv->launched ? "VMRESUME" : "VMLAUNCH";
     int r = vmx_enter(&vcpu->regs, vv->launched);
 
@@ -52,7 +72,10 @@ const struct virt_ops vmx_ops = {
     .set_reg = vmx_set_reg,
     .get_rip = vmx_get_rip,
     .set_rip = vmx_set_rip,
-    .inject_exception = vmx_inject_exception,
+    .inject_event = vmx_inject_event,
+    .interrupts_open = vmx_interrupts_open,
+    .request_interrupt_window = vmx_request_interrupt_window,
+    .time_source = "VMX-preemption timer",
     .dump_guest = vmx_dump_guest,
     .exit_reason_name = vmx_exit_reason_name,
     .raw_reason_count = VMX_EXIT_REASON_COUNT,

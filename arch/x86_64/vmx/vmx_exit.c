@@ -25,7 +25,7 @@ static const struct exit_row rows[VMX_EXIT_REASON_COUNT] = {
     [VMX_EXIT_SIPI] = {VM_EXIT_OTHER, 0},
     [VMX_EXIT_IO_SMI] = {VM_EXIT_OTHER, 0},
     [VMX_EXIT_OTHER_SMI] = {VM_EXIT_OTHER, 0},
-    [VMX_EXIT_INTERRUPT_WINDOW] = {VM_EXIT_OTHER, 0},
+    [VMX_EXIT_INTERRUPT_WINDOW] = {VM_EXIT_INTERRUPT_WINDOW, 0},
     [VMX_EXIT_NMI_WINDOW] = {VM_EXIT_OTHER, 0},
     [VMX_EXIT_TASK_SWITCH] = {VM_EXIT_OTHER, 0},
     [VMX_EXIT_CPUID] = {VM_EXIT_CPUID, 0},
@@ -67,7 +67,7 @@ static const struct exit_row rows[VMX_EXIT_REASON_COUNT] = {
     [VMX_EXIT_EPT_MISCONFIG] = {VM_EXIT_MEMORY_MISCONFIG, 0},
     [VMX_EXIT_INVEPT] = {VM_EXIT_VIRT_INSTRUCTION, "INVEPT"},
     [VMX_EXIT_RDTSCP] = {VM_EXIT_OTHER, 0},
-    [VMX_EXIT_PREEMPTION_TIMER] = {VM_EXIT_WATCHDOG, 0},
+    [VMX_EXIT_PREEMPTION_TIMER] = {VM_EXIT_TIMER, 0},
     [VMX_EXIT_INVVPID] = {VM_EXIT_VIRT_INSTRUCTION, "INVVPID"},
     [VMX_EXIT_WBINVD] = {VM_EXIT_OTHER, 0},
     [VMX_EXIT_XSETBV] = {VM_EXIT_OTHER, 0},
@@ -173,6 +173,34 @@ static void decode_event(struct vm_exit *e)
         info.error_code_valid ? (uint32_t)vmcs_read(VMCS_RO_EXIT_INTR_ERRCODE) : 0;
 }
 
+/* An exit during event delivery (the guest's IDT entry, its stack, ...) leaves the event
+ * in the IDT-vectoring information field; it was not delivered, so the core delivers it
+ * again. See: SDM Vol. 3C, "Information for VM Exits That Occur During Event Delivery". */
+static void decode_interrupted(struct vm_exit *e)
+{
+    static const enum guest_event_type types[] = {
+        [VMX_INTR_TYPE_EXTERNAL] = EVENT_EXTERNAL_INTERRUPT,
+        [VMX_INTR_TYPE_NMI] = EVENT_NMI,
+        [VMX_INTR_TYPE_HW_EXCEPTION] = EVENT_EXCEPTION,
+        [VMX_INTR_TYPE_SW_INTERRUPT] = EVENT_SOFTWARE_INTERRUPT,
+        [VMX_INTR_TYPE_PRIV_SW_EXCEPTION] = EVENT_SOFTWARE_EXCEPTION,
+        [VMX_INTR_TYPE_SW_EXCEPTION] = EVENT_SOFTWARE_EXCEPTION,
+    };
+    struct vmx_intr_info info =
+        vmx_intr_info_decode((uint32_t)vmcs_read(VMCS_RO_IDT_VECTORING_INFO));
+    if (!info.valid || info.type >= sizeof(types) / sizeof(types[0]))
+        return;
+    e->interrupted = (struct guest_event){
+        .valid = true,
+        .type = types[info.type],
+        .vector = info.vector,
+        .has_error_code = info.error_code_valid,
+        .error_code =
+            info.error_code_valid ? (uint32_t)vmcs_read(VMCS_RO_IDT_VECTORING_ERRCODE) : 0,
+        .instr_len = e->instr_len,
+    };
+}
+
 void vmx_exit_decode(struct vm_exit *e, uint32_t exit_reason)
 {
     uint32_t basic = exit_reason & EXIT_REASON_BASIC_MASK;
@@ -182,6 +210,7 @@ void vmx_exit_decode(struct vm_exit *e, uint32_t exit_reason)
     e->rip = vmcs_read(VMCS_GUEST_RIP);
     e->instr_len = (uint32_t)vmcs_read(VMCS_RO_EXIT_INSTR_LEN);
     e->kind = basic < VMX_EXIT_REASON_COUNT ? rows[basic].kind : VM_EXIT_OTHER;
+    decode_interrupted(e);
 
     switch (e->kind) {
     case VM_EXIT_IO: decode_io(e); break;

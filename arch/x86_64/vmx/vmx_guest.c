@@ -87,16 +87,47 @@ void vmx_set_rip(struct vcpu *vcpu, uint64_t rip)
     vmcs_write(VMCS_GUEST_RIP, rip);
 }
 
-/* Event injection: the VM-entry interruption-information field delivers the exception
- * through the guest's IDT on the next VM entry. See: SDM Vol. 3C, "Event Injection". */
-void vmx_inject_exception(struct vcpu *vcpu, uint8_t vector, bool has_error_code,
-                          uint32_t error_code)
+/* Event injection: the VM-entry interruption-information field delivers the event
+ * through the guest's IDT on the next VM entry; software interrupts also need the
+ * instruction length, so the return address is after the INT. The CPU clears the field's
+ * valid bit on every VM exit. See: SDM Vol. 3C, "Event Injection". */
+void vmx_inject_event(struct vcpu *vcpu, const struct guest_event *event)
 {
+    static const enum vmx_intr_type types[] = {
+        [EVENT_EXTERNAL_INTERRUPT] = VMX_INTR_TYPE_EXTERNAL,
+        [EVENT_NMI] = VMX_INTR_TYPE_NMI,
+        [EVENT_EXCEPTION] = VMX_INTR_TYPE_HW_EXCEPTION,
+        [EVENT_SOFTWARE_INTERRUPT] = VMX_INTR_TYPE_SW_INTERRUPT,
+        [EVENT_SOFTWARE_EXCEPTION] = VMX_INTR_TYPE_SW_EXCEPTION,
+    };
     (void)vcpu;
     vmcs_write(VMCS_CTRL_ENTRY_INTR_INFO,
-               vmx_intr_info_encode(vector, VMX_INTR_TYPE_HW_EXCEPTION, has_error_code));
-    if (has_error_code)
-        vmcs_write(VMCS_CTRL_ENTRY_EXCEPTION_ERRCODE, error_code);
+               vmx_intr_info_encode(event->vector, types[event->type], event->has_error_code));
+    if (event->has_error_code)
+        vmcs_write(VMCS_CTRL_ENTRY_EXCEPTION_ERRCODE, event->error_code);
+    if (event->type == EVENT_SOFTWARE_INTERRUPT || event->type == EVENT_SOFTWARE_EXCEPTION)
+        vmcs_write(VMCS_CTRL_ENTRY_INSTR_LEN, event->instr_len);
+}
+
+/* An external interrupt can be injected only if RFLAGS.IF = 1 and nothing blocks it: the
+ * instruction after STI or MOV SS (SDM Vol. 3C, "Checks on Guest Non-Register State"). */
+bool vmx_interrupts_open(struct vcpu *vcpu)
+{
+    (void)vcpu;
+    return (vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF) &&
+           !(vmcs_read(VMCS_GUEST_INTERRUPTIBILITY) &
+             (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+}
+
+/* "Interrupt-window exiting": the guest exits (reason 7) at the first instruction
+ * boundary where it could take an interrupt. See: SDM Vol. 3C, "Interrupt-Window
+ * Exiting and Virtual-Interrupt Delivery". */
+void vmx_request_interrupt_window(struct vcpu *vcpu, bool on)
+{
+    struct vmx_vcpu *vv = vmx_of(vcpu);
+    vv->proc_controls = on ? vv->proc_controls | PROC_INTERRUPT_WINDOW_EXITING
+                           : vv->proc_controls & ~PROC_INTERRUPT_WINDOW_EXITING;
+    vmcs_write(VMCS_CTRL_PROC_BASED, vv->proc_controls);
 }
 
 void vmx_dump_guest(struct vcpu *vcpu)

@@ -53,18 +53,20 @@ static int set_controls(uint32_t field, uint32_t plain_msr, uint32_t true_msr,
     return 0;
 }
 
-static int setup_controls(struct vcpu *vcpu, struct vmx_vcpu *vv, char *why, size_t why_len)
+static int setup_controls(struct vmx_vcpu *vv, char *why, size_t why_len)
 {
-    /* Pin-based: host interrupts and NMIs exit instead of reaching the guest's IDT; the
-     * VMX-preemption timer, when there is a watchdog, takes the CPU back from a guest
-     * that never exits. */
-    const struct vmx_control_request pin = {"pin-based controls",
-                                            PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING,
-                                            vcpu->watchdog_tsc ? PIN_PREEMPTION_TIMER : 0};
-    /* Primary: HLT exits; port and MSR accesses are decided by bitmaps (all ones). */
+    /* Pin-based: host interrupts and NMIs exit instead of reaching the guest's IDT. The
+     * VMX-preemption timer is hvlab's time source (vmx_backend.c): checked here, turned
+     * on by the run loop only while there is a deadline. */
+    static const struct vmx_control_request pin = {
+        "pin-based controls", PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING,
+        PIN_PREEMPTION_TIMER};
+    /* Primary: HLT exits; port and MSR accesses are decided by bitmaps (all ones).
+     * Interrupt-window exiting must exist; the run loop turns it on when needed. */
     static const struct vmx_control_request proc = {
         "primary processor-based controls",
-        PROC_HLT_EXITING | PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS | PROC_ACTIVATE_SECONDARY,
+        PROC_HLT_EXITING | PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS | PROC_ACTIVATE_SECONDARY |
+            PROC_INTERRUPT_WINDOW_EXITING,
         0};
     /* Secondary: EPT, and unrestricted guest so the guest may run with paging off. The
      * optional ones let guest instructions work that would otherwise raise #UD. */
@@ -143,22 +145,21 @@ static int setup_ept(struct vmx_vcpu *vv, const struct guest_memory *mem, char *
     return 0;
 }
 
-/* The watchdog: the VMX-preemption timer counts down from the VMCS value at every VM
- * entry, one tick per 2^N TSC ticks (N = IA32_VMX_MISC bits 4:0), and exits with reason
- * 52 at zero. Without "save VMX-preemption timer value" it restarts at every entry, so it
- * measures time since the last exit. See: SDM Vol. 3C, "VMX-Preemption Timer". */
-static void setup_watchdog(struct vcpu *vcpu)
+/* The time source (vmx_backend.c, arm_deadline): the VMX-preemption timer ticks once
+ * every 2^N TSC ticks, N = IA32_VMX_MISC bits 4:0 (SDM Vol. 3C, "VMX-Preemption Timer").
+ * The control starts off; the entry/interrupt-window bits are cached for the run loop. */
+static void setup_time_source(struct vmx_vcpu *vv)
 {
-    if (!vcpu->watchdog_tsc)
-        return;
-    if (!(vmcs_read(VMCS_CTRL_PIN_BASED) & PIN_PREEMPTION_TIMER)) {
-        log_warn("no VMX-preemption timer on this CPU: no watchdog for stuck guests");
-        return;
-    }
-    unsigned rate = (unsigned)(rdmsr(MSR_IA32_VMX_MISC) & VMX_MISC_PREEMPT_RATE_MASK);
-    uint64_t ticks = vcpu->watchdog_tsc >> rate;
-    vmcs_write(VMCS_GUEST_PREEMPTION_TIMER, ticks > UINT32_MAX ? UINT32_MAX : ticks);
-    log_info("watchdog: a guest that runs %u s without a VM exit is stopped", vcpu->watchdog_s);
+    uint32_t pin = (uint32_t)vmcs_read(VMCS_CTRL_PIN_BASED);
+    vv->has_preemption_timer = (pin & PIN_PREEMPTION_TIMER) != 0;
+    vv->pin_controls = pin & ~PIN_PREEMPTION_TIMER;
+    vmcs_write(VMCS_CTRL_PIN_BASED, vv->pin_controls);
+    vv->proc_controls = (uint32_t)vmcs_read(VMCS_CTRL_PROC_BASED) & ~PROC_INTERRUPT_WINDOW_EXITING;
+    vmcs_write(VMCS_CTRL_PROC_BASED, vv->proc_controls);
+    vv->preemption_rate = (unsigned)(rdmsr(MSR_IA32_VMX_MISC) & VMX_MISC_PREEMPT_RATE_MASK);
+    if (!vv->has_preemption_timer)
+        log_warn("no VMX-preemption timer on this CPU: no watchdog, and timer interrupts "
+                 "reach the guest only when it exits by itself");
 }
 
 /* Host state: what the CPU loads on every VM exit -- hvlab's own GDT/TSS/IDT, page
@@ -282,9 +283,9 @@ int vmx_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
     if (r != VMX_OK)
         return FAIL_WHY("VMPTRLD failed: %s", vmx_failure_text(r, text, sizeof(text)));
 
-    if (setup_controls(vcpu, vv, why, why_len) != 0 || setup_ept(vv, mem, why, why_len) != 0)
+    if (setup_controls(vv, why, why_len) != 0 || setup_ept(vv, mem, why, why_len) != 0)
         return -1;
-    setup_watchdog(vcpu);
+    setup_time_source(vv);
     setup_host_state();
     setup_guest_state(vcpu, vv, start);
     log_info("VMCS ready: guest enters at 0x%x in 32-bit protected mode, paging off",

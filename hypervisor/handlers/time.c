@@ -1,0 +1,76 @@
+/*
+ * time.c - exits that are about time rather than about an instruction: the host time
+ * source reached its deadline, a host interrupt arrived, the guest opened its interrupt
+ * window, or it halted. None of them is the guest asking for anything; the run loop
+ * delivers any interrupt that became due before the next entry (interrupts.c).
+ */
+#include "arch/x86_64/cpu_bits.h"
+#include "hypervisor/exit_handlers.h"
+#include "hypervisor/virtual_platform.h"
+#include "hypervisor/wait.h"
+
+#define MS_PER_S 1000u
+
+static bool guest_interrupts_on(struct vcpu *vcpu)
+{
+    return (vcpu->ops->get_reg(vcpu, VCPU_REG_RFLAGS) & RFLAGS_IF) != 0;
+}
+
+/* The watchdog: a guest that made no exit of its own (I/O, CPUID, a hypercall, ...) for
+ * watchdog_s seconds is spinning, with interrupts off or without ever trapping. */
+static enum exit_action check_watchdog(struct vcpu *vcpu)
+{
+    uint64_t now = vcpu->platform->read_tsc();
+    uint64_t idle = now - vcpu->last_activity_tsc;
+    if (!vcpu->watchdog_tsc || idle < vcpu->watchdog_tsc)
+        return ACTION_RESUME;
+    uint64_t ms = idle / (vcpu->platform->tsc_hz / MS_PER_S);
+    return vcpu_stop(vcpu,
+                     "no exit of its own for %lu.%03lu s (watchdog=%u): the guest looks stuck, "
+                     "spinning with interrupts %s",
+                     (unsigned long)(ms / MS_PER_S), (unsigned long)(ms % MS_PER_S),
+                     vcpu->watchdog_s, guest_interrupts_on(vcpu) ? "on" : "off");
+}
+
+/* The deadline the run loop set (a PIT tick, the watchdog) has come. */
+enum exit_action handle_timer(struct vcpu *vcpu, const struct vm_exit *exit)
+{
+    (void)exit;
+    vcpu_forward_host_input(vcpu);
+    return check_watchdog(vcpu);
+}
+
+/* A physical interrupt for hvlab: under AMD-V its own APIC timer (taken and EOI'd on the
+ * way out of the guest, lapic.h); under VT-x acknowledged on exit and dropped, since hvlab
+ * masks the PIC and programs no APIC there. Either way, time may be up. */
+enum exit_action handle_interrupt(struct vcpu *vcpu, const struct vm_exit *exit)
+{
+    return handle_timer(vcpu, exit);
+}
+
+/* The guest can take an interrupt now: nothing to do here, the run loop injects it. */
+enum exit_action handle_interrupt_window(struct vcpu *vcpu, const struct vm_exit *exit)
+{
+    (void)vcpu;
+    (void)exit;
+    return ACTION_RESUME;
+}
+
+/* HLT: the guest sleeps until its next interrupt. With interrupts off, or with nothing
+ * that could ever raise one, that is forever: the guest is stopped. See: SDM Vol. 2A,
+ * HLT ("resumed by an enabled interrupt, NMI, SMI, ..."). */
+enum exit_action handle_hlt(struct vcpu *vcpu, const struct vm_exit *exit)
+{
+    if (!guest_interrupts_on(vcpu))
+        return vcpu_stop(vcpu, "HLT with interrupts disabled: nothing can wake the guest");
+    vcpu_skip_instruction(vcpu, exit);
+    switch (vcpu_wait_for_interrupt(vcpu)) {
+    case WAKE_INTERRUPT: return ACTION_RESUME;
+    case WAKE_NOTHING_ARMED:
+        return vcpu_stop(vcpu, "HLT with interrupts enabled, but no unmasked timer or "
+                               "receiver could ever interrupt the guest");
+    case WAKE_WATCHDOG:
+    default:
+        return vcpu_stop(vcpu, "HLT: no interrupt came within watchdog=%u s", vcpu->watchdog_s);
+    }
+}
