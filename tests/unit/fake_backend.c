@@ -59,12 +59,25 @@ static void fake_set_rip(struct vcpu *vcpu, uint64_t rip)
     cpu_of(vcpu)->set_rip_calls++;
 }
 
-static void fake_inject_exception(struct vcpu *vcpu, uint8_t vector, bool has_error_code,
-                                  uint32_t error_code)
+static void fake_inject_event(struct vcpu *vcpu, const struct guest_event *event)
 {
     struct fake_cpu *cpu = cpu_of(vcpu);
-    cpu->injected = (struct fake_event){vector, has_error_code, error_code};
+    cpu->injected = *event;
     cpu->inject_calls++;
+}
+
+/* RFLAGS.IF from the register slot, and a shadow flag the test sets. */
+static bool fake_interrupts_open(struct vcpu *vcpu)
+{
+    struct fake_cpu *cpu = cpu_of(vcpu);
+    return (cpu->reg[VCPU_REG_RFLAGS] & FAKE_RFLAGS_IF) && !cpu->interrupt_shadow;
+}
+
+static void fake_request_interrupt_window(struct vcpu *vcpu, bool on)
+{
+    struct fake_cpu *cpu = cpu_of(vcpu);
+    cpu->window = on;
+    cpu->window_calls++;
 }
 
 static void fake_dump_guest(struct vcpu *vcpu) { (void)vcpu; }
@@ -88,7 +101,10 @@ const struct virt_ops fake_ops = {
     .set_reg = fake_set_reg,
     .get_rip = fake_get_rip,
     .set_rip = fake_set_rip,
-    .inject_exception = fake_inject_exception,
+    .inject_event = fake_inject_event,
+    .interrupts_open = fake_interrupts_open,
+    .request_interrupt_window = fake_request_interrupt_window,
+    .time_source = "fake timer",
     .dump_guest = fake_dump_guest,
     .exit_reason_name = fake_exit_reason_name,
     .raw_reason_count = VCPU_RAW_REASONS_MAX,

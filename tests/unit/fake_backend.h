@@ -25,12 +25,7 @@
 /* What fake_ops.exit_reason_name answers for every raw reason. */
 #define FAKE_EXIT_REASON_NAME "fake exit reason"
 
-/* The last exception the core asked to inject. */
-struct fake_event {
-    uint8_t vector;
-    bool has_error_code;
-    uint32_t error_code;
-};
+#define FAKE_RFLAGS_IF (1u << 9) /* RFLAGS.IF, as interrupts_open reads it */
 
 /* One step of a scripted guest: before the exit, the guest put `value` into `gpr`
  * (set_gpr false: it changed no register). The exit's rip is filled in at replay time
@@ -50,7 +45,10 @@ struct fake_cpu {
     unsigned set_reg_calls[VCPU_REG_COUNT];
     unsigned set_rip_calls;
     unsigned inject_calls;
-    struct fake_event injected; /* valid when inject_calls > 0 */
+    struct guest_event injected; /* the last event injected, valid when inject_calls > 0 */
+    bool interrupt_shadow;       /* the test says: the guest is in an STI/MOV SS shadow */
+    bool window;                 /* interrupt-window exiting is requested */
+    unsigned window_calls;
     uint32_t last_reason_named; /* argument of the last exit_reason_name call */
 
     /* Script for fake_ops.vcpu_run. */

@@ -211,10 +211,10 @@ static void assert_gp0_injected(struct fixture *f, enum exit_action a)
 {
     assert_int_equal(a, ACTION_RESUME);
     assert_int_equal(f->vcpu.end, GUEST_RUNNING);
-    assert_int_equal(f->cpu.inject_calls, 1);
-    assert_int_equal(f->cpu.injected.vector, EXC_GENERAL_PROTECTION);
-    assert_true(f->cpu.injected.has_error_code);
-    assert_int_equal(f->cpu.injected.error_code, 0);
+    assert_true(f->vcpu.pending_event.valid);
+    assert_int_equal(f->vcpu.pending_event.vector, EXC_GENERAL_PROTECTION);
+    assert_true(f->vcpu.pending_event.has_error_code);
+    assert_int_equal(f->vcpu.pending_event.error_code, 0);
     assert_int_equal(f->cpu.rip, GUEST_RIP);
 }
 
@@ -224,7 +224,7 @@ static void assert_stopped(struct fixture *f, enum exit_action a, const char *re
     assert_int_equal(a, ACTION_END);
     assert_int_equal(f->vcpu.end, GUEST_STOPPED);
     assert_int_equal(f->cpu.rip, GUEST_RIP);
-    assert_int_equal(f->cpu.inject_calls, 0);
+    assert_false(f->vcpu.pending_event.valid);
     assert_string_equal(f->vcpu.stop_reason, reason);
 }
 
@@ -318,7 +318,9 @@ static void test_cpuid_hypervisor_features_leaf(void **state)
     enum exit_action a = run_cpuid(f, HVLAB_CPUID_LEAF_FEATURES, 0);
 
     assert_resumed_past(f, a, LEN_CPUID);
-    assert_cpuid(f, 0x00010000, 3, 0, 0); /* ABI 1.0; CONSOLE_WRITE | MEMORY_SIZE */
+    assert_cpuid(f, HVLAB_ABI_VERSION, HVLAB_FEATURES_ALL, 0, 0);
+    assert_int_equal(HVLAB_ABI_VERSION, 0x00010001); /* 1.1 */
+    assert_int_equal(HVLAB_FEATURES_ALL, 0x1F);      /* console, memory, time, yield, shutdown */
 }
 
 static void test_cpuid_other_hypervisor_leaves_zero(void **state)
@@ -652,13 +654,13 @@ static void assert_hc_result(struct fixture *f, enum exit_action a, uint64_t res
     assert_int_equal(gpr(f, GPR_RBX), arg0);
     assert_int_equal(gpr(f, GPR_RCX), arg1);
     assert_gprs_kept(f, G(GPR_RAX) | G(GPR_RBX) | G(GPR_RCX));
-    assert_int_equal(f->cpu.inject_calls, 0);
+    assert_false(f->vcpu.pending_event.valid);
 }
 
 static void test_hc_version(void **state)
 {
     struct fixture *f = *state;
-    assert_hc_result(f, hypercall(f, HC_VERSION, 7, 8), 0x00010000, 7, 8);
+    assert_hc_result(f, hypercall(f, HC_VERSION, 7, 8), HVLAB_ABI_VERSION, 7, 8);
 }
 
 static void test_hc_console_write(void **state)
@@ -821,7 +823,7 @@ static void test_wrmsr_read_only_injects_gp(void **state)
 {
     struct fixture *f = *state;
     assert_gp0_injected(f, wrmsr_exit(f, MSR_IA32_APIC_BASE, APIC_BASE_VALUE));
-    f->cpu.inject_calls = 0;
+    f->vcpu.pending_event.valid = false;
     assert_gp0_injected(f, wrmsr_exit(f, MSR_IA32_TSC, 0));
 }
 
@@ -830,9 +832,9 @@ static void test_wrmsr_efer_reserved_bit_gp(void **state)
     struct fixture *f = *state;
     assert_gp0_injected(f, wrmsr_exit(f, MSR_IA32_EFER, EFER_LME | EFER_RESERVED_BIT1));
     assert_int_equal(f->cpu.set_reg_calls[VCPU_REG_EFER], 0);
-    f->cpu.inject_calls = 0;
+    f->vcpu.pending_event.valid = false;
     assert_gp0_injected(f, wrmsr_exit(f, MSR_IA32_EFER, BIT64(32)));
-    f->cpu.inject_calls = 0;
+    f->vcpu.pending_event.valid = false;
     assert_gp0_injected(f, wrmsr_exit(f, MSR_IA32_EFER, EFER_SVME)); /* SVM is hidden */
     assert_int_equal(f->cpu.set_reg_calls[VCPU_REG_EFER], 0);
 }
@@ -844,7 +846,7 @@ static void test_wrmsr_efer_lme_goes_to_backend(void **state)
     assert_resumed_past(f, wrmsr_exit(f, MSR_IA32_EFER, efer), LEN_MSR);
     assert_int_equal(f->cpu.set_reg_calls[VCPU_REG_EFER], 1);
     assert_int_equal(f->cpu.reg[VCPU_REG_EFER], efer);
-    assert_int_equal(f->cpu.inject_calls, 0);
+    assert_false(f->vcpu.pending_event.valid);
 
     assert_resumed_past(f, rdmsr_exit(f, MSR_IA32_EFER), LEN_MSR);
     assert_int_equal(edx_eax(f), efer);
@@ -865,7 +867,7 @@ static void test_wrmsr_efer_write_back_with_lma(void **state)
     uint64_t efer = edx_eax(f);
     assert_int_equal(efer, EFER_SCE | EFER_LME | EFER_LMA);
     assert_resumed_past(f, wrmsr_exit(f, MSR_IA32_EFER, efer | EFER_NXE), LEN_MSR);
-    assert_int_equal(f->cpu.inject_calls, 0);
+    assert_false(f->vcpu.pending_event.valid);
     assert_int_equal(f->cpu.reg[VCPU_REG_EFER], EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE);
 }
 
@@ -930,7 +932,7 @@ static void test_mov_cr0_valid(void **state)
     assert_resumed_past(f, mov_to_cr(f, 0, cr0), LEN_MOV_CR);
     assert_int_equal(f->cpu.set_reg_calls[VCPU_REG_CR0], 1);
     assert_int_equal(f->cpu.reg[VCPU_REG_CR0], cr0);
-    assert_int_equal(f->cpu.inject_calls, 0);
+    assert_false(f->vcpu.pending_event.valid);
 
     f->cpu.rip = GUEST_RIP; /* CD with NW is allowed (caches off) */
     assert_resumed_past(f, mov_to_cr(f, 0, GUEST_CR0 | CR0_CD | CR0_NW), LEN_MOV_CR);
@@ -951,7 +953,7 @@ static void test_mov_cr4_vmxe_gp(void **state)
 {
     struct fixture *f = *state;
     assert_gp0_injected(f, mov_to_cr(f, 4, CR4_PAE | CR4_VMXE));
-    f->cpu.inject_calls = 0;
+    f->vcpu.pending_event.valid = false;
     assert_gp0_injected(f, mov_to_cr(f, 4, CR4_SMXE));
     assert_int_equal(f->cpu.set_reg_calls[VCPU_REG_CR4], 0);
 }
@@ -1146,9 +1148,9 @@ static void test_virt_instruction_injects_ud(void **state)
 
     assert_int_equal(a, ACTION_RESUME);
     assert_int_equal(f->vcpu.end, GUEST_RUNNING);
-    assert_int_equal(f->cpu.inject_calls, 1);
-    assert_int_equal(f->cpu.injected.vector, EXC_INVALID_OPCODE);
-    assert_false(f->cpu.injected.has_error_code);
+    assert_true(f->vcpu.pending_event.valid);
+    assert_int_equal(f->vcpu.pending_event.vector, EXC_INVALID_OPCODE);
+    assert_false(f->vcpu.pending_event.has_error_code);
     assert_int_equal(f->cpu.rip, GUEST_RIP); /* #UD is a fault: delivered at VMXON */
     assert_console_has("guest executed VMXON at 0x100040: #UD injected");
 }
@@ -1160,7 +1162,7 @@ static void test_interrupt_resumes(void **state)
     e.u.exception.vector = 32;
     assert_int_equal(run(f, e), ACTION_RESUME);
     assert_int_equal(f->vcpu.end, GUEST_RUNNING);
-    assert_int_equal(f->cpu.inject_calls, 0);
+    assert_false(f->vcpu.pending_event.valid);
     assert_int_equal(f->cpu.set_rip_calls, 0);
     assert_console_has("external interrupt, vector 32, dropped");
     assert_gprs_kept(f, 0);
