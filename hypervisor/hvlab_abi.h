@@ -20,9 +20,10 @@
 #define HVLAB_FEATURE_TIME          (1u << 2)
 #define HVLAB_FEATURE_YIELD         (1u << 3)
 #define HVLAB_FEATURE_SHUTDOWN      (1u << 4)
+#define HVLAB_FEATURE_MMIO_INFO     (1u << 5) /* the hvlab-info MMIO page below */
 #define HVLAB_FEATURES_ALL                                                                     \
     (HVLAB_FEATURE_CONSOLE_WRITE | HVLAB_FEATURE_MEMORY_SIZE | HVLAB_FEATURE_TIME |            \
-     HVLAB_FEATURE_YIELD | HVLAB_FEATURE_SHUTDOWN)
+     HVLAB_FEATURE_YIELD | HVLAB_FEATURE_SHUTDOWN | HVLAB_FEATURE_MMIO_INFO)
 
 /* Hypercall numbers (guest EAX). */
 enum hypercall {
@@ -40,6 +41,15 @@ enum hypercall {
 #define HC_EFAULT      (-2) /* buffer outside guest RAM */
 #define HC_EINVAL      (-3) /* bad length or argument */
 #define HC_EWOULDBLOCK (-4) /* HC_YIELD: no interrupt source is armed, nothing would wake it */
+
+/* The hvlab-info MMIO page (hypervisor/devices/hvlab_info.c): outside guest RAM, just
+ * below the PC's I/O APIC (0xFEC00000), where no PC chipset device sits. */
+#define HVLAB_INFO_MMIO_BASE   0xFEB00000u
+#define HVLAB_INFO_MMIO_SIZE   0x1000u
+#define HVLAB_INFO_REG_MAGIC   0x0u /* read: HVLAB_INFO_MAGIC */
+#define HVLAB_INFO_REG_VERSION 0x4u /* read: HVLAB_ABI_VERSION */
+#define HVLAB_INFO_REG_SCRATCH 0x8u /* read/write */
+#define HVLAB_INFO_MAGIC       0x626C7668u /* "hvlb" in memory order */
 
 /* Guest-visible I/O ports. */
 #define HVLAB_DEBUG_EXIT_PORT 0xF4u /* OUT a byte: the guest ends with that status */

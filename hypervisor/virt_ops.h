@@ -36,6 +36,7 @@ enum vcpu_reg {
     VCPU_REG_CS_BASE,
     VCPU_REG_DS_BASE,
     VCPU_REG_ES_BASE,
+    VCPU_REG_CODE_BYTES, /* read-only: 2, 4 or 8, the code segment's default operand size */
     VCPU_REG_COUNT
 };
 

@@ -17,6 +17,7 @@
 #include "hypervisor/interrupts.h"
 #include "hypervisor/io_bus.h"
 #include "hypervisor/memory.h"
+#include "hypervisor/mmio_bus.h"
 #include "hypervisor/multiboot_info.h"
 #include "hypervisor/string.h"
 #include "hypervisor/vcpu.h"
@@ -169,6 +170,7 @@ enum hv_status vm_run_guest(const struct boot_info *info, const struct virt_ops 
     vcpu.watchdog_tsc = (uint64_t)info->options.watchdog_s * tsc_hz;
     vcpu.deadline_tsc = VCPU_NO_DEADLINE;
     io_bus_reset();
+    mmio_bus_reset();
     vplatform_reset(&platform, read_tsc, tsc_hz);
 
     enum hv_status status;

@@ -6,29 +6,6 @@
 #include "arch/x86_64/cpu_bits.h"
 #include "arch/x86_64/exceptions.h"
 #include "hypervisor/exit_handlers.h"
-#include "hypervisor/fmt.h"
-
-/* An access the guest-physical map does not allow (EPT violation / NPF): outside guest
- * RAM nothing is mapped at all; inside, the mapping's permissions refused it. */
-enum exit_action handle_memory_violation(struct vcpu *vcpu, const struct vm_exit *exit)
-{
-    const struct vm_exit *e = exit;
-    const char *access = e->u.mem.fetch   ? "instruction fetch"
-                         : e->u.mem.write ? "write"
-                                          : "read";
-    bool present = e->u.mem.readable || e->u.mem.writable || e->u.mem.executable;
-    bool outside = !guest_memory_contains(vcpu->mem, e->u.mem.gpa, 1);
-    char linear[40] = "not reported";
-    if (e->u.mem.gla_valid)
-        fmt_snprintf(linear, sizeof(linear), "0x%lx", (unsigned long)e->u.mem.gla);
-    return vcpu_stop(vcpu,
-                     "%s at guest-physical 0x%lx (linear %s), %s guest RAM [0x0-0x%lx); "
-                     "mapping allowed %s%s%s%s",
-                     access, (unsigned long)e->u.mem.gpa, linear,
-                     outside ? "outside" : "inside", (unsigned long)vcpu->mem->ram_size,
-                     e->u.mem.readable ? "r" : "-", e->u.mem.writable ? "w" : "-",
-                     e->u.mem.executable ? "x" : "-", present ? "" : " (not present)");
-}
 
 /* The hardware rejected an EPT entry hvlab wrote: a hypervisor bug, not the guest's. */
 enum exit_action handle_memory_misconfig(struct vcpu *vcpu, const struct vm_exit *exit)

@@ -36,6 +36,10 @@ uint64_t svm_get_reg(struct vcpu *vcpu, enum vcpu_reg reg)
     case VCPU_REG_CS_BASE: return s->cs.base;
     case VCPU_REG_DS_BASE: return s->ds.base;
     case VCPU_REG_ES_BASE: return s->es.base;
+    case VCPU_REG_CODE_BYTES:
+        if ((s->efer & EFER_LMA) && (s->cs.attrib & SVM_ATTR_L))
+            return 8;
+        return (s->cs.attrib & SVM_ATTR_DB) ? 4 : 2;
     default: return 0;
     }
 }

@@ -8,6 +8,7 @@
  */
 #include "arch/x86_64/cpu_bits.h"
 #include "arch/x86_64/vmx/vmcs.h"
+#include "arch/x86_64/vmx/vmentry_state.h"
 #include "arch/x86_64/vmx/vmx.h"
 #include "arch/x86_64/vmx/vmx_bits.h"
 #include "arch/x86_64/vmx/vmx_controls.h"
@@ -43,6 +44,12 @@ uint64_t vmx_get_reg(struct vcpu *vcpu, enum vcpu_reg reg)
     case VCPU_REG_CS_BASE: return vmcs_read(VMCS_GUEST_CS_BASE);
     case VCPU_REG_DS_BASE: return vmcs_read(VMCS_GUEST_DS_BASE);
     case VCPU_REG_ES_BASE: return vmcs_read(VMCS_GUEST_ES_BASE);
+    case VCPU_REG_CODE_BYTES: {
+        uint64_t ar = vmcs_read(VMCS_GUEST_CS_AR);
+        if ((vmcs_read(VMCS_GUEST_IA32_EFER) & EFER_LMA) && (ar & SEG_AR_L))
+            return 8;
+        return (ar & SEG_AR_DB) ? 4 : 2;
+    }
     default: return 0;
     }
 }

@@ -1,0 +1,91 @@
+/*
+ * mmio_bus.c - the MMIO device table and the emulation of one access (see mmio_bus.h).
+ */
+#include "hypervisor/mmio_bus.h"
+
+#include "arch/x86_64/cpu_bits.h"
+#include "hypervisor/guest_memory.h"
+#include "hypervisor/mmio_decode.h"
+
+#define BYTE_BITS     8u
+#define LOW_BYTE_MASK 0xFFull
+
+extern const struct mmio_device hvlab_info_device;
+void hvlab_info_reset(void);
+
+static const struct mmio_device *const devices[] = {
+    &hvlab_info_device,
+};
+#define DEVICE_COUNT (sizeof(devices) / sizeof(devices[0]))
+
+void mmio_bus_reset(void) { hvlab_info_reset(); }
+
+const struct mmio_device *mmio_device_at(uint64_t gpa)
+{
+    for (unsigned i = 0; i < DEVICE_COUNT; i++)
+        if (gpa >= devices[i]->base && gpa - devices[i]->base < devices[i]->size)
+            return devices[i];
+    return 0;
+}
+
+static uint64_t size_mask(uint8_t size)
+{
+    return size >= 8 ? ~0ull : (1ull << (BYTE_BITS * size)) - 1;
+}
+
+/* The instruction bytes at CS:RIP. With guest paging off a linear address is a
+ * guest-physical one; with paging on it would need a guest page walk, which hvlab does
+ * not do (the same limit as string I/O). Bytes past the end of RAM are not fetched. */
+static size_t fetch(struct vcpu *vcpu, const struct vm_exit *exit, uint8_t *bytes)
+{
+    if (vcpu->ops->get_reg(vcpu, VCPU_REG_CR0) & CR0_PG)
+        return 0;
+    uint64_t linear = vcpu->ops->get_reg(vcpu, VCPU_REG_CS_BASE) + exit->rip;
+    size_t n = MMIO_INSN_MAX;
+    while (n && !guest_memory_contains(vcpu->mem, linear, n))
+        n--;
+    if (n)
+        guest_memory_read(vcpu->mem, linear, bytes, n);
+    return n;
+}
+
+enum exit_action mmio_emulate(struct vcpu *vcpu, const struct vm_exit *exit,
+                              const struct mmio_device *d)
+{
+    uint8_t bytes[MMIO_INSN_MAX];
+    size_t n = fetch(vcpu, exit, bytes);
+    if (n == 0)
+        return vcpu_stop(vcpu, "%s access at 0x%lx from code hvlab cannot fetch (guest paging "
+                               "on, or RIP outside RAM): not emulated",
+                         d->name, (unsigned long)exit->u.mem.gpa);
+
+    struct mmio_access a;
+    const char *why;
+    enum mmio_mode mode = (enum mmio_mode)vcpu->ops->get_reg(vcpu, VCPU_REG_CODE_BYTES);
+    if (!mmio_decode(bytes, n, mode, &a, &why))
+        return vcpu_stop(vcpu, "%s access at 0x%lx by an instruction hvlab does not emulate "
+                               "(%s): bytes %02x %02x %02x %02x",
+                         d->name, (unsigned long)exit->u.mem.gpa, why, bytes[0],
+                         n > 1 ? bytes[1] : 0, n > 2 ? bytes[2] : 0, n > 3 ? bytes[3] : 0);
+    if (a.write != exit->u.mem.write)
+        return vcpu_stop(vcpu, "%s access at 0x%lx: the instruction %s but the CPU reported a %s",
+                         d->name, (unsigned long)exit->u.mem.gpa, a.write ? "writes" : "reads",
+                         exit->u.mem.write ? "write" : "read");
+
+    uint64_t offset = exit->u.mem.gpa - d->base;
+    uint64_t mask = size_mask(a.size);
+    unsigned shift = a.high_byte ? BYTE_BITS : 0; /* AH, CH, DH, BH */
+    if (a.write) {
+        uint64_t value = a.has_imm ? a.imm : vcpu_gpr(vcpu, (enum guest_gpr)a.reg) >> shift;
+        d->write(vcpu, offset, a.size, value & mask);
+    } else {
+        uint64_t value = d->read(vcpu, offset, a.size) & mask;
+        uint64_t old = vcpu_gpr(vcpu, (enum guest_gpr)a.reg);
+        /* A 32-bit load zero-extends into the full register; 8/16-bit loads merge (SDM
+         * Vol. 1, "General-Purpose Registers in 64-Bit Mode"). */
+        uint64_t merged = a.size >= 4 ? value : (old & ~(mask << shift)) | (value << shift);
+        vcpu_set_gpr(vcpu, (enum guest_gpr)a.reg, merged);
+    }
+    vcpu->ops->set_rip(vcpu, exit->rip + a.length);
+    return ACTION_RESUME;
+}
