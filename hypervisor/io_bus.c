@@ -4,14 +4,13 @@
 #include "hypervisor/io_bus.h"
 
 #include "hypervisor/console.h"
-#include "hypervisor/devices/uart16550.h"
 
 #define ALL_ONES_32     0xFFFFFFFFu
 #define SIZE_MASK(size) ((size) >= 4 ? ALL_ONES_32 : ((1u << (8 * (size))) - 1))
 
 static const struct io_device *const devices[] = {
-    &uart16550_device,
-    &debug_exit_device,
+    &pic_master_device, &pic_slave_device, &pit8254_device,
+    &port_b_device,     &uart16550_device, &debug_exit_device,
 };
 #define DEVICE_COUNT (sizeof(devices) / sizeof(devices[0]))
 
@@ -49,8 +48,4 @@ enum exit_action io_bus_write(struct vcpu *vcpu, uint16_t port, uint8_t size, ui
 
 uint64_t io_bus_unclaimed_accesses(void) { return unclaimed; }
 
-void io_bus_reset(void)
-{
-    unclaimed = 0;
-    uart16550_reset();
-}
+void io_bus_reset(void) { unclaimed = 0; }

@@ -7,8 +7,8 @@
 #include "hypervisor/vm.h"
 
 #include "arch/x86_64/cpu_bits.h"
+#include "arch/x86_64/tsc.h"
 #include "hypervisor/console.h"
-#include "hypervisor/devices/uart16550.h"
 #include "hypervisor/exit_dispatch.h"
 #include "hypervisor/guest_loader.h"
 #include "hypervisor/io_bus.h"
@@ -16,6 +16,7 @@
 #include "hypervisor/multiboot_info.h"
 #include "hypervisor/string.h"
 #include "hypervisor/vcpu.h"
+#include "hypervisor/virtual_platform.h"
 
 /* Where the Multiboot information goes: low memory, below any kernel (which loads at
  * 1 MiB and up) and above the real-mode IVT/BDA area a kernel may look at. */
@@ -65,7 +66,7 @@ static void report_exits(const struct vcpu *vcpu)
 /* How the guest ended; `exit` is the last exit, or NULL if it never ran. */
 static enum hv_status report_end(struct vcpu *vcpu, const struct vm_exit *exit)
 {
-    uart16550_flush(vcpu);
+    uart16550_flush(&vcpu->platform->uart);
     if (vcpu->end == GUEST_EXITED) {
         log_info("guest \"%s\" exited with status %u", vcpu->guest_name, vcpu->exit_status);
         report_exits(vcpu);
@@ -119,6 +120,7 @@ enum hv_status vm_run_guest(const struct boot_info *info, const struct virt_ops 
 {
     static struct guest_memory mem; /* large: keep it off the stack */
     static struct vcpu vcpu;
+    static struct virtual_platform platform; /* the guest's devices and clock */
     struct vm_exit exit;
     struct memory_checkpoint checkpoint;
     char why[WHY_MAX];
@@ -136,6 +138,8 @@ enum hv_status vm_run_guest(const struct boot_info *info, const struct virt_ops 
     vcpu.watchdog_s = info->options.watchdog_s;
     vcpu.watchdog_tsc = (uint64_t)info->options.watchdog_s * tsc_hz;
     io_bus_reset();
+    vplatform_reset(&platform, rdtsc, tsc_hz);
+    vcpu.platform = &platform;
 
     enum hv_status status;
     if (prepare(info, image, &mem, &vcpu, why, sizeof(why)) != 0) {

@@ -2,9 +2,9 @@
  * hypercall.c - VMCALL/VMMCALL: the hvlab hypercall ABI (docs/hypercalls.md).
  * EAX = call number, EBX/ECX = arguments; the result goes to RAX, sign-extended.
  */
-#include "hypervisor/devices/uart16550.h"
 #include "hypervisor/exit_handlers.h"
 #include "hypervisor/hvlab_abi.h"
+#include "hypervisor/virtual_platform.h"
 
 #define LOW32(x) ((uint32_t)(x))
 
@@ -19,7 +19,7 @@ static int64_t console_write(struct vcpu *vcpu, uint32_t gpa, uint32_t len)
     for (uint32_t i = 0; i < len; i++) {
         char c;
         guest_memory_read(vcpu->mem, gpa + i, &c, 1);
-        uart16550_put(vcpu, c); /* the same path as UART output: "[guest] " lines */
+        uart16550_put(&vcpu->platform->uart, c); /* as UART output: "[guest] " lines */
     }
     return len;
 }

@@ -37,6 +37,7 @@
 #include "hypervisor/io_bus.h"
 #include "hypervisor/uart16550_regs.h"
 #include "hypervisor/vcpu.h"
+#include "hypervisor/virtual_platform.h"
 #include "tests/unit/fake_backend.h"
 
 #define KIB 1024ull
@@ -91,7 +92,11 @@ struct fixture {
     struct guest_memory mem;
     struct fake_cpu cpu;
     struct vcpu vcpu;
+    struct virtual_platform platform; /* the UART and the other devices on io_bus */
 };
+
+#define FAKE_TSC_HZ 1000000000ull /* the platform's clock: 1 GHz, standing still */
+static uint64_t fake_tsc(void) { return 0; }
 
 static int setup(void **state)
 {
@@ -111,7 +116,9 @@ static int setup(void **state)
     f->cpu.reg[VCPU_REG_RFLAGS] = RFLAGS_FIXED1;
     f->cpu.reg[VCPU_REG_CR0] = GUEST_CR0;
 
-    io_bus_reset(); /* the UART's line buffer and the unclaimed-port count are global */
+    io_bus_reset(); /* the unclaimed-port count is global */
+    vplatform_reset(&f->platform, fake_tsc, FAKE_TSC_HZ);
+    f->vcpu.platform = &f->platform;
     console_clear();
     console_set_level(LOG_DEBUG); /* the tests read debug lines too */
     *state = f;
