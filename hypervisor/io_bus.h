@@ -3,7 +3,8 @@
  *
  * Every port access the guest makes exits (the I/O bitmaps intercept all ports), and
  * handle_io() sends it here one access at a time. A port no device claims behaves like
- * an empty ISA bus: reads return all ones, writes are dropped (and counted).
+ * an empty ISA bus: reads return all ones, writes are dropped (and counted); the first
+ * access to each such port is logged once.
  */
 #ifndef HVLAB_IO_BUS_H
 #define HVLAB_IO_BUS_H
@@ -37,8 +38,8 @@ enum exit_action io_bus_write(struct vcpu *vcpu, uint16_t port, uint8_t size, ui
 /* Accesses to ports no device claims, since boot (for the end-of-run report). */
 uint64_t io_bus_unclaimed_accesses(void);
 
-/* Between guests: the unclaimed-access count starts over. (Device state belongs to the
- * guest's struct virtual_platform: vplatform_reset.) */
+/* Between guests: the unclaimed-access count and the ports already logged start over.
+ * (Device state belongs to the guest's struct virtual_platform: vplatform_reset.) */
 void io_bus_reset(void);
 
 #endif
