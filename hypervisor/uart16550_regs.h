@@ -32,6 +32,7 @@
 #define UART_IER_MASK        0x0Fu /* bits 7:4 are always 0 */
 
 /* IIR: the highest-priority pending interrupt ("Interrupt Identification Register"). */
+#define UART_IIR_NO_INTERRUPT 0x01u /* bit 0 set: nothing pending */
 #define UART_IIR_LINE_STATUS  0x06u /* priority 1: overrun/parity/framing/break */
 #define UART_IIR_RX_DATA      0x04u /* priority 2: received data at the trigger level */
 #define UART_IIR_RX_TIMEOUT   0x0Cu /* priority 2: data below the trigger level, idle */
@@ -55,11 +56,14 @@
 #define UART_MCR_MASK 0x1Fu /* bits 7:5 are always 0 */
 
 /* LSR: line status ("Line Status Register"); bits 1-4 clear when LSR is read. */
+#define UART_LSR_DATA_READY 0x01u /* a received byte waits in RBR (or the FIFO) */
 #define UART_LSR_OVERRUN    0x02u /* a received byte was lost */
 #define UART_LSR_PARITY     0x04u
 #define UART_LSR_FRAMING    0x08u
 #define UART_LSR_BREAK      0x10u
 #define UART_LSR_ERRORS     0x1Eu /* the four error bits above */
+#define UART_LSR_THRE       0x20u /* transmitter holding register empty */
+#define UART_LSR_TEMT       0x40u /* transmitter empty (THR and shift register) */
 #define UART_LSR_FIFO_ERROR 0x80u /* an error byte sits in the receive FIFO */
 
 /* MSR: modem status ("Modem Status Register"); deltas clear when MSR is read. */
@@ -73,14 +77,11 @@
 #define UART_MSR_RI     0x40u /* loopback: OUT1 */
 #define UART_MSR_DCD    0x80u /* loopback: OUT2 */
 
+/* LCR bits, and the values hvlab's console driver programs (arch/x86_64/serial.c). */
 #define UART_LCR_8N1             0x03u    /* 8 data bits, no parity, 1 stop bit */
 #define UART_LCR_DLAB            0x80u    /* divisor latch access */
 #define UART_FCR_ENABLE_CLEAR    0x07u    /* enable FIFOs, clear receive and transmit FIFOs */
 #define UART_MCR_DTR_RTS_OUT2    0x0Bu    /* data terminal ready, request to send, OUT2 */
-#define UART_LSR_DATA_READY      0x01u    /* a received byte waits in RBR */
-#define UART_LSR_THRE            0x20u    /* transmitter holding register empty */
-#define UART_LSR_TEMT            0x40u    /* transmitter empty (THR and shift register) */
-#define UART_IIR_NO_INTERRUPT    0x01u    /* no interrupt pending */
 #define UART_CLOCK_HZ            1843200u /* the PC's UART clock: divisor = 115200 / baud */
 #define UART_BAUD_DIVISOR_115200 1u
 

@@ -46,10 +46,10 @@
 #define PIC_OCW2_EOI             0x20u /* end of interrupt */
 #define PIC_OCW2_SL              0x40u /* specific: L2-L0 name the level */
 #define PIC_OCW2_R               0x80u /* rotate (not modelled: IR0 stays highest) */
-#define PIC_OCW2_NONSPECIFIC_EOI 0x20u
-#define PIC_OCW2_SPECIFIC_EOI    0x60u /* | level */
-#define PIC_OCW3_RIS             0x01u /* with RR: read ISR, else IRR */
-#define PIC_OCW3_RR              0x02u /* read-register command */
+#define PIC_OCW2_NONSPECIFIC_EOI PIC_OCW2_EOI
+#define PIC_OCW2_SPECIFIC_EOI    (PIC_OCW2_SL | PIC_OCW2_EOI) /* | level */
+#define PIC_OCW3_RIS             0x01u                        /* with RR: read ISR, else IRR */
+#define PIC_OCW3_RR              0x02u                        /* read-register command */
 #define PIC_OCW3_READ_IRR        (PIC_OCW3_SELECT | PIC_OCW3_RR)
 #define PIC_OCW3_READ_ISR        (PIC_OCW3_SELECT | PIC_OCW3_RR | PIC_OCW3_RIS)
 
