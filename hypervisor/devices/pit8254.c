@@ -227,7 +227,7 @@ static void write_counter(struct pit_channel *ch, uint8_t value, uint64_t now)
         ch->write_msb_next = false;
         load_count(ch, ch->write_lsb | ((uint32_t)value << BYTE_BITS), now);
         break;
-    default: break; /* no control word yet */
+    default: break; /* unreachable: RW = 00 is the latch command, not an access mode */
     }
 }
 

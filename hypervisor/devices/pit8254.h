@@ -61,7 +61,7 @@
 #define PIT_MODE_FIRST_ALIAS     6u
 
 struct pit_channel {
-    uint8_t mode;        /* 0-5 (6, 7 alias 2, 3) */
+    uint8_t mode;        /* M2-M0 as written: 0-5 (6, 7 alias 2, 3) */
     uint8_t access;      /* control word RW bits: 1 LSB, 2 MSB, 3 LSB then MSB */
     bool bcd;            /* BCD counting: accepted, counted as binary */
     uint32_t reload;     /* the count written (0 means 65536) */
