@@ -3,8 +3,8 @@
  * host TSC, device lines into the PIC, and the next deadline (see virtual_platform.h).
  *
  * Time conversions multiply a TSC interval by a rate and divide by the TSC frequency.
- * d * rate overflows 64 bits after a few hours, and hvlab has no 128-bit division
- * (freestanding, no libgcc), so the interval is split into whole seconds and the rest:
+ * d * rate soon overflows 64 bits (for nanoseconds at 3 GHz: after 6 s), and hvlab has no
+ * 128-bit division (freestanding, no libgcc), so d is split into whole seconds and the rest:
  *
  *   d * rate / hz = (d / hz) * rate + ((d % hz) * rate) / hz        (exact, floor)
  *
