@@ -4,18 +4,20 @@
 #include "hypervisor/io_bus.h"
 
 #include "hypervisor/console.h"
-#include "hypervisor/devices/uart16550.h"
 
 #define ALL_ONES_32     0xFFFFFFFFu
 #define SIZE_MASK(size) ((size) >= 4 ? ALL_ONES_32 : ((1u << (8 * (size))) - 1))
+#define PORT_SPACE      65536u /* x86 I/O ports 0-0xFFFF */
+#define BITS_PER_WORD   64u
 
 static const struct io_device *const devices[] = {
-    &uart16550_device,
-    &debug_exit_device,
+    &pic_master_device, &pic_slave_device, &pit8254_device,
+    &port_b_device,     &uart16550_device, &debug_exit_device,
 };
 #define DEVICE_COUNT (sizeof(devices) / sizeof(devices[0]))
 
 static uint64_t unclaimed;
+static uint64_t unclaimed_logged[PORT_SPACE / BITS_PER_WORD]; /* one bit per port */
 
 static const struct io_device *device_at(uint16_t port)
 {
@@ -25,11 +27,26 @@ static const struct io_device *device_at(uint16_t port)
     return 0;
 }
 
+/* Count an access no device takes; say so once per port at info level (a guest probing
+ * for hardware is worth one line, not one per access: those go to debug). */
+static void note_unclaimed(uint16_t port)
+{
+    uint64_t bit = 1ull << (port % BITS_PER_WORD);
+    uint64_t *word = &unclaimed_logged[port / BITS_PER_WORD];
+    unclaimed++;
+    if (*word & bit)
+        return;
+    *word |= bit;
+    log_info("guest used port 0x%x, which no device claims: reads return all ones, writes "
+             "are dropped",
+             port);
+}
+
 uint32_t io_bus_read(struct vcpu *vcpu, uint16_t port, uint8_t size)
 {
     const struct io_device *d = device_at(port);
     if (!d || !d->read) {
-        unclaimed++;
+        note_unclaimed(port);
         log_debug("guest %u-byte IN from unclaimed port 0x%x", size, port);
         return SIZE_MASK(size);
     }
@@ -40,7 +57,7 @@ enum exit_action io_bus_write(struct vcpu *vcpu, uint16_t port, uint8_t size, ui
 {
     const struct io_device *d = device_at(port);
     if (!d || !d->write) {
-        unclaimed++;
+        note_unclaimed(port);
         log_debug("guest %u-byte OUT 0x%x to unclaimed port 0x%x", size, value, port);
         return ACTION_RESUME;
     }
@@ -52,5 +69,6 @@ uint64_t io_bus_unclaimed_accesses(void) { return unclaimed; }
 void io_bus_reset(void)
 {
     unclaimed = 0;
-    uart16550_reset();
+    for (unsigned i = 0; i < PORT_SPACE / BITS_PER_WORD; i++)
+        unclaimed_logged[i] = 0;
 }

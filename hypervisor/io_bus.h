@@ -3,7 +3,8 @@
  *
  * Every port access the guest makes exits (the I/O bitmaps intercept all ports), and
  * handle_io() sends it here one access at a time. A port no device claims behaves like
- * an empty ISA bus: reads return all ones, writes are dropped (and counted).
+ * an empty ISA bus: reads return all ones, writes are dropped (and counted); the first
+ * access to each such port is logged once.
  */
 #ifndef HVLAB_IO_BUS_H
 #define HVLAB_IO_BUS_H
@@ -22,7 +23,12 @@ struct io_device {
     enum exit_action (*write)(struct vcpu *vcpu, uint16_t port, uint8_t size, uint32_t value);
 };
 
-/* The devices every guest gets (hypervisor/devices/). */
+/* The devices every guest gets (hypervisor/devices/): the platform's chips, whose state
+ * is in vcpu->platform (platform_ports.c), and the debug-exit port. */
+extern const struct io_device pic_master_device;
+extern const struct io_device pic_slave_device;
+extern const struct io_device pit8254_device;
+extern const struct io_device port_b_device;
 extern const struct io_device uart16550_device;
 extern const struct io_device debug_exit_device;
 
@@ -32,7 +38,8 @@ enum exit_action io_bus_write(struct vcpu *vcpu, uint16_t port, uint8_t size, ui
 /* Accesses to ports no device claims, since boot (for the end-of-run report). */
 uint64_t io_bus_unclaimed_accesses(void);
 
-/* Reset device state between guests (the UART's line buffer, registers). */
+/* Between guests: the unclaimed-access count and the ports already logged start over.
+ * (Device state belongs to the guest's struct virtual_platform: vplatform_reset.) */
 void io_bus_reset(void);
 
 #endif

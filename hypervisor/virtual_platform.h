@@ -20,14 +20,26 @@
 #include "hypervisor/devices/uart16550.h"
 
 #define VPLATFORM_NO_DEADLINE UINT64_MAX
+#define VPLATFORM_PIT_IRQ     0u /* PIT channel 0's output */
+#define VPLATFORM_NS_PER_S    1000000000ull
+
+/* System control port B (0x61), the PC's glue around PIT channel 2 (the speaker timer).
+ * Bits 0-3 are written and read back; bit 5 reads channel 2's OUT. See: the IBM PC/AT
+ * Technical Reference, "System Control Port B"; the same port arch/x86_64/tsc.c uses. */
+#define PORT_B              0x61u
+#define PORT_B_GATE2        0x01u /* PIT channel 2 GATE */
+#define PORT_B_SPEAKER_DATA 0x02u /* speaker enable (no sound is made) */
+#define PORT_B_WRITABLE     0x0Fu /* gate, speaker, parity and I/O check enables */
+#define PORT_B_OUT2         0x20u /* PIT channel 2 OUT (read only) */
 
 struct virtual_platform {
     struct pic_pair pic;
     struct pit8254 pit;
     struct uart16550 uart;
     uint64_t (*read_tsc)(void); /* the host clock: rdtsc (unit tests pass a fake) */
-    uint64_t tsc_hz;    /* host TSC frequency (arch/x86_64/tsc.c) */
-    uint64_t tsc_start; /* host TSC when the guest started: guest time zero */
+    uint64_t tsc_hz;            /* host TSC frequency (arch/x86_64/tsc.c) */
+    uint64_t tsc_start;         /* host TSC when the guest started: guest time zero */
+    uint8_t port_b;             /* port B as last written (PORT_B_WRITABLE bits) */
 };
 
 /* All devices to power-on state; guest time starts at read_tsc() now. */
@@ -42,5 +54,9 @@ void vplatform_update(struct virtual_platform *vp, uint64_t tsc);
 
 /* Host TSC of the next device event (the PIT's next IRQ 0 edge), or VPLATFORM_NO_DEADLINE. */
 uint64_t vplatform_next_deadline(const struct virtual_platform *vp, uint64_t tsc);
+
+/* Guest access to port B (platform_ports.c routes port 0x61 here); `now` in PIT clocks. */
+uint8_t vplatform_port_b_read(const struct virtual_platform *vp, uint64_t now);
+void vplatform_port_b_write(struct virtual_platform *vp, uint8_t value, uint64_t now);
 
 #endif

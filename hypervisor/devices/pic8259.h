@@ -20,6 +20,38 @@
 #define PIC_PORT_COUNT  2u
 #define PIC_IRQ_COUNT   16u
 #define PIC_CASCADE_IRQ 2u /* the slave's INT output drives the master's IR2 */
+#define PIC_CHIP_IRQS   8u /* IR0-IR7 per chip */
+#define PIC_SPURIOUS_IR 7u /* INTA with nothing requested answers with IR7's vector */
+
+/* Command words. See: 8259A datasheet, "Initialization Command Words" and "Operation
+ * Command Words" (bit layouts).
+ *
+ *   command port (+0): ICW1 (bit 4 = 1) | OCW2 (bits 4:3 = 00) | OCW3 (bits 4:3 = 01)
+ *   data port (+1):    ICW2, [ICW3 unless SNGL], [ICW4 if IC4] after ICW1; then OCW1 (IMR)
+ *
+ *   ICW1: 0 0 0 1 LTIM ADI SNGL IC4     OCW2: R SL EOI 0 0 L2 L1 L0
+ *   ICW4: 0 0 0 SFNM BUF M/S AEOI uPM   OCW3: 0 ESMM SMM 0 1 P RR RIS
+ */
+#define PIC_ICW1_IC4             0x01u /* ICW4 follows */
+#define PIC_ICW1_SNGL            0x02u /* single 8259A: no ICW3 */
+#define PIC_ICW1_LTIM            0x08u /* level-triggered inputs (not modelled: always edge) */
+#define PIC_ICW1_INIT            0x10u /* on the command port: this byte is ICW1 */
+#define PIC_ICW2_VECTOR_MASK     0xF8u /* 8086 mode: T7-T3; the chip fills in the IR number */
+#define PIC_ICW4_8086            0x01u /* uPM: 8086/8088 mode (the PC's) */
+#define PIC_ICW4_AEOI            0x02u /* automatic EOI at the end of INTA */
+#define PIC_OCW_SELECT_MASK      0x18u /* bits 4:3 of a command-port byte pick the word */
+#define PIC_OCW2_SELECT          0x00u
+#define PIC_OCW3_SELECT          0x08u
+#define PIC_OCW2_LEVEL_MASK      0x07u /* L2-L0: the IR level of a specific command */
+#define PIC_OCW2_EOI             0x20u /* end of interrupt */
+#define PIC_OCW2_SL              0x40u /* specific: L2-L0 name the level */
+#define PIC_OCW2_R               0x80u /* rotate (not modelled: IR0 stays highest) */
+#define PIC_OCW2_NONSPECIFIC_EOI PIC_OCW2_EOI
+#define PIC_OCW2_SPECIFIC_EOI    (PIC_OCW2_SL | PIC_OCW2_EOI) /* | level */
+#define PIC_OCW3_RIS             0x01u                        /* with RR: read ISR, else IRR */
+#define PIC_OCW3_RR              0x02u                        /* read-register command */
+#define PIC_OCW3_READ_IRR        (PIC_OCW3_SELECT | PIC_OCW3_RR)
+#define PIC_OCW3_READ_ISR        (PIC_OCW3_SELECT | PIC_OCW3_RR | PIC_OCW3_RIS)
 
 /* One 8259A. */
 struct pic8259 {

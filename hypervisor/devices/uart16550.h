@@ -16,14 +16,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define UART_FIFO_SIZE  16u
-#define UART_LINE_MAX   160u /* longer guest lines are printed in pieces */
-#define UART_COM1_IRQ   4u
+#define UART_FIFO_SIZE 16u
+#define UART_LINE_MAX  160u /* longer guest lines are printed in pieces */
+#define UART_COM1_IRQ  4u
 
 struct uart16550 {
     uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
-    uint8_t lsr_errors;    /* LSR error bits (overrun) held until LSR is read */
-    bool thre_interrupt;   /* the THR-empty interrupt is pending (IIR priority 3) */
+    uint8_t msr;         /* modem status: input levels (7:4) and unread deltas (3:0) */
+    uint8_t lsr_errors;  /* LSR error bits (overrun) held until LSR is read */
+    bool thre_interrupt; /* the THR-empty interrupt is pending (IIR priority 3) */
     uint8_t rx[UART_FIFO_SIZE];
     unsigned rx_head, rx_count;
     char line[UART_LINE_MAX + 1];

@@ -37,6 +37,7 @@
 #include "hypervisor/io_bus.h"
 #include "hypervisor/uart16550_regs.h"
 #include "hypervisor/vcpu.h"
+#include "hypervisor/virtual_platform.h"
 #include "tests/unit/fake_backend.h"
 
 #define KIB 1024ull
@@ -91,7 +92,11 @@ struct fixture {
     struct guest_memory mem;
     struct fake_cpu cpu;
     struct vcpu vcpu;
+    struct virtual_platform platform; /* the UART and the other devices on io_bus */
 };
+
+#define FAKE_TSC_HZ 1000000000ull /* the platform's clock: 1 GHz, standing still */
+static uint64_t fake_tsc(void) { return 0; }
 
 static int setup(void **state)
 {
@@ -111,7 +116,9 @@ static int setup(void **state)
     f->cpu.reg[VCPU_REG_RFLAGS] = RFLAGS_FIXED1;
     f->cpu.reg[VCPU_REG_CR0] = GUEST_CR0;
 
-    io_bus_reset(); /* the UART's line buffer and the unclaimed-port count are global */
+    io_bus_reset(); /* the unclaimed-port count and log are global */
+    vplatform_reset(&f->platform, fake_tsc, FAKE_TSC_HZ);
+    f->vcpu.platform = &f->platform;
     console_clear();
     console_set_level(LOG_DEBUG); /* the tests read debug lines too */
     *state = f;
@@ -457,6 +464,32 @@ static void test_out_unclaimed_port_dropped(void **state)
     assert_int_equal(io_bus_unclaimed_accesses(), 1);
     assert_console_has("guest 1-byte OUT 0xab to unclaimed port 0x80");
     assert_gprs_kept(f, G(GPR_RAX));
+}
+
+/* The first access to an unclaimed port is reported once at info level, whichever way it
+ * goes; io_bus_reset (a new guest) starts the record over. */
+static void test_unclaimed_port_logged_once(void **state)
+{
+    struct fixture *f = *state;
+    const char *line = "hvlab: guest used port 0x80, which no device claims";
+    console_set_level(LOG_INFO);
+    for (int i = 0; i < 3; i++) {
+        f->cpu.rip = GUEST_RIP;
+        assert_resumed_past(f, run(f, io_exit(UNCLAIMED_PORT, 1, i == 1)), LEN_IO);
+    }
+    assert_int_equal(count_of(console_text(), line), 1);
+    assert_int_equal(count_of(console_text(), "hvlab: "), 1); /* no per-access lines */
+    f->cpu.rip = GUEST_RIP;
+    assert_resumed_past(f, run(f, io_exit(UNCLAIMED_PORT + 1, 1, true)), LEN_IO);
+    assert_console_has("guest used port 0x81, which no device claims");
+    assert_int_equal(io_bus_unclaimed_accesses(), 4);
+
+    io_bus_reset();
+    console_clear();
+    f->cpu.rip = GUEST_RIP;
+    assert_resumed_past(f, run(f, io_exit(UNCLAIMED_PORT, 1, false)), LEN_IO);
+    assert_int_equal(count_of(console_text(), line), 1);
+    assert_int_equal(io_bus_unclaimed_accesses(), 1);
 }
 
 static void test_out_debug_exit_ends_guest(void **state)
@@ -1264,6 +1297,7 @@ int main(void)
         T(test_in_dword_zero_extends),
         T(test_in_unclaimed_port_all_ones),
         T(test_out_unclaimed_port_dropped),
+        T(test_unclaimed_port_logged_once),
         T(test_out_debug_exit_ends_guest),
         T(test_io_invalid_size_stops),
         T(test_rep_outsb_prints_string),

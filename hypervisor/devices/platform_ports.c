@@ -1,0 +1,126 @@
+/*
+ * platform_ports.c - the guest's port view of its virtual platform: thin io_bus devices
+ * that hand each access to the pure models in vcpu->platform.
+ *
+ *   0x20-0x21 PIC master   0x40-0x43 PIT   0x61 port B   0xA0-0xA1 PIC slave
+ *   0x3F8-0x3FF COM1 UART
+ *
+ * Every register is one byte wide. A 2- or 4-byte access reaches the register at the
+ * port it names, and the upper bytes read as zero (a real ISA bus would split it into
+ * byte accesses at consecutive ports; no PC driver does that to these chips).
+ * The PIT's clock is the host TSC read at the access, converted to PIT clocks.
+ */
+#include "hypervisor/io_bus.h"
+#include "hypervisor/uart16550_regs.h"
+#include "hypervisor/virtual_platform.h"
+
+static uint64_t pit_now(const struct vcpu *vcpu)
+{
+    return vplatform_pit_clock(vcpu->platform, vcpu->platform->read_tsc());
+}
+
+/* ---- 8259A PICs ---- */
+
+static uint32_t pic_read(struct vcpu *vcpu, uint16_t port, uint8_t size)
+{
+    (void)size;
+    return pic_port_read(&vcpu->platform->pic, port);
+}
+
+static enum exit_action pic_write(struct vcpu *vcpu, uint16_t port, uint8_t size,
+                                  uint32_t value)
+{
+    (void)size;
+    pic_port_write(&vcpu->platform->pic, port, (uint8_t)value);
+    return ACTION_RESUME;
+}
+
+const struct io_device pic_master_device = {
+    .name = "8259A master",
+    .base = PIC_MASTER_PORT,
+    .count = PIC_PORT_COUNT,
+    .read = pic_read,
+    .write = pic_write,
+};
+
+const struct io_device pic_slave_device = {
+    .name = "8259A slave",
+    .base = PIC_SLAVE_PORT,
+    .count = PIC_PORT_COUNT,
+    .read = pic_read,
+    .write = pic_write,
+};
+
+/* ---- 8254 PIT ---- */
+
+static uint32_t pit_read(struct vcpu *vcpu, uint16_t port, uint8_t size)
+{
+    (void)size;
+    return pit_port_read(&vcpu->platform->pit, port, pit_now(vcpu));
+}
+
+static enum exit_action pit_write(struct vcpu *vcpu, uint16_t port, uint8_t size,
+                                  uint32_t value)
+{
+    (void)size;
+    pit_port_write(&vcpu->platform->pit, port, (uint8_t)value, pit_now(vcpu));
+    return ACTION_RESUME;
+}
+
+const struct io_device pit8254_device = {
+    .name = "8254 PIT",
+    .base = PIT_COUNTER0_PORT,
+    .count = PIT_PORT_COUNT,
+    .read = pit_read,
+    .write = pit_write,
+};
+
+/* ---- system control port B ---- */
+
+static uint32_t port_b_read(struct vcpu *vcpu, uint16_t port, uint8_t size)
+{
+    (void)port;
+    (void)size;
+    return vplatform_port_b_read(vcpu->platform, pit_now(vcpu));
+}
+
+static enum exit_action port_b_write(struct vcpu *vcpu, uint16_t port, uint8_t size,
+                                     uint32_t value)
+{
+    (void)port;
+    (void)size;
+    vplatform_port_b_write(vcpu->platform, (uint8_t)value, pit_now(vcpu));
+    return ACTION_RESUME;
+}
+
+const struct io_device port_b_device = {
+    .name = "port B",
+    .base = PORT_B,
+    .count = 1,
+    .read = port_b_read,
+    .write = port_b_write,
+};
+
+/* ---- 16550 UART (COM1) ---- */
+
+static uint32_t uart_read(struct vcpu *vcpu, uint16_t port, uint8_t size)
+{
+    (void)size;
+    return uart16550_read(&vcpu->platform->uart, port - COM1_PORT);
+}
+
+static enum exit_action uart_write(struct vcpu *vcpu, uint16_t port, uint8_t size,
+                                   uint32_t value)
+{
+    (void)size;
+    uart16550_write(&vcpu->platform->uart, port - COM1_PORT, (uint8_t)value);
+    return ACTION_RESUME;
+}
+
+const struct io_device uart16550_device = {
+    .name = "uart16550",
+    .base = COM1_PORT,
+    .count = UART_PORT_COUNT,
+    .read = uart_read,
+    .write = uart_write,
+};

@@ -1,0 +1,102 @@
+/*
+ * virtual_platform.c - the guest's PC: devices to power-on state, guest time from the
+ * host TSC, device lines into the PIC, and the next deadline (see virtual_platform.h).
+ *
+ * Time conversions multiply a TSC interval by a rate and divide by the TSC frequency.
+ * d * rate soon overflows 64 bits (for nanoseconds at 3 GHz: after 6 s), and hvlab has no
+ * 128-bit division (freestanding, no libgcc), so d is split into whole seconds and the rest:
+ *
+ *   d * rate / hz = (d / hz) * rate + ((d % hz) * rate) / hz        (exact, floor)
+ *
+ * The remainder term stays below hz * rate: no overflow while hz < 2^64 / rate
+ * (about 15 THz for PIT clocks, 18 GHz for nanoseconds).
+ */
+#include "hypervisor/virtual_platform.h"
+
+/* floor(d * rate / hz) without a 128-bit intermediate. */
+static uint64_t scale_down(uint64_t d, uint64_t rate, uint64_t hz)
+{
+    return (d / hz) * rate + ((d % hz) * rate) / hz;
+}
+
+/* ceil(clocks * hz / rate): the fewest TSC ticks in which `clocks` PIT clocks have passed
+ * (the inverse of scale_down), or VPLATFORM_NO_DEADLINE if that does not fit 64 bits. */
+static uint64_t scale_up(uint64_t clocks, uint64_t rate, uint64_t hz)
+{
+    uint64_t whole = clocks / rate, rest = clocks % rate;
+    if (whole > (VPLATFORM_NO_DEADLINE - hz) / hz)
+        return VPLATFORM_NO_DEADLINE;
+    return whole * hz + (rest * hz + rate - 1) / rate;
+}
+
+static uint64_t since_start(const struct virtual_platform *vp, uint64_t tsc)
+{
+    return tsc > vp->tsc_start ? tsc - vp->tsc_start : 0;
+}
+
+void vplatform_reset(struct virtual_platform *vp, uint64_t (*read_tsc)(void), uint64_t tsc_hz)
+{
+    pic_reset(&vp->pic);
+    pit_reset(&vp->pit, 0);
+    uart16550_reset(&vp->uart);
+    vp->port_b = 0;
+    pit_set_gate(&vp->pit, PIT_SPEAKER_CHANNEL, false, 0); /* port B bit 0 is clear */
+    vp->read_tsc = read_tsc;
+    vp->tsc_hz = tsc_hz;
+    vp->tsc_start = read_tsc();
+}
+
+/* With an unknown TSC frequency (calibration failed: tsc_hz = 0) guest time stands still. */
+uint64_t vplatform_pit_clock(const struct virtual_platform *vp, uint64_t tsc)
+{
+    if (vp->tsc_hz == 0)
+        return 0;
+    return scale_down(since_start(vp, tsc), PIT_HZ, vp->tsc_hz);
+}
+
+uint64_t vplatform_ns(const struct virtual_platform *vp, uint64_t tsc)
+{
+    if (vp->tsc_hz == 0)
+        return 0;
+    return scale_down(since_start(vp, tsc), VPLATFORM_NS_PER_S, vp->tsc_hz);
+}
+
+/* Timer edges become one pulse on IRQ 0: edges the guest missed (it ran long without an
+ * exit) coalesce into one IRR bit, as on a real PIC. The UART's IRQ 4 is a level. */
+void vplatform_update(struct virtual_platform *vp, uint64_t tsc)
+{
+    if (pit_irq0_edges(&vp->pit, vplatform_pit_clock(vp, tsc)) > 0) {
+        pic_set_irq(&vp->pic, VPLATFORM_PIT_IRQ, true);
+        pic_set_irq(&vp->pic, VPLATFORM_PIT_IRQ, false);
+    }
+    pic_set_irq(&vp->pic, UART_COM1_IRQ, uart16550_irq(&vp->uart));
+}
+
+/* The PIT edge's time in PIT clocks, back to the first TSC value at which
+ * vplatform_pit_clock() reaches it (rounded up, so the edge has happened by then). */
+uint64_t vplatform_next_deadline(const struct virtual_platform *vp, uint64_t tsc)
+{
+    if (vp->tsc_hz == 0)
+        return VPLATFORM_NO_DEADLINE;
+    uint64_t edge = pit_next_irq0_edge(&vp->pit, vplatform_pit_clock(vp, tsc));
+    if (edge == PIT_NEVER)
+        return VPLATFORM_NO_DEADLINE;
+    uint64_t ticks = scale_up(edge, PIT_HZ, vp->tsc_hz);
+    if (ticks == VPLATFORM_NO_DEADLINE || ticks > VPLATFORM_NO_DEADLINE - 1 - vp->tsc_start)
+        return VPLATFORM_NO_DEADLINE;
+    return vp->tsc_start + ticks;
+}
+
+uint8_t vplatform_port_b_read(const struct virtual_platform *vp, uint64_t now)
+{
+    uint8_t value = vp->port_b;
+    if (pit_output(&vp->pit, PIT_SPEAKER_CHANNEL, now))
+        value |= PORT_B_OUT2;
+    return value;
+}
+
+void vplatform_port_b_write(struct virtual_platform *vp, uint8_t value, uint64_t now)
+{
+    vp->port_b = value & PORT_B_WRITABLE;
+    pit_set_gate(&vp->pit, PIT_SPEAKER_CHANNEL, (value & PORT_B_GATE2) != 0, now);
+}
