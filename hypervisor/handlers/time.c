@@ -5,6 +5,7 @@
  * delivers any interrupt that became due before the next entry (interrupts.c).
  */
 #include "arch/x86_64/cpu_bits.h"
+#include "hypervisor/console.h"
 #include "hypervisor/exit_handlers.h"
 #include "hypervisor/virtual_platform.h"
 #include "hypervisor/wait.h"
@@ -45,6 +46,7 @@ enum exit_action handle_timer(struct vcpu *vcpu, const struct vm_exit *exit)
  * masks the PIC and programs no APIC there. Either way, time may be up. */
 enum exit_action handle_interrupt(struct vcpu *vcpu, const struct vm_exit *exit)
 {
+    log_debug("host interrupt (vector %u) ended the guest's run", exit->u.exception.vector);
     return handle_timer(vcpu, exit);
 }
 
@@ -63,9 +65,10 @@ enum exit_action handle_hlt(struct vcpu *vcpu, const struct vm_exit *exit)
 {
     if (!guest_interrupts_on(vcpu))
         return vcpu_stop(vcpu, "HLT with interrupts disabled: nothing can wake the guest");
-    vcpu_skip_instruction(vcpu, exit);
     switch (vcpu_wait_for_interrupt(vcpu)) {
-    case WAKE_INTERRUPT: return ACTION_RESUME;
+    case WAKE_INTERRUPT:
+        vcpu_skip_instruction(vcpu, exit); /* the interrupt returns after the HLT */
+        return ACTION_RESUME;
     case WAKE_NOTHING_ARMED:
         return vcpu_stop(vcpu, "HLT with interrupts enabled, but no unmasked timer or "
                                "receiver could ever interrupt the guest");

@@ -194,11 +194,11 @@ static enum exit_action access(struct fixture *f, const uint8_t *code, size_t n,
                                bool write)
 {
     guest_memory_write(&f->mem, GUEST_RIP, code, n);
-    struct vm_exit exit = {.kind = VM_EXIT_MEMORY_VIOLATION, .rip = f->cpu.rip};
+    f->cpu.rip = GUEST_RIP;
+    struct vm_exit exit = {.kind = VM_EXIT_MEMORY_VIOLATION, .rip = GUEST_RIP};
     exit.u.mem.gpa = gpa;
     exit.u.mem.write = write;
     exit.u.mem.read = !write;
-    f->cpu.rip = GUEST_RIP;
     return exit_dispatch(&f->vcpu, &exit);
 }
 
