@@ -68,6 +68,11 @@ struct boot_info {
 
     const struct boot_guest_image *guests; /* guest kernels available to load */
     size_t guest_count;
+
+    /* Boot cost (make bench): the TSC when the firmware entered hvlab (all before is the
+     * firmware's), and when ExitBootServices had succeeded. */
+    uint64_t tsc_entry;
+    uint64_t tsc_boot_services_done;
 };
 
 /* The hypervisor's entry point; never returns (it ends in platform_shutdown()). */

@@ -12,6 +12,7 @@
  */
 #include <efi.h>
 
+#include "arch/x86_64/tsc.h"
 #include "arch/x86_64/platform.h"
 #include "arch/x86_64/virt_detect.h"
 #include "boot/boot_info.h"
@@ -207,6 +208,7 @@ static void exit_boot_services(EFI_HANDLE image, EFI_MEMORY_DESCRIPTOR **map, UI
 
 EFI_STATUS efi_main(EFI_HANDLE image_handle, EFI_SYSTEM_TABLE *system_table)
 {
+    boot_info.tsc_entry = rdtsc(); /* first: everything before is the firmware's time */
     st = system_table;
     boot_info.magic = BOOT_INFO_MAGIC;
     banner();
@@ -247,6 +249,7 @@ EFI_STATUS efi_main(EFI_HANDLE image_handle, EFI_SYSTEM_TABLE *system_table)
     EFI_MEMORY_DESCRIPTOR *map;
     UINTN count, desc_size;
     exit_boot_services(image_handle, &map, &count, &desc_size);
+    boot_info.tsc_boot_services_done = rdtsc();
     /* From here on: no firmware service, no UEFI console. */
     __asm__ volatile("cli"); /* the firmware's interrupt handlers are no longer ours to run */
 

@@ -21,6 +21,37 @@ void memory_init(const struct boot_info *info)
              (unsigned long)pool.free_count, (unsigned long)pool.bitmap_pages);
 }
 
+static struct {
+    bool open;
+    size_t count;
+    struct memory_ledger_entry entry[MEMORY_LEDGER_MAX];
+} ledger;
+
+void memory_ledger_open(void)
+{
+    ledger.open = true;
+    ledger.count = 0;
+}
+
+size_t memory_ledger_close(struct memory_ledger_entry *out, size_t max)
+{
+    ledger.open = false;
+    for (size_t i = 0; i < ledger.count && i < max; i++)
+        out[i] = ledger.entry[i];
+    return ledger.count;
+}
+
+static void ledger_add(const char *what, size_t pages)
+{
+    for (size_t i = 0; i < ledger.count; i++)
+        if (strcmp(ledger.entry[i].what, what) == 0) {
+            ledger.entry[i].pages += pages;
+            return;
+        }
+    if (ledger.count < MEMORY_LEDGER_MAX)
+        ledger.entry[ledger.count++] = (struct memory_ledger_entry){what, pages};
+}
+
 void *pages_alloc(size_t count, size_t align_pages, const char *what)
 {
     uint64_t addr = page_pool_alloc(&pool, count, align_pages);
@@ -34,6 +65,8 @@ void *pages_alloc(size_t count, size_t align_pages, const char *what)
     }
     void *p = (void *)(uintptr_t)addr;
     memset(p, 0, count * PAGE_SIZE);
+    if (ledger.open)
+        ledger_add(what, count);
     return p;
 }
 

@@ -35,6 +35,17 @@ struct memory_checkpoint {
 int memory_checkpoint(struct memory_checkpoint *cp);
 void memory_rollback(const struct memory_checkpoint *cp);
 
+/* The ledger: while open, every pages_alloc is tallied by its `what`, so a VM's footprint
+ * can be reported per purpose ("VMCS", "EPT tables", ...). Same `what` strings merge. */
+#define MEMORY_LEDGER_MAX 16
+struct memory_ledger_entry {
+    const char *what;
+    size_t pages;
+};
+void memory_ledger_open(void);
+/* Close it; fills up to max entries and returns how many there are. */
+size_t memory_ledger_close(struct memory_ledger_entry *out, size_t max);
+
 /* Pages still free, and pages in the pool. */
 size_t memory_free_pages(void);
 size_t memory_total_pages(void);

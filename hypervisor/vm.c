@@ -13,6 +13,7 @@
 #include "hypervisor/console.h"
 #include "hypervisor/devices/uart16550.h"
 #include "hypervisor/exit_dispatch.h"
+#include "hypervisor/fmt.h"
 #include "hypervisor/guest_loader.h"
 #include "hypervisor/interrupts.h"
 #include "hypervisor/io_bus.h"
@@ -28,6 +29,8 @@
 #define MULTIBOOT_INFO_GPA 0x1000u
 #define LOADER_NAME        "hvlab"
 #define WHY_MAX            192
+#define FOOTPRINT_LINE_MAX 256
+#define GUEST_RAM_TAG      "guest RAM"
 
 static const struct boot_guest_image *find_guest(const struct boot_info *info, const char *name)
 {
@@ -114,6 +117,44 @@ static enum hv_status report_end(struct vcpu *vcpu, const struct vm_exit *exit)
     return HV_STATUS_GUEST_FAILED;
 }
 
+/* Per-VM memory beyond guest RAM, from the allocator's ledger: one line, by purpose,
+ * plus the statically allocated per-VM state. */
+static void report_footprint(const struct vcpu *vcpu)
+{
+    struct memory_ledger_entry e[MEMORY_LEDGER_MAX];
+    size_t n = memory_ledger_close(e, MEMORY_LEDGER_MAX);
+    char parts[FOOTPRINT_LINE_MAX];
+    size_t used = 0;
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < n && i < MEMORY_LEDGER_MAX; i++) {
+        if (strcmp(e[i].what, GUEST_RAM_TAG) == 0)
+            continue;
+        bytes += e[i].pages * PAGE_SIZE;
+        used += fmt_snprintf(parts + used, sizeof(parts) - used, "%s%s %lu", used ? ", " : "",
+                             e[i].what, (unsigned long)(e[i].pages * PAGE_SIZE));
+        if (used >= sizeof(parts))
+            break;
+    }
+    uint64_t statics = sizeof(*vcpu) + sizeof(*vcpu->platform);
+    log_info("footprint: %lu bytes per VM beyond guest RAM (%s; static vCPU and device state "
+             "%lu)",
+             (unsigned long)(bytes + statics), parts, (unsigned long)statics);
+}
+
+/* TSC at each boot stage, once (the first guest): `make bench` turns them into costs. */
+static void report_boot_cost(const struct boot_info *info)
+{
+    static bool reported;
+    if (reported)
+        return;
+    reported = true;
+    uint64_t ready = rdtsc();
+    log_info("boot cost: entry at TSC %lu", (unsigned long)info->tsc_entry);
+    log_info("boot cost: exit_boot_services at TSC %lu",
+             (unsigned long)info->tsc_boot_services_done);
+    log_info("boot cost: vcpu_ready at TSC %lu", (unsigned long)ready);
+}
+
 /* Build guest RAM, load the kernel, write the Multiboot information, create the vCPU. */
 static int prepare(const struct boot_info *info, const struct boot_guest_image *image,
                    struct guest_memory *mem, struct vcpu *vcpu, char *why, size_t why_len)
@@ -121,7 +162,8 @@ static int prepare(const struct boot_info *info, const struct boot_guest_image *
     struct guest_image loaded;
     struct multiboot_boot mb;
 
-    if (guest_memory_create(mem, info->options.guest_mem, pages_source, "guest RAM", why,
+    memory_ledger_open();
+    if (guest_memory_create(mem, info->options.guest_mem, pages_source, GUEST_RAM_TAG, why,
                             why_len) != 0)
         return -1;
     if (guest_load_elf(mem, image->data, image->size, &loaded, why, why_len) != 0)
@@ -137,6 +179,7 @@ static int prepare(const struct boot_info *info, const struct boot_guest_image *
     struct guest_start start = {.eip = loaded.entry, .eax = mb.eax, .ebx = mb.ebx};
     if (vcpu->ops->vcpu_create(vcpu, mem, &start, why, why_len) != 0)
         return -1;
+    report_footprint(vcpu);
     if (info->options.selftest == SELFTEST_ENTRY) {
         /* CR0.PG=1 with PE=0 is never a valid guest state, unrestricted or not. */
         log_info("selftest: setting guest CR0.PG without CR0.PE before the first entry");
@@ -182,6 +225,7 @@ enum hv_status vm_run_guest(const struct boot_info *info, const struct virt_ops 
             log_info("watchdog: a guest that runs %u s without an exit of its own is stopped "
                      "(time source: %s)",
                      vcpu.watchdog_s, ops->time_source);
+        report_boot_cost(info);
         log_info("launching guest \"%s\"", name);
         vcpu.last_activity_tsc = platform.read_tsc();
         bool exited = run(&vcpu, &exit);
