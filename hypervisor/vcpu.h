@@ -41,6 +41,7 @@ struct vcpu {
     unsigned watchdog_s;   /* stop the guest after this many seconds without an exit */
     uint64_t watchdog_tsc; /* the same in TSC ticks (0: no watchdog) */
     uint64_t last_activity_tsc; /* TSC at the guest's last exit of its own (not a timer) */
+    uint64_t watchdog_look_tsc; /* when the watchdog looks next (moves only when it looks) */
     uint64_t deadline_tsc; /* the backend makes the guest exit by then (VCPU_NO_DEADLINE) */
 
     /* Event delivery (hypervisor/interrupts.c). */

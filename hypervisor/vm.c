@@ -53,11 +53,8 @@ static uint64_t next_deadline(const struct vcpu *vcpu, uint64_t now)
     uint64_t deadline = vplatform_next_deadline(vcpu->platform, now);
     if (deadline == VPLATFORM_NO_DEADLINE)
         deadline = VCPU_NO_DEADLINE;
-    if (vcpu->watchdog_tsc) {
-        uint64_t watchdog = vcpu->last_activity_tsc + vcpu->watchdog_tsc;
-        if (watchdog < deadline)
-            deadline = watchdog;
-    }
+    if (vcpu->watchdog_tsc && vcpu->watchdog_look_tsc < deadline)
+        deadline = vcpu->watchdog_look_tsc;
     return deadline;
 }
 
@@ -228,6 +225,7 @@ enum hv_status vm_run_guest(const struct boot_info *info, const struct virt_ops 
         report_boot_cost(info);
         log_info("launching guest \"%s\"", name);
         vcpu.last_activity_tsc = platform.read_tsc();
+        vcpu.watchdog_look_tsc = vcpu.last_activity_tsc + vcpu.watchdog_tsc;
         bool exited = run(&vcpu, &exit);
         status = report_end(&vcpu, exited ? &exit : 0);
     }

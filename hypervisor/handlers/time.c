@@ -18,13 +18,19 @@ static bool guest_interrupts_on(struct vcpu *vcpu)
 }
 
 /* The watchdog: a guest that made no exit of its own (I/O, CPUID, a hypercall, ...) for
- * watchdog_s seconds is spinning, with interrupts off or without ever trapping. */
+ * watchdog_s seconds is spinning, with interrupts off or without ever trapping. It looks
+ * at fixed times (watchdog_look_tsc), so the deadline does not move at every exit. */
 static enum exit_action check_watchdog(struct vcpu *vcpu)
 {
     uint64_t now = vcpu->platform->read_tsc();
     uint64_t idle = now - vcpu->last_activity_tsc;
-    if (!vcpu->watchdog_tsc || idle < vcpu->watchdog_tsc)
+    if (!vcpu->watchdog_tsc)
         return ACTION_RESUME;
+    if (idle < vcpu->watchdog_tsc) {
+        if (now >= vcpu->watchdog_look_tsc) /* alive: look again a budget after its last sign */
+            vcpu->watchdog_look_tsc = vcpu->last_activity_tsc + vcpu->watchdog_tsc;
+        return ACTION_RESUME;
+    }
     uint64_t ms = idle / (vcpu->platform->tsc_hz / MS_PER_S);
     return vcpu_stop(vcpu,
                      "no exit of its own for %lu.%03lu s (watchdog=%u): the guest looks stuck, "

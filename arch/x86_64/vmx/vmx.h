@@ -33,6 +33,8 @@ struct vmx_vcpu {
     uint32_t proc_controls; /* cached: the run loop toggles bits without VMREADs */
     bool has_preemption_timer;
     unsigned preemption_rate; /* the timer ticks once every 2^rate TSC ticks */
+    bool timer_saved_on_exit; /* "save VMX-preemption timer value": the count carries on */
+    uint64_t armed_deadline;  /* the deadline the timer's count was set for */
     struct ept ept;
 };
 

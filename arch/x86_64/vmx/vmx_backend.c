@@ -19,17 +19,23 @@ _Static_assert(VMCS_HOST_RSP == 0x6C14, "vmx_entry.S hard-codes this encoding");
  * Failures During or After Loading Guest State". */
 /* The host time source: the VMX-preemption timer counts down from the VMCS value during
  * VMX non-root operation, one tick per 2^rate TSC ticks, and exits (reason 52) at zero.
- * It is turned on only while there is a deadline, so a guest without one pays nothing.
- * See: SDM Vol. 3C, "VMX-Preemption Timer". */
+ * It is turned on only while there is a deadline, so a guest without one pays nothing;
+ * with "save VMX-preemption timer value" the count carries on across exits, and is only
+ * rewritten when the deadline moves (it then runs late by the time spent in hvlab, which
+ * the run loop's own clock reads make up for). See: SDM Vol. 3C, "VMX-Preemption Timer". */
 static void arm_deadline(struct vcpu *vcpu, struct vmx_vcpu *vv)
 {
     bool want = vcpu->deadline_tsc != VCPU_NO_DEADLINE && vv->has_preemption_timer;
     if (want != ((vv->pin_controls & PIN_PREEMPTION_TIMER) != 0)) {
         vv->pin_controls ^= PIN_PREEMPTION_TIMER;
         vmcs_write(VMCS_CTRL_PIN_BASED, vv->pin_controls);
+        vv->armed_deadline = VCPU_NO_DEADLINE; /* a fresh count is needed */
     }
     if (!want)
         return;
+    if (vv->timer_saved_on_exit && vcpu->deadline_tsc == vv->armed_deadline)
+        return;
+    vv->armed_deadline = vcpu->deadline_tsc;
     uint64_t now = rdtsc();
     uint64_t ticks = vcpu->deadline_tsc > now ? (vcpu->deadline_tsc - now) >> vv->preemption_rate : 0;
     vmcs_write(VMCS_GUEST_PREEMPTION_TIMER, ticks > UINT32_MAX ? UINT32_MAX : ticks);

@@ -74,10 +74,12 @@ static int setup_controls(struct vmx_vcpu *vv, char *why, size_t why_len)
         "secondary processor-based controls", PROC2_ENABLE_EPT | PROC2_UNRESTRICTED_GUEST,
         PROC2_ENABLE_RDTSCP | PROC2_ENABLE_INVPCID | PROC2_ENABLE_XSAVES};
     /* Exit: return to a 64-bit host, acknowledge the interrupt that caused the exit,
-     * swap IA32_EFER between guest and host. */
+     * swap IA32_EFER between guest and host; keep the preemption timer's count across
+     * exits when the CPU can, so an unchanged deadline needs no VMWRITE per entry. */
     static const struct vmx_control_request exit = {
         "VM-exit controls",
-        EXIT_HOST_ADDR_SPACE_SIZE | EXIT_ACK_INTERRUPT | EXIT_SAVE_EFER | EXIT_LOAD_EFER, 0};
+        EXIT_HOST_ADDR_SPACE_SIZE | EXIT_ACK_INTERRUPT | EXIT_SAVE_EFER | EXIT_LOAD_EFER,
+        EXIT_SAVE_PREEMPTION_TIMER};
     /* Entry: load the guest's IA32_EFER (the Multiboot guest starts outside IA-32e). */
     static const struct vmx_control_request entry = {"VM-entry controls", ENTRY_LOAD_EFER, 0};
 
@@ -157,6 +159,8 @@ static void setup_time_source(struct vmx_vcpu *vv)
     vv->proc_controls = (uint32_t)vmcs_read(VMCS_CTRL_PROC_BASED) & ~PROC_INTERRUPT_WINDOW_EXITING;
     vmcs_write(VMCS_CTRL_PROC_BASED, vv->proc_controls);
     vv->preemption_rate = (unsigned)(rdmsr(MSR_IA32_VMX_MISC) & VMX_MISC_PREEMPT_RATE_MASK);
+    vv->timer_saved_on_exit = (vmcs_read(VMCS_CTRL_EXIT) & EXIT_SAVE_PREEMPTION_TIMER) != 0;
+    vv->armed_deadline = VCPU_NO_DEADLINE;
     if (!vv->has_preemption_timer)
         log_warn("no VMX-preemption timer on this CPU: no watchdog, and timer interrupts "
                  "reach the guest only when it exits by itself");
