@@ -22,7 +22,7 @@ GUEST_LDFLAGS := -m32 -nostdlib -static -no-pie \
 # Code shared by every guest.
 GUEST_COMMON_SRCS := boot.S \
 	lib/uart.c lib/print.c lib/str.c lib/hypercall.c lib/idt.c \
-	lib/pic.c lib/pit.c
+	lib/pic.c lib/pit.c lib/tap.c
 
 # One entry per guest: GUEST_SRCS_<name> lists its own sources.
 GUEST_NAMES := hello hostile
