@@ -62,13 +62,15 @@ _start:
 	jmp 2b
 	.size _start, . - _start
 
-/* Intel SDM Vol. 3A, 3.4.5 "Segment Descriptors": null, flat code, flat data. */
+/* Intel SDM Vol. 3A, 3.4.5 "Segment Descriptors": null, flat code, flat data, and a
+ * 64-bit code segment that only a guest switching to IA-32e mode uses (guest/conform). */
 	.section .rodata
 	.balign 8
 gdt:
 	.long 0, 0                                /* GDT_SEL_NULL */
 	.long SEG_LOW_FLAT, SEG_HIGH_FLAT_CODE    /* GDT_SEL_CODE */
 	.long SEG_LOW_FLAT, SEG_HIGH_FLAT_DATA    /* GDT_SEL_DATA */
+	.long SEG_LOW_FLAT, SEG_HIGH_CODE64       /* GDT_SEL_CODE64 */
 gdt_end:
 
 /* Pseudo-descriptor for LGDT: 16-bit limit, 32-bit base (SDM 3.5.1 "Segment Descriptor Tables"). */

@@ -21,12 +21,17 @@ GUEST_LDFLAGS := -m32 -nostdlib -static -no-pie \
 
 # Code shared by every guest.
 GUEST_COMMON_SRCS := boot.S \
-	lib/uart.c lib/print.c lib/str.c lib/hypercall.c lib/idt.c
+	lib/uart.c lib/print.c lib/str.c lib/hypercall.c lib/idt.c \
+	lib/pic.c lib/pit.c lib/tap.c
 
 # One entry per guest: GUEST_SRCS_<name> lists its own sources.
-GUEST_NAMES := hello hostile
+GUEST_NAMES := hello hostile conform
 GUEST_SRCS_hello := hello/main.c hello/memtest.c
 GUEST_SRCS_hostile := hostile/main.c
+GUEST_SRCS_conform := conform/main.c conform/trap_stubs.S conform/trap.c conform/clock.c \
+	conform/cpuid.c conform/io.c conform/uart.c conform/hypercalls.c \
+	conform/exceptions.c conform/paging.c conform/interrupts.c conform/timer.c \
+	conform/longmode.c conform/longmode_switch.S
 
 GUEST_ELFS := $(GUEST_NAMES:%=$(GUEST_OUT)/%.elf)
 

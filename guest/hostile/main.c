@@ -17,6 +17,8 @@
 #include "hypercall.h"
 #include "idt.h"
 #include "multiboot.h"
+#include "pic.h"
+#include "pit.h"
 #include "print.h"
 #include "str.h"
 #include "uart.h"
@@ -38,6 +40,11 @@
 
 #define BAD_MSR       0x12345678u /* no CPU implements this MSR index */
 #define BAD_HYPERCALL 0xDEAD      /* no such hypercall number */
+
+#define SPIN_TICK_HZ    1000 /* spin-cli: the PIT rate left running */
+#define PIC_MASTER_BASE 0x20 /* spin-cli: IRQ 0-7 -> vectors 0x20-0x27 */
+#define PIC_SLAVE_BASE  0x28
+#define SHUTDOWN_STATUS 7 /* shutdown: the status HC_SHUTDOWN is asked to report */
 
 /* The faulting instruction of the running test, for the exception handlers. */
 static const char *faulting_insn = "?";
@@ -142,6 +149,40 @@ static __attribute__((noreturn)) uint8_t test_spin(void)
         __asm__ volatile("pause");
 }
 
+/*
+ * Spin with interrupts off while the PIT runs at 1000 Hz with IRQ 0 unmasked: timer
+ * interrupts are pending all the time but can never be delivered (IF = 0). The
+ * hypervisor's own timer keeps taking the CPU back to update the PIT, yet the guest makes
+ * no progress: the watchdog must still stop it.
+ */
+static __attribute__((noreturn)) uint8_t test_spin_cli(void)
+{
+    uart_flush();
+    __asm__ volatile("cli");
+    pic_remap(PIC_MASTER_BASE, PIC_SLAVE_BASE);
+    pit_start_periodic(PIT_DIVISOR(SPIN_TICK_HZ));
+    pic_unmask(PIC_IRQ_TIMER);
+    for (;;)
+        __asm__ volatile("pause");
+}
+
+/* HC_SHUTDOWN ends the guest with the status in EBX; it does not return. */
+static uint8_t test_shutdown(void)
+{
+    struct hv_info hv;
+
+    hv_detect(&hv);
+    if (!hv.is_hvlab) {
+        kprintf("hostile: no hvlab hypervisor, hypercall not made\n");
+        return STATUS_NO_HVLAB;
+    }
+    kprintf("hostile: HC_SHUTDOWN with status %u\n", SHUTDOWN_STATUS);
+    uart_flush();
+    int32_t result = hypercall(HC_SHUTDOWN, SHUTDOWN_STATUS, 0);
+    kprintf("hostile: HC_SHUTDOWN returned %d\n", result);
+    return STATUS_NOT_STOPPED;
+}
+
 /* A hypercall number nobody implements must come back as HC_ENOSYS. */
 static uint8_t test_unknown_hypercall(void)
 {
@@ -169,7 +210,9 @@ static const struct hostile_test {
     {"vmx", test_vmx},
     {"hlt", test_hlt},
     {"spin", test_spin},
+    {"spin-cli", test_spin_cli},
     {"unknown-hypercall", test_unknown_hypercall},
+    {"shutdown", test_shutdown},
 };
 
 /* Copy the NAME of the first `test=NAME` word of cmdline into name ("" if none). */

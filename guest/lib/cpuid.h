@@ -9,12 +9,17 @@
 
 #include <stdint.h>
 
-#define CPUID_LEAF_VENDOR   0x00000000 /* EAX = max basic leaf, EBX:EDX:ECX = vendor */
-#define CPUID_LEAF_FEATURES 0x00000001 /* feature flags in ECX and EDX */
+#define CPUID_LEAF_VENDOR       0x00000000 /* EAX = max basic leaf, EBX:EDX:ECX = vendor */
+#define CPUID_LEAF_FEATURES     0x00000001 /* feature flags in ECX and EDX */
+#define CPUID_LEAF_EXT_MAX      0x80000000 /* EAX = highest extended leaf */
+#define CPUID_LEAF_EXT_FEATURES 0x80000001 /* extended feature flags in ECX and EDX */
 
 /* CPUID.1:ECX bits. */
 #define CPUID_1_ECX_VMX        (1u << 5)  /* Intel SDM: "VMX: Virtual Machine Extensions" */
 #define CPUID_1_ECX_HYPERVISOR (1u << 31) /* AMD APM App. E: reserved for hypervisor use */
+
+/* CPUID.80000001H:ECX bits. */
+#define CPUID_80000001_ECX_SVM (1u << 2) /* AMD APM App. E: "SVM: secure virtual machine" */
 
 /* Vendor strings (EBX, EDX, ECX of leaf 0, in that order). */
 #define CPUID_VENDOR_INTEL "GenuineIntel"

@@ -63,3 +63,21 @@ int32_t hypercall(uint32_t nr, uint32_t arg0, uint32_t arg1)
         __asm__ volatile("vmcall" : "=a"(result) : "a"(nr), "b"(arg0), "c"(arg1) : "memory");
     return (int32_t)result;
 }
+
+/* Make hypercall nr and return EDX:EAX; EDX is 0 on the way in. */
+uint64_t hypercall_edx_eax(uint32_t nr, uint32_t arg0, uint32_t arg1)
+{
+    uint32_t lo, hi = 0;
+
+    if (use_vmmcall)
+        __asm__ volatile("vmmcall"
+                         : "=a"(lo), "+d"(hi)
+                         : "a"(nr), "b"(arg0), "c"(arg1)
+                         : "memory");
+    else
+        __asm__ volatile("vmcall"
+                         : "=a"(lo), "+d"(hi)
+                         : "a"(nr), "b"(arg0), "c"(arg1)
+                         : "memory");
+    return ((uint64_t)hi << 32) | lo;
+}

@@ -28,21 +28,30 @@
 #define HV_ABI_MAJOR(v) ((v) >> 16)
 #define HV_ABI_MINOR(v) ((v)&0xFFFF)
 
+#define HV_ABI_VERSION_1_1 0x00010001u /* HC_TIME, HC_YIELD, HC_SHUTDOWN added */
+
 /* Leaf 0x40000001 EBX: feature bits. */
 #define HV_FEATURE_CONSOLE_WRITE (1u << 0) /* HC_CONSOLE_WRITE is implemented */
 #define HV_FEATURE_MEMORY_SIZE   (1u << 1) /* HC_MEMORY_SIZE is implemented */
+#define HV_FEATURE_TIME          (1u << 2) /* HC_TIME (ABI 1.1) */
+#define HV_FEATURE_YIELD         (1u << 3) /* HC_YIELD (ABI 1.1) */
+#define HV_FEATURE_SHUTDOWN      (1u << 4) /* HC_SHUTDOWN (ABI 1.1) */
 
 /* Call numbers (EAX in). */
 #define HC_VERSION       0 /* -> ABI version, as in CPUID 0x40000001 EAX */
 #define HC_CONSOLE_WRITE 1 /* EBX = guest-physical address, ECX = length -> bytes written */
 #define HC_MEMORY_SIZE   2 /* -> guest RAM size in KiB */
+#define HC_TIME          3 /* -> nanoseconds since the guest started, in EDX:EAX */
+#define HC_YIELD         4 /* wait until an interrupt is pending for the guest -> 0 */
+#define HC_SHUTDOWN      5 /* EBX = status byte: the guest ends, as with the debug-exit port */
 
 #define HC_CONSOLE_WRITE_MAX 4096 /* longest buffer HC_CONSOLE_WRITE accepts */
 
 /* Errors (EAX out). */
-#define HC_ENOSYS (-1) /* unknown call number */
-#define HC_EFAULT (-2) /* buffer outside guest RAM */
-#define HC_EINVAL (-3) /* bad length */
+#define HC_ENOSYS      (-1) /* unknown call number */
+#define HC_EFAULT      (-2) /* buffer outside guest RAM */
+#define HC_EINVAL      (-3) /* bad length or argument */
+#define HC_EWOULDBLOCK (-4) /* HC_YIELD: no interrupt source is armed, nothing would wake it */
 
 /* What CPUID told us about the hypervisor under us. */
 struct hv_info {
@@ -59,5 +68,9 @@ void hv_detect(struct hv_info *hv);
 
 /* Make hypercall nr with two arguments; returns EAX. Only after hv_detect() found hvlab. */
 int32_t hypercall(uint32_t nr, uint32_t arg0, uint32_t arg1);
+
+/* The same for calls that answer in EDX:EAX (HC_TIME): EDX goes in as 0, so a call that
+ * only sets EAX (an error) comes back with the high half 0. */
+uint64_t hypercall_edx_eax(uint32_t nr, uint32_t arg0, uint32_t arg1);
 
 #endif /* GUEST_HYPERCALL_H */

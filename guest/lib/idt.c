@@ -38,14 +38,14 @@ struct idt_pointer {
 
 _Static_assert(sizeof(struct idt_pointer) == 6, "IDTR pseudo-descriptor size");
 
-static struct idt_gate idt[IDT_EXCEPTION_VECTORS] __attribute__((aligned(8)));
+static struct idt_gate idt[IDT_VECTORS] __attribute__((aligned(8)));
 
 /* Point vector at handler through a present ring-0 32-bit interrupt gate. */
 void idt_set_handler(uint8_t vector, void *handler)
 {
     uint32_t offset = (uint32_t)(uintptr_t)handler;
 
-    if (vector >= IDT_EXCEPTION_VECTORS)
+    if (vector >= IDT_VECTORS)
         return;
     idt[vector].offset_low = offset & 0xFFFF;
     idt[vector].selector = GDT_SEL_CODE;

@@ -16,9 +16,10 @@
 #ifndef GUEST_SEGMENT_H
 #define GUEST_SEGMENT_H
 
-#define GDT_SEL_NULL 0x00 /* index 0: the null descriptor */
-#define GDT_SEL_CODE 0x08 /* index 1, TI = 0, RPL = 0: flat 32-bit code */
-#define GDT_SEL_DATA 0x10 /* index 2, TI = 0, RPL = 0: flat 32-bit data */
+#define GDT_SEL_NULL   0x00 /* index 0: the null descriptor */
+#define GDT_SEL_CODE   0x08 /* index 1, TI = 0, RPL = 0: flat 32-bit code */
+#define GDT_SEL_DATA   0x10 /* index 2, TI = 0, RPL = 0: flat 32-bit data */
+#define GDT_SEL_CODE64 0x18 /* index 3, TI = 0, RPL = 0: 64-bit code (IA-32e mode only) */
 
 /* Access byte (bits 15..8 of the high dword). */
 #define SEG_ACCESS_PRESENT   (1 << 7) /* P */
@@ -29,6 +30,7 @@
 /* Flags nibble (bits 23..20 of the high dword). */
 #define SEG_FLAG_GRANULARITY_4K (1 << 3) /* G: limit counts 4 KiB units */
 #define SEG_FLAG_32BIT          (1 << 2) /* D/B: 32-bit default operand size */
+#define SEG_FLAG_LONG           (1 << 1) /* L: 64-bit code segment (D must be 0) */
 
 /* Base 0, limit 0xFFFFF pages = the whole 4 GiB. */
 #define SEG_LOW_FLAT    0x0000FFFF /* base 15..0 = 0, limit 15..0 = 0xFFFF */
@@ -39,5 +41,7 @@
 
 #define SEG_HIGH_FLAT_CODE SEG_HIGH(SEG_TYPE_CODE_XR, SEG_FLAG_GRANULARITY_4K | SEG_FLAG_32BIT)
 #define SEG_HIGH_FLAT_DATA SEG_HIGH(SEG_TYPE_DATA_RW, SEG_FLAG_GRANULARITY_4K | SEG_FLAG_32BIT)
+/* SDM Vol. 3A, "Code-Segment Descriptor in 64-bit Mode": base and limit ignored. */
+#define SEG_HIGH_CODE64    SEG_HIGH(SEG_TYPE_CODE_XR, SEG_FLAG_GRANULARITY_4K | SEG_FLAG_LONG)
 
 #endif /* GUEST_SEGMENT_H */

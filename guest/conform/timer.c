@@ -1,0 +1,161 @@
+/*
+ * timer.c - the 8254 PIT as the guest sees it: the TSC calibration the other timing
+ * checks rely on, channel 0's count, the IRQ 0 rate measured against HC_TIME (bare:
+ * against the calibrated TSC), and HLT woken by the timer.
+ *
+ * The rate and HLT checks run after interrupts.c remapped the PIC (IRQ 0 = vector 0x20);
+ * the calibration and latch checks run before, with IF = 0.
+ *
+ * See: Intel 82C54 datasheet (order no. 231244), "Mode 2: Rate Generator", "Counter Latch
+ *      Command"; Intel SDM Vol. 2A, "HLT—Halt".
+ */
+#include "conform.h"
+#include "pic.h"
+#include "pit.h"
+
+#define TICK_HZ        1000u /* channel 0 rate for the latch and HLT checks */
+#define TICK_DIVISOR   PIT_DIVISOR(TICK_HZ)
+#define LATCH_READS    100u
+#define LATCH_GAP_US   10u  /* between two latched reads */
+#define RATE_HZ        100u /* the rate check: 10 ms periods leave room for a late exit */
+#define RATE_DIVISOR   PIT_DIVISOR(RATE_HZ)
+#define RATE_TICKS     100u  /* 1 s at 100 Hz: a few ms of jitter stay well below 2% */
+#define RATE_WAIT_MS   4000u /* give up at 8x too long (and before 2^32 ns) */
+#define FIRST_TICK_MS  100u  /* a 100 Hz tick comes within 10 ms */
+#define TOLERANCE_BP   200   /* +-2.00%, in basis points (1/100 %) */
+#define BP_PER_UNIT    10000u
+#define TSC_PER_MS_MIN 1000u      /* 1 MHz */
+#define TSC_PER_MS_MAX 100000000u /* 100 GHz */
+#define NS_PER_S       1000000000ull
+#define NS_PER_MS      1000000u
+#define NS_PER_10US    10000u
+#define NS_PER_US      1000u
+#define CENTI          100u /* two decimals: print value / 100 "." value % 100 */
+
+/* Calibrate the TSC (clock.c) and check the rate is believable. */
+enum tap_outcome check_clock_calibration(void)
+{
+    const char *reference = clock_reference() == CLOCK_HC_TIME ? "HC_TIME" : "PIT channel 0";
+
+    if (!clock_calibrate())
+        return tap_fail("%s did not advance: timeouts assume %u TSC ticks/ms", reference,
+                        clock_tsc_per_ms());
+    uint32_t rate = clock_tsc_per_ms();
+    tap_note("TSC: %u ticks/ms, measured against %s", rate, reference);
+    if (rate < TSC_PER_MS_MIN || rate > TSC_PER_MS_MAX)
+        return tap_fail("TSC %u ticks/ms, expected %u..%u", rate, TSC_PER_MS_MIN,
+                        TSC_PER_MS_MAX);
+    return TAP_PASS;
+}
+
+/* Mode 2 at 1000 Hz: every latched count is in 1..1193, and the count moves. */
+enum tap_outcome check_pit_latch(void)
+{
+    uint16_t first = 0, low = UINT16_MAX, high = 0;
+    bool moved = false;
+
+    pit_start_periodic(TICK_DIVISOR);
+    for (unsigned i = 0; i < LATCH_READS; i++) {
+        uint16_t c = pit_read_count();
+        if (i == 0)
+            first = c;
+        moved |= c != first;
+        low = c < low ? c : low;
+        high = c > high ? c : high;
+        clock_delay_us(LATCH_GAP_US);
+    }
+    pit_stop();
+
+    if (low < 1 || high > TICK_DIVISOR)
+        return tap_fail("counts %u..%u, expected within 1..%u", low, high, TICK_DIVISOR);
+    if (!moved)
+        return tap_fail("%u latched reads %u us apart all read %u", LATCH_READS, LATCH_GAP_US,
+                        first);
+    return TAP_PASS;
+}
+
+/* Nanoseconds since `origin_tsc`: HC_TIME under hvlab, the calibrated TSC bare (fits in
+ * 32 bits for 4 s, longer than the rate check takes). */
+static uint64_t now_ns(uint64_t origin_tsc)
+{
+    if (env.hvlab)
+        return hc_time_ns();
+    return div64_32((rdtsc() - origin_tsc) * NS_PER_MS, clock_tsc_per_ms());
+}
+
+/*
+ * PIT at 100 Hz, IRQ 0 unmasked, IF = 1: count 100 ticks in a spin loop that never exits
+ * to the hypervisor, timed with HC_TIME from one tick to the 100th after it. The period
+ * is 11932 / 1193182 s = 10.0002 ms; pass within +-2%. A hypervisor that drops ticks it
+ * delivers late (coalescing) measures slow.
+ *
+ * Bare there is no HC_TIME and QEMU TCG's own PIT drops ticks when the host is busy
+ * (several % slow on a loaded machine): the ticks are counted and the rate printed
+ * against the calibrated TSC, but the check is a SKIP.
+ */
+enum tap_outcome check_pit_rate(void)
+{
+    bool hc_time = env.hvlab;
+
+    if (hc_time && !(env.hv.features & HV_FEATURE_TIME))
+        return tap_fail("CPUID 0x40000001 EBX = 0x%x: HC_TIME not offered", env.hv.features);
+    uint64_t origin = rdtsc();
+    pit_start_periodic(RATE_DIVISOR);
+    pic_set_mask(PIC_MASK_ALL & ~(1u << PIC_IRQ_TIMER));
+    cpu_sti();
+    uint32_t c = trap_irqs.count[PIC_IRQ_TIMER];
+    uint32_t c0 = wait_for_irq(PIC_IRQ_TIMER, c, FIRST_TICK_MS);
+    uint64_t t0 = now_ns(origin);
+    uint64_t deadline = clock_deadline(RATE_WAIT_MS);
+    uint32_t c1;
+    while ((c1 = trap_irqs.count[PIC_IRQ_TIMER]) - c0 < RATE_TICKS && !clock_expired(deadline))
+        __asm__ volatile("pause");
+    uint64_t t1 = now_ns(origin);
+    cpu_cli();
+    pic_set_mask(PIC_MASK_ALL);
+    pit_stop();
+
+    if (c0 == c)
+        return tap_fail("no IRQ 0 within %u ms of starting the PIT", FIRST_TICK_MS);
+    uint32_t ticks = c1 - c0;
+    if (ticks < RATE_TICKS)
+        return tap_fail("only %u of %u ticks within %u ms", ticks, RATE_TICKS, RATE_WAIT_MS);
+    if (t1 <= t0 || t1 - t0 > UINT32_MAX)
+        return tap_fail("bad interval: 0x%08x%08x -> 0x%08x%08x ns", (uint32_t)(t0 >> 32),
+                        (uint32_t)t0, (uint32_t)(t1 >> 32), (uint32_t)t1);
+
+    uint32_t elapsed = (uint32_t)(t1 - t0);
+    uint32_t expected = div64_32((uint64_t)ticks * RATE_DIVISOR * NS_PER_S, PIT_HZ);
+    uint32_t diff = elapsed > expected ? elapsed - expected : expected - elapsed;
+    uint32_t error_bp = div64_32((uint64_t)diff * BP_PER_UNIT, elapsed); /* of the rate */
+    uint32_t centi_hz = div64_32((uint64_t)ticks * NS_PER_S * CENTI, elapsed);
+    uint32_t us10 = elapsed / NS_PER_10US;      /* elapsed in units of 10 us */
+    char sign = elapsed > expected ? '-' : '+'; /* slower ticks: a lower rate */
+
+    tap_note("PIT %u Hz: %u ticks in %u.%02u ms (%s), %u.%02u Hz, error %c%u.%02u%%", RATE_HZ,
+             ticks, us10 / CENTI, us10 % CENTI, hc_time ? "HC_TIME" : "TSC", centi_hz / CENTI,
+             centi_hz % CENTI, sign, error_bp / CENTI, error_bp % CENTI);
+    if (!hc_time)
+        return tap_skip("no hvlab: rate not judged against QEMU's own PIT");
+    if (error_bp > TOLERANCE_BP)
+        return tap_fail("%u ticks took %u us, expected %u us: rate off by more than 2%%", ticks,
+                        elapsed / NS_PER_US, expected / NS_PER_US);
+    return TAP_PASS;
+}
+
+/* PIT running, IRQ 0 unmasked, IF = 0: `sti; hlt` halts until the next tick, and the
+ * tick's handler has run when HLT returns (STI's shadow covers the HLT). */
+enum tap_outcome check_hlt_wakes(void)
+{
+    pit_start_periodic(TICK_DIVISOR);
+    pic_set_mask(PIC_MASK_ALL & ~(1u << PIC_IRQ_TIMER));
+    uint32_t before = trap_irqs.count[PIC_IRQ_TIMER];
+    __asm__ volatile("sti; hlt; cli" ::: "memory");
+    uint32_t after = trap_irqs.count[PIC_IRQ_TIMER];
+    pic_set_mask(PIC_MASK_ALL);
+    pit_stop();
+
+    if (after == before)
+        return tap_fail("hlt returned but no IRQ 0 was taken (count %u)", after);
+    return TAP_PASS;
+}
