@@ -24,9 +24,10 @@ GUEST_COMMON_SRCS := boot.S \
 	lib/uart.c lib/print.c lib/str.c lib/hypercall.c lib/idt.c
 
 # One entry per guest: GUEST_SRCS_<name> lists its own sources.
-GUEST_NAMES := hello hostile
+GUEST_NAMES := hello hostile bench
 GUEST_SRCS_hello := hello/main.c hello/memtest.c
 GUEST_SRCS_hostile := hostile/main.c
+GUEST_SRCS_bench := bench/main.c bench/exits.c bench/measure.c bench/work.c bench/u64.c
 
 GUEST_ELFS := $(GUEST_NAMES:%=$(GUEST_OUT)/%.elf)
 

@@ -31,6 +31,12 @@
 /* Leaf 0x40000001 EBX: feature bits. */
 #define HV_FEATURE_CONSOLE_WRITE (1u << 0) /* HC_CONSOLE_WRITE is implemented */
 #define HV_FEATURE_MEMORY_SIZE   (1u << 1) /* HC_MEMORY_SIZE is implemented */
+#define HV_FEATURE_YIELD         (1u << 3) /* HC_YIELD is implemented (ABI 1.1) */
+/* Planned (not in docs/hypercalls.md yet): a test MMIO device answers at HV_MMIO_TEST_GPA. */
+#define HVLAB_FEATURE_MMIO_TEST  (1u << 5)
+
+/* Guest-physical address of the test MMIO device's 32-bit register (HVLAB_FEATURE_MMIO_TEST). */
+#define HV_MMIO_TEST_GPA 0xFED00000u
 
 /* Call numbers (EAX in). */
 #define HC_VERSION       0 /* -> ABI version, as in CPUID 0x40000001 EAX */
@@ -56,6 +62,9 @@ struct hv_info {
 
 /* Fill *hv from CPUID and pick VMCALL or VMMCALL from the CPU vendor. */
 void hv_detect(struct hv_info *hv);
+
+/* True if hypercalls use VMMCALL (AMD CPU), false for VMCALL; valid after hv_detect(). */
+bool hv_uses_vmmcall(void);
 
 /* Make hypercall nr with two arguments; returns EAX. Only after hv_detect() found hvlab. */
 int32_t hypercall(uint32_t nr, uint32_t arg0, uint32_t arg1);
