@@ -18,7 +18,7 @@ OUT=build/bench
 JOBS=${JOBS:-2}
 EFI=build/hvlab.efi
 KERNEL=build/guest/bench.elf
-TIMEOUT=300 # seconds per run; the slowest (QEMU -icount under hvlab) takes about 60
+TIMEOUT=600 # seconds per run; the slowest (QEMU -icount under hvlab) takes about 50 on an idle host
 
 configs=("$@")
 [ ${#configs[@]} -gt 0 ] || configs=(bochs-vtx qemu-svm bochs-svm)
