@@ -3,6 +3,7 @@
 #   make            build build/hvlab.efi (+ build/hvlab.so, the ELF with symbols for gdb)
 #   make run        boot it in the emulator that fits this host (EMU=bochs|qemu-svm|kvm)
 #   make test       unit tests + boot tests; ends with "N passed, N failed"
+#   make bench      exit costs, overhead and boot cost in exact emulator instructions (~1 min)
 #   make iso        build/hvlab.iso: GRUB (UEFI) menu that chainloads hvlab.efi
 #   make gdb        boot in QEMU with the gdb stub, symbols loaded
 #   make format     clang-format the C sources
@@ -44,7 +45,7 @@ HV_S := $(sort $(foreach d,$(HV_DIRS),$(shell find $(d) -maxdepth 1 -name '*.S')
 HV_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(HV_C) $(HV_S)) $(BUILD)/obj/guest_images.S.o
 
 .SECONDEXPANSION:
-.PHONY: all clean run test unit iso gdb help deps format
+.PHONY: all clean run test unit iso gdb help deps format bench
 all: $(BUILD)/hvlab.efi
 
 include guest/guest.mk
@@ -118,12 +119,18 @@ unit: $(UNIT_TESTS)
 test: deps all iso unit
 	tools/test.sh
 
+# Boots the bench guest under hvlab and bare in Bochs (VT-x; AMD-V with cpu ryzen) and
+# QEMU -icount (AMD-V); tables on the terminal, CSV and plot in build/bench/.
+# BENCH="bochs-vtx" picks configurations.
+bench: deps all
+	tools/bench.sh $(BENCH)
+
 # Reformat the C sources with .clang-format (clang-format 14, as on Debian 12).
 format:
 	git ls-files '*.c' '*.h' | xargs clang-format -i
 
 help:
-	@sed -n '1,11p' Makefile
+	@sed -n '1,12p' Makefile
 
 clean:
 	rm -rf $(BUILD)

@@ -25,13 +25,14 @@ GUEST_COMMON_SRCS := boot.S \
 	lib/pic.c lib/pit.c lib/tap.c
 
 # One entry per guest: GUEST_SRCS_<name> lists its own sources.
-GUEST_NAMES := hello hostile conform
+GUEST_NAMES := hello hostile conform bench
 GUEST_SRCS_hello := hello/main.c hello/memtest.c
 GUEST_SRCS_hostile := hostile/main.c
 GUEST_SRCS_conform := conform/main.c conform/trap_stubs.S conform/trap.c conform/clock.c \
 	conform/cpuid.c conform/io.c conform/uart.c conform/hypercalls.c \
 	conform/exceptions.c conform/paging.c conform/interrupts.c conform/timer.c \
 	conform/longmode.c conform/longmode_switch.S
+GUEST_SRCS_bench := bench/main.c bench/exits.c bench/measure.c bench/work.c bench/u64.c
 
 GUEST_ELFS := $(GUEST_NAMES:%=$(GUEST_OUT)/%.elf)
 

@@ -3,21 +3,27 @@
 #
 #   tools/run.sh --emu EMU (--efi FILE | --iso FILE | --kernel FILE [--append ARGS])
 #                [--options "WORDS"] [--file SRC:DST]... [--log FILE] [--timeout SECONDS]
-#                [--quiet] [--gdb]
+#                [--quiet] [--gdb] [--exact]
 #
 # EMU: auto (KVM if this host has it, else Bochs), bochs (Intel VT-x emulated),
 #      qemu-svm (QEMU TCG with AMD-V), qemu (QEMU TCG, no virtualization extensions),
 #      kvm (QEMU with KVM, -cpu host: nested virtualization).
 # The serial transcript goes to the terminal (unless --quiet) and to the log file.
-# --kernel boots a guest kernel bare (QEMU's Multiboot loader, no hvlab), for comparison.
+# --kernel boots a guest kernel bare (no hvlab), for comparison: QEMU's Multiboot loader,
+# or in Bochs a BIOS GRUB image (tools/mkiso-kernel.sh) booted from CD-ROM.
+# --exact: RDTSC counts executed instructions and runs repeat exactly (for tools/bench.sh).
+# Bochs always runs so (clock: sync=none and a fixed time0); QEMU gets -icount shift=0,
+# sleep=off and a virtual-time RTC, which makes it about 15 times slower.
+# BOCHS_CPU=MODEL picks Bochs's CPU model (default corei7_haswell_4770; ryzen for AMD-V).
 # Exit status: hvlab's own status from its "hvlab: shutdown: status N" line (for a bare
-# kernel: the status it wrote to the debug-exit port); 124 on timeout; 125 if the
-# emulator ended without a status; 126 for a setup problem.
+# kernel: the status it wrote to the debug-exit port, except in Bochs, which has no such
+# port: 0 once the kernel powered Bochs off through port 0x8900); 124 on timeout; 125 if
+# the emulator ended without a status; 126 for a setup problem.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 files=()
-emu=auto efi= iso= kernel= append= options= log= timeout=0 quiet=0 gdb=0
+emu=auto efi= iso= kernel= append= options= log= timeout=0 quiet=0 gdb=0 exact=0
 while [ $# -gt 0 ]; do
     case $1 in
     --emu) emu=$2; shift 2 ;;
@@ -31,6 +37,7 @@ while [ $# -gt 0 ]; do
     --timeout) timeout=$2; shift 2 ;;
     --quiet) quiet=1; shift ;;
     --gdb) gdb=1; shift ;;
+    --exact) exact=1; shift ;;
     *) echo "run.sh: unknown argument '$1'" >&2; exit 126 ;;
     esac
 done
@@ -75,16 +82,29 @@ case $emu in
 bochs)
     command -v bochs >/dev/null || fail_setup "bochs is not installed: apt-get install bochs bochsbios vgabios"
     [ -z "$iso" ] || fail_setup "the ISO is booted in QEMU; in Bochs boot --efi"
-    # Bochs with OVMF, headless; see ../shared/emulators.md. Fixed time0: reproducible runs.
+    if [ -n "$kernel" ]; then
+        # Bare: Bochs's BIOS boots a GRUB image whose only entry loads the kernel; 64 MiB,
+        # like QEMU's bare runs and hvlab's default guest RAM.
+        "$here/mkiso-kernel.sh" "$work/kernel.iso" "$kernel" "$append" ||
+            fail_setup "could not build the GRUB image for $kernel"
+        firmware="memory: host=64, guest=64
+romimage: file=\"/usr/share/bochs/BIOS-bochs-latest\"
+boot: cdrom
+ata0-master: type=cdrom, path=\"$work/kernel.iso\", status=inserted"
+    else
+        firmware="memory: host=512, guest=512
+romimage: file=\"$OVMF\", address=0xffe00000, options=none
+boot: disk
+ata0-master: type=disk, path=\"$work/esp.img\", mode=flat"
+    fi
+    # Bochs headless; see ../shared/emulators.md. clock: sync=none with a fixed time0
+    # makes runs reproducible and RDTSC count instructions (so --exact changes nothing).
     cat > "$work/bochsrc" <<RC
 display_library: rfb, options="timeout=0"
 config_interface: textconfig
-memory: host=512, guest=512
-romimage: file="$OVMF", address=0xffe00000, options=none
+$firmware
 vgaromimage: file="/usr/share/bochs/VGABIOS-lgpl-latest"
-boot: disk
 ata0: enabled=true, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
-ata0-master: type=disk, path="$work/esp.img", mode=flat
 pci: enabled=1, chipset=i440fx
 cpu: count=1, ips=50000000, model=${BOCHS_CPU:-corei7_haswell_4770}, reset_on_triple_fault=0, ignore_bad_msrs=1
 clock: sync=none, time0=946684800
@@ -105,17 +125,23 @@ qemu|qemu-svm|kvm)
     args=(-machine q35 -m 512 -bios "$OVMF" -display none -no-reboot -monitor none
           -device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial "file:$log")
     case $emu in
-    qemu) args+=(-accel tcg -cpu qemu64,-svm,-vmx) ;;
-    qemu-svm) args+=(-accel tcg -cpu EPYC,+svm) ;;
+    qemu) cpu=(-accel tcg -cpu qemu64,-svm,-vmx) ;;
+    qemu-svm) cpu=(-accel tcg -cpu EPYC,+svm) ;;
     kvm)
         [ -r /dev/kvm ] || fail_setup "no /dev/kvm on this host: use --emu bochs or qemu-svm"
-        args+=(-enable-kvm -cpu host) ;;
+        cpu=(-enable-kvm -cpu host) ;;
     esac
+    args+=("${cpu[@]}")
+    if [ $exact = 1 ]; then
+        [ "$emu" != kvm ] || fail_setup "--exact needs an emulator: KVM runs on the real CPU"
+        args+=(-icount shift=0,sleep=off -rtc base=2000-01-01T00:00:00,clock=vm)
+    fi
     if [ -n "$kernel" ]; then
-        # Bare: QEMU's own Multiboot loader and SeaBIOS instead of OVMF and hvlab.
-        args=(-m 64 -display none -no-reboot -monitor none -serial "file:$log"
-              -device isa-debug-exit,iobase=0xf4,iosize=0x04 -accel tcg
-              -kernel "$kernel" -append "$append")
+        # Bare: QEMU's own Multiboot loader and SeaBIOS instead of OVMF and hvlab, same CPU.
+        bare=(-m 64 -display none -no-reboot -monitor none -serial "file:$log"
+              -device isa-debug-exit,iobase=0xf4,iosize=0x04 "${cpu[@]}")
+        [ $exact = 0 ] || bare+=(-icount shift=0,sleep=off -rtc base=2000-01-01T00:00:00,clock=vm)
+        args=("${bare[@]}" -kernel "$kernel" -append "$append")
     elif [ -n "$efi" ]; then
         args+=(-drive "format=raw,file=$work/esp.img")
     else
@@ -137,8 +163,12 @@ if [ -n "$status" ]; then
     exit "$status"
 fi
 # A bare kernel ends QEMU through isa-debug-exit: exit code (status << 1) | 1.
-if [ -n "$kernel" ] && [ $((rc % 2)) = 1 ] && [ "$rc" != 1 -o -s "$log" ]; then
+if [ -n "$kernel" ] && [ "$emu" != bochs ] && [ $((rc % 2)) = 1 ] && [ "$rc" != 1 -o -s "$log" ]; then
     exit $((rc >> 1))
+fi
+# In Bochs it writes "Shutdown" to port 0x8900 instead (guest/lib/debug_exit.h).
+if [ -n "$kernel" ] && [ "$emu" = bochs ] && grep -q "Shutdown port: shutdown requested" "$work/bochs.out" 2>/dev/null; then
+    exit 0
 fi
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
     echo "run.sh: $emu timed out after ${timeout}s without a shutdown line" >&2

@@ -52,6 +52,9 @@ void hv_detect(struct hv_info *hv)
     hv->features = r.ebx;
 }
 
+/* True if hypercalls use VMMCALL (AMD CPU), false for VMCALL; valid after hv_detect(). */
+bool hv_uses_vmmcall(void) { return use_vmmcall; }
+
 /* Make hypercall nr with two arguments; every register but EAX is preserved. */
 int32_t hypercall(uint32_t nr, uint32_t arg0, uint32_t arg1)
 {

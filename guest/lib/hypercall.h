@@ -36,6 +36,14 @@
 #define HV_FEATURE_TIME          (1u << 2) /* HC_TIME (ABI 1.1) */
 #define HV_FEATURE_YIELD         (1u << 3) /* HC_YIELD (ABI 1.1) */
 #define HV_FEATURE_SHUTDOWN      (1u << 4) /* HC_SHUTDOWN (ABI 1.1) */
+#define HV_FEATURE_MMIO_INFO     (1u << 5) /* the hvlab-info MMIO page (ABI 1.1) */
+
+/* The hvlab-info MMIO page (docs/hypercalls.md): register offsets and the magic value. */
+#define HV_INFO_MMIO_GPA     0xFEB00000u
+#define HV_INFO_REG_MAGIC    0x0u
+#define HV_INFO_REG_VERSION  0x4u
+#define HV_INFO_REG_SCRATCH  0x8u
+#define HV_INFO_MAGIC        0x626C7668u /* "hvlb" */
 
 /* Call numbers (EAX in). */
 #define HC_VERSION       0 /* -> ABI version, as in CPUID 0x40000001 EAX */
@@ -65,6 +73,9 @@ struct hv_info {
 
 /* Fill *hv from CPUID and pick VMCALL or VMMCALL from the CPU vendor. */
 void hv_detect(struct hv_info *hv);
+
+/* True if hypercalls use VMMCALL (AMD CPU), false for VMCALL; valid after hv_detect(). */
+bool hv_uses_vmmcall(void);
 
 /* Make hypercall nr with two arguments; returns EAX. Only after hv_detect() found hvlab. */
 int32_t hypercall(uint32_t nr, uint32_t arg0, uint32_t arg1);

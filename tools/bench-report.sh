@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# bench-report.sh DIR CONFIG... - the tables, CSV and plot of a tools/bench.sh run.
+#
+# For each CONFIG, reads DIR/CONFIG-virt.log, DIR/CONFIG-bare.log and DIR/CONFIG.meta and
+# prints one table (tools/bench-table.awk). Writes:
+#   DIR/results.csv   every figure of every table, one row each (unit in its own column)
+#   DIR/exits.dat     host instructions per exit: one row per exit kind, one column per CONFIG
+#   DIR/exits.png     that as a bar chart (gnuplot), if gnuplot is installed
+set -uo pipefail
+cd "$(dirname "$0")/.."
+dir=$1
+shift
+EFI=build/hvlab.efi
+efi_size=$(stat -c %s "$EFI" 2>/dev/null || echo n/a)
+
+csv=$dir/results.csv
+echo "config,title,emulator,cpu,section,item,virtualized,bare,derived,derived_unit,note" > "$csv"
+for c in "$@"; do
+    [ -f "$dir/$c.meta" ] || { echo "bench-report.sh: no $dir/$c.meta (run tools/bench.sh $c)" >&2; continue; }
+    touch "$dir/$c-virt.log" "$dir/$c-bare.log"
+    awk -f tools/bench-table.awk -v virt="$dir/$c-virt.log" -v bare="$dir/$c-bare.log" \
+        -v meta="$dir/$c.meta" -v efi_size="$efi_size" -v csv="$csv" -v exits="$dir/$c.exits" \
+        "$dir/$c-virt.log" "$dir/$c-bare.log"
+done
+
+# exits.dat: "exit" then one quoted title per configuration that measured anything;
+# "?" marks a missing figure.
+dat=$dir/exits.dat
+plotted=()
+for c in "$@"; do
+    awk '$2 != "?" { found = 1 } END { exit !found }' "$dir/$c.exits" 2>/dev/null && plotted+=("$c")
+done
+{
+    printf '"exit"'
+    for c in ${plotted[@]+"${plotted[@]}"}; do printf ' "%s"' "$(sed -n 's/^title=//p' "$dir/$c.meta")"; done
+    echo
+    for op in cpuid hypercall out in mmio hlt; do
+        line=$op any=0
+        for c in ${plotted[@]+"${plotted[@]}"}; do
+            v=$(awk -v op="$op" '$1 == op { print $2 }' "$dir/$c.exits")
+            line="$line ${v:-?}"
+            [ "${v:-?}" = "?" ] || any=1
+        done
+        [ $any = 0 ] || echo "$line"
+    done
+} > "$dat"
+
+if ! command -v gnuplot >/dev/null; then
+    echo "bench: no plot: gnuplot is not installed (apt-get install gnuplot-nox)"
+    echo "bench: figures in $csv"
+    exit 0
+fi
+if [ ${#plotted[@]} = 0 ]; then
+    echo "bench: no plot: no configuration measured an exit"
+    exit 0
+fi
+cols=${#plotted[@]}
+gnuplot <<GP
+set terminal pngcairo size 900,520 font "sans,10"
+set output "$dir/exits.png"
+set title "hvlab: host instructions per VM exit (emulator instructions, not cycles)"
+set ylabel "host instructions per exit"
+set datafile missing "?"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set boxwidth 0.9
+set key top left
+set yrange [0:*]
+set grid ytics
+plot for [i=2:$((cols + 1))] "$dat" using i:xtic(1) title columnheader(i)
+GP
+echo "bench: figures in $csv, plot in $dir/exits.png"
