@@ -60,6 +60,9 @@ struct virt_ops {
      * backend keeps the bits VMX/SVM force on hidden behind the read shadow. */
     void (*set_reg)(struct vcpu *vcpu, enum vcpu_reg reg, uint64_t value);
     uint64_t (*get_rip)(struct vcpu *vcpu);
+    /* Move RIP past an instruction hvlab completed for the guest. This also ends an
+     * interrupt shadow the instruction was in (`sti; hlt`: the interrupt that wakes the
+     * HLT is taken right after it, not one instruction later). */
     void (*set_rip)(struct vcpu *vcpu, uint64_t rip);
     /* Deliver an event through the guest's IDT at the next entry. The core calls this
      * (hypervisor/interrupts.c) at most once per entry; handlers queue exceptions with

@@ -66,7 +66,14 @@ void svm_set_reg(struct vcpu *vcpu, enum vcpu_reg reg, uint64_t value)
 
 uint64_t svm_get_rip(struct vcpu *vcpu) { return vmcb_of(vcpu)->save.rip; }
 
-void svm_set_rip(struct vcpu *vcpu, uint64_t rip) { vmcb_of(vcpu)->save.rip = rip; }
+/* Completing an instruction for the guest ends the interrupt shadow it was in (APM Vol. 2,
+ * "Interrupt Shadows": the shadow covers one instruction). */
+void svm_set_rip(struct vcpu *vcpu, uint64_t rip)
+{
+    struct vmcb *vmcb = vmcb_of(vcpu);
+    vmcb->save.rip = rip;
+    vmcb->control.interrupt_shadow &= ~SVM_INT_SHADOW;
+}
 
 /* Event injection: EVENTINJ delivers the event through the guest's IDT at the next
  * VMRUN, as if it had happened on the instruction at RIP. SVM has one type for both

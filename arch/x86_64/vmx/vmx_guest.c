@@ -88,10 +88,16 @@ uint64_t vmx_get_rip(struct vcpu *vcpu)
     return vmcs_read(VMCS_GUEST_RIP);
 }
 
+/* Completing an instruction for the guest ends the STI / MOV SS blocking it was under
+ * (SDM Vol. 3C, "Guest Non-Register State": blocking covers one instruction). */
 void vmx_set_rip(struct vcpu *vcpu, uint64_t rip)
 {
     (void)vcpu;
     vmcs_write(VMCS_GUEST_RIP, rip);
+    uint64_t blocking = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY);
+    if (blocking & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
+        vmcs_write(VMCS_GUEST_INTERRUPTIBILITY,
+                   blocking & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
 }
 
 /* Event injection: the VM-entry interruption-information field delivers the event
