@@ -40,6 +40,7 @@ void vplatform_reset(struct virtual_platform *vp, uint64_t (*read_tsc)(void), ui
     pit_reset(&vp->pit, 0);
     uart16550_reset(&vp->uart);
     vp->port_b = 0;
+    vp->ticks_owed = 0;
     pit_set_gate(&vp->pit, PIT_SPEAKER_CHANNEL, false, 0); /* port B bit 0 is clear */
     vp->read_tsc = read_tsc;
     vp->tsc_hz = tsc_hz;
@@ -63,11 +64,22 @@ uint64_t vplatform_ns(const struct virtual_platform *vp, uint64_t tsc)
 
 /* Timer edges become one pulse on IRQ 0: edges the guest missed (it ran long without an
  * exit) coalesce into one IRR bit, as on a real PIC. The UART's IRQ 4 is a level. */
+/* Lost ticks: a real PIC merges the edges that come while IRR bit 0 is still set, and a
+ * guest counting ticks falls behind. Under a hypervisor, a late tick is usually the
+ * host's doing (hvlab was busy, or the emulator was descheduled), so, like KVM's PIT
+ * "reinject" policy, hvlab keeps up to VPLATFORM_TICKS_OWED_MAX of them and raises one
+ * each time the guest has taken the previous one. */
 void vplatform_update(struct virtual_platform *vp, uint64_t tsc)
 {
-    if (pit_irq0_edges(&vp->pit, vplatform_pit_clock(vp, tsc)) > 0) {
+    uint64_t edges = pit_irq0_edges(&vp->pit, vplatform_pit_clock(vp, tsc));
+    if (edges) {
+        uint64_t owed = vp->ticks_owed + edges;
+        vp->ticks_owed = owed > VPLATFORM_TICKS_OWED_MAX ? VPLATFORM_TICKS_OWED_MAX : (uint32_t)owed;
+    }
+    if (vp->ticks_owed && !(vp->pic.master.irr & PIC_IRQ_BIT(VPLATFORM_PIT_IRQ))) {
         pic_set_irq(&vp->pic, VPLATFORM_PIT_IRQ, true);
         pic_set_irq(&vp->pic, VPLATFORM_PIT_IRQ, false);
+        vp->ticks_owed--;
     }
     pic_set_irq(&vp->pic, UART_COM1_IRQ, uart16550_irq(&vp->uart));
 }

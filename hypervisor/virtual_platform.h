@@ -20,6 +20,8 @@
 #include "hypervisor/devices/uart16550.h"
 
 #define VPLATFORM_NO_DEADLINE UINT64_MAX
+#define VPLATFORM_TICKS_OWED_MAX 50u /* late timer ticks kept for the guest (vplatform_update) */
+#define PIC_IRQ_BIT(irq)       (1u << (irq))
 #define VPLATFORM_PIT_IRQ     0u /* PIT channel 0's output */
 #define VPLATFORM_NS_PER_S    1000000000ull
 
@@ -40,6 +42,7 @@ struct virtual_platform {
     uint64_t tsc_hz;            /* host TSC frequency (arch/x86_64/tsc.c) */
     uint64_t tsc_start;         /* host TSC when the guest started: guest time zero */
     uint8_t port_b;             /* port B as last written (PORT_B_WRITABLE bits) */
+    uint32_t ticks_owed; /* IRQ 0 edges the PIC could not latch yet (see vplatform_update) */
 };
 
 /* All devices to power-on state; guest time starts at read_tsc() now. */

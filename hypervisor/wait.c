@@ -6,7 +6,6 @@
 #include "arch/x86_64/serial.h"
 #include "hypervisor/virtual_platform.h"
 
-#define PIC_IRQ_BIT(irq) (1u << (irq))
 
 void vcpu_forward_host_input(struct vcpu *vcpu)
 {
@@ -21,7 +20,7 @@ void vcpu_forward_host_input(struct vcpu *vcpu)
 static bool source_armed(const struct virtual_platform *vp, uint64_t now)
 {
     uint8_t master_mask = vp->pic.master.imr;
-    bool timer = !(master_mask & PIC_IRQ_BIT(0)) &&
+    bool timer = !(master_mask & PIC_IRQ_BIT(VPLATFORM_PIT_IRQ)) &&
                  pit_next_irq0_edge(&vp->pit, vplatform_pit_clock(vp, now)) != PIT_NEVER;
     bool serial = !(master_mask & PIC_IRQ_BIT(UART_COM1_IRQ)) &&
                   uart16550_wants_input(&vp->uart);

@@ -188,17 +188,34 @@ static void test_masked_timer(void **state)
     assert_int_equal(deliver(tsc_now), 1);
 }
 
-/* A guest that did not exit for a second: its 99 missed ticks become one interrupt. */
-static void test_missed_edges_coalesce(void **state)
+/* A guest that did not exit for 50 ms: its 5 ticks all arrive, one after the other as it
+ * takes them (the PIC alone would have merged them into one). */
+static void test_late_ticks_are_kept(void **state)
 {
     (void)state;
     guest_init_pic();
     guest_start_pit(DIVISOR_100HZ);
-    tsc_now = TSC_START + S;
-    assert_int_equal(deliver(tsc_now), 1);
+    tsc_now = TSC_START + 50 * MS + MS;
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(deliver(tsc_now), 1);
     assert_int_equal(deliver(tsc_now), 0);
-    /* Counting goes on on the same grid: the next tick is the 100th edge. */
-    assert_int_equal(run_until(TSC_START + S + 20 * 1000, 1000), 1);
+    assert_int_equal(vp.ticks_owed, 0);
+}
+
+/* A guest that did not exit for a second: at most VPLATFORM_TICKS_OWED_MAX of its 100
+ * ticks are kept, so it does not drown in old interrupts. */
+static void test_late_ticks_are_capped(void **state)
+{
+    (void)state;
+    guest_init_pic();
+    guest_start_pit(DIVISOR_100HZ);
+    tsc_now = TSC_START + S + MS;
+    unsigned taken = 0;
+    while (deliver(tsc_now))
+        taken++;
+    assert_int_equal(taken, VPLATFORM_TICKS_OWED_MAX);
+    /* Counting goes on on the same grid: the next tick is the 101st edge. */
+    assert_int_equal(run_until(TSC_START + S + 20 * MS, MS), 1);
 }
 
 /* No EOI from the guest: the in-service timer blocks its own next ticks. */
@@ -314,7 +331,8 @@ int main(void)
         T(test_unknown_tsc_frequency),
         T(test_pit_100hz_through_pic),
         T(test_masked_timer),
-        T(test_missed_edges_coalesce),
+        T(test_late_ticks_are_kept),
+        T(test_late_ticks_are_capped),
         T(test_no_eoi_blocks_timer),
         T(test_next_deadline),
         T(test_pit_count_through_ports),
