@@ -64,22 +64,28 @@ uint64_t vplatform_ns(const struct virtual_platform *vp, uint64_t tsc)
 
 /* Timer edges become one pulse on IRQ 0: edges the guest missed (it ran long without an
  * exit) coalesce into one IRR bit, as on a real PIC. The UART's IRQ 4 is a level. */
-/* Lost ticks: a real PIC merges the edges that come while IRR bit 0 is still set, and a
- * guest counting ticks falls behind. Under a hypervisor, a late tick is usually the
- * host's doing (hvlab was busy, or the emulator was descheduled), so, like KVM's PIT
- * "reinject" policy, hvlab keeps up to VPLATFORM_TICKS_OWED_MAX of them and raises one
- * each time the guest has taken the previous one. */
+/* Late ticks. A real PIC merges the edges that come while a timer request is still
+ * pending, in service or masked: that is the guest's doing, and hvlab merges them too.
+ * But several edges that all passed while the PIC was idle mean hvlab itself was late
+ * (busy, or the emulator descheduled): like KVM's PIT "reinject" policy, hvlab owes the
+ * guest those ticks, up to VPLATFORM_TICKS_OWED_MAX, and raises one each time the PIC is
+ * idle again, so a guest counting ticks does not fall behind. */
 void vplatform_update(struct virtual_platform *vp, uint64_t tsc)
 {
+    const uint8_t timer = PIC_IRQ_BIT(VPLATFORM_PIT_IRQ);
+    const struct pic8259 *master = &vp->pic.master;
+    bool idle = !((master->irr | master->isr | master->imr) & timer);
     uint64_t edges = pit_irq0_edges(&vp->pit, vplatform_pit_clock(vp, tsc));
-    if (edges) {
-        uint64_t owed = vp->ticks_owed + edges;
-        vp->ticks_owed = owed > VPLATFORM_TICKS_OWED_MAX ? VPLATFORM_TICKS_OWED_MAX : (uint32_t)owed;
+    if (edges > 1 && idle) {
+        uint64_t owed = vp->ticks_owed + edges - 1;
+        vp->ticks_owed =
+            owed > VPLATFORM_TICKS_OWED_MAX ? VPLATFORM_TICKS_OWED_MAX : (uint32_t)owed;
     }
-    if (vp->ticks_owed && !(vp->pic.master.irr & PIC_IRQ_BIT(VPLATFORM_PIT_IRQ))) {
+    if (edges || (vp->ticks_owed && idle)) {
+        if (!edges)
+            vp->ticks_owed--;
         pic_set_irq(&vp->pic, VPLATFORM_PIT_IRQ, true);
         pic_set_irq(&vp->pic, VPLATFORM_PIT_IRQ, false);
-        vp->ticks_owed--;
     }
     pic_set_irq(&vp->pic, UART_COM1_IRQ, uart16550_irq(&vp->uart));
 }
