@@ -179,7 +179,7 @@ if [ -n "$tap" ]; then
 fi
 
 if [ "$status" = 124 ]; then
-    echo "FAIL $name: timed out after ${timeout}s ($emu)"
+    echo "FAIL $name: timed out after ${timeout}s $(when)"
     [ $checked = 0 ] || echo "$report" | indent
     [ $tap_ok = 0 ] || echo "$tap_report" | indent
     exit 1
