@@ -318,7 +318,7 @@ static void test_cpuid_hypervisor_features_leaf(void **state)
     enum exit_action a = run_cpuid(f, HVLAB_CPUID_LEAF_FEATURES, 0);
 
     assert_resumed_past(f, a, LEN_CPUID);
-    assert_cpuid(f, 0x00010000, 3, 0, 0); /* ABI 1.0; CONSOLE_WRITE | MEMORY_SIZE */
+    assert_cpuid(f, HVLAB_ABI_VERSION, 3, 0, 0); /* ABI version; CONSOLE_WRITE | MEMORY_SIZE */
 }
 
 static void test_cpuid_other_hypervisor_leaves_zero(void **state)
@@ -658,7 +658,7 @@ static void assert_hc_result(struct fixture *f, enum exit_action a, uint64_t res
 static void test_hc_version(void **state)
 {
     struct fixture *f = *state;
-    assert_hc_result(f, hypercall(f, HC_VERSION, 7, 8), 0x00010000, 7, 8);
+    assert_hc_result(f, hypercall(f, HC_VERSION, 7, 8), HVLAB_ABI_VERSION, 7, 8);
 }
 
 static void test_hc_console_write(void **state)
