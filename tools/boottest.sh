@@ -91,7 +91,7 @@ key() {
 # keys NAME: every value of NAME: and NAME@EMU:, one per line, in spec order.
 keys() { sed -n -e "s/^$1:[[:space:]]*//p" -e "s/^$1@$emu:[[:space:]]*//p" "$spec"; }
 
-# --list SPEC...: one SPEC@EMU line per run. A spec without a usable emu: line is
+# --list SPEC...: one SPEC@EMU line per run. A spec with an error (see spec_errors) is
 # listed alone, so that running it reports the problem.
 if [ "${1:-}" = --list ]; then
     shift
