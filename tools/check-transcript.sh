@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# check-transcript.sh TRANSCRIPT SPEC - check a serial transcript against a boot-test spec.
+# check-transcript.sh TRANSCRIPT SPEC [EMU] - check a serial transcript against a
+# boot-test spec, as run on EMU.
 #
 # In the spec (tests/boot/*.test), these lines are checked:
 #   expect: TEXT   TEXT must appear in the transcript after the previous expect:'s
 #                  match (fixed-string match, in order; the same line may hold several)
 #   reject: TEXT   TEXT must not appear anywhere in the transcript
-# Other lines (emu:, options:, timeout:, status:, #comments) are for tools/boottest.sh.
-# On failure: says which line is missing and prints the transcript's tail. Exit 0 or 1.
+#   expect@EMU: TEXT, reject@EMU: TEXT   the same, only when checking a run on EMU; they
+#                  take their place in the order among the shared expect: lines
+# Other lines (emu:, options:, timeout:, status:, tap:, #comments) are for
+# tools/boottest.sh. On failure: says which line is missing and prints the transcript's
+# tail. Exit 0 or 1.
 set -uo pipefail
-transcript=$1 spec=$2
+transcript=$1 spec=$2 emu=${3:-}
 TAIL_LINES=25
 
 [ -f "$transcript" ] || { echo "check: no transcript at $transcript"; exit 1; }
@@ -25,9 +29,12 @@ fail() {
 
 # Expected lines: found in order, each after the end of the previous match (a later
 # expectation may match further along the same transcript line).
-result=$(awk -v spec="$spec" 'BEGIN { n = 0 }
+result=$(awk -v spec="$spec" -v emu="$emu" 'BEGIN { n = 0; mine = "expect@" emu ":" }
     FNR == NR {
-        if ($0 ~ /^expect:/) { t = substr($0, 8); sub(/^ /, "", t); want[n] = t; at[n++] = FNR }
+        if ($0 ~ /^expect:/) t = substr($0, 8)
+        else if (emu != "" && index($0, mine) == 1) t = substr($0, length(mine) + 1)
+        else next
+        sub(/^ /, "", t); want[n] = t; at[n++] = FNR
         next
     }
     { line[++lines] = $0 }
@@ -55,8 +62,10 @@ spec_no=0
 while IFS= read -r spec_line || [ -n "$spec_line" ]; do
     spec_no=$((spec_no + 1))
     case $spec_line in
-    reject:*)
+    reject:* | "reject@$emu:"*)
+        [ -n "$emu" ] || [[ $spec_line == reject:* ]] || continue
         text=${spec_line#reject:}
+        text=${text#"reject@$emu:"}
         text=${text# }
         hit=$(grep -n -F -m 1 -- "$text" "$clean")
         [ -z "$hit" ] || fail "rejected text found ($spec:$spec_no): '$text' at transcript line ${hit%%:*}"

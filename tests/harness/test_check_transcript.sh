@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The transcript checker must pass a good transcript and fail, saying why, when an
-# expected line is missing, out of order, or a rejected line is present.
+# expected line is missing, out of order, or a rejected line is present; lines for one
+# emulator (expect@EMU:, reject@EMU:) count only on that emulator.
 set -u
 cd "$(dirname "$0")/../.."
 dir=$(mktemp -d)
@@ -28,4 +29,23 @@ printf 'expect: hvlab: memory\nexpect: 3 regions\n' > "$dir/sameline.test"
 must_pass "$dir/sameline.test"
 printf 'expect: 3 regions\nexpect: hvlab: memory\nexpect: shutdown\n' > "$dir/sameline_rev.test"
 must_fail "$dir/sameline_rev.test" "expected line out of order"
+# expect@EMU: / reject@EMU: lines count only when checking a run on EMU, in their place
+# among the shared lines.
+must_pass_on() { # EMU SPEC
+    tools/check-transcript.sh "$dir/t.log" "$2" "$1" > "$dir/out" || { echo "should pass on $1: $2"; cat "$dir/out"; ok=1; }
+}
+must_fail_on() { # EMU SPEC WORDS-IN-REPORT
+    if tools/check-transcript.sh "$dir/t.log" "$2" "$1" > "$dir/out"; then echo "should fail on $1: $2"; ok=1; return; fi
+    grep -q -F "$3" "$dir/out" || { echo "report lacks '$3':"; cat "$dir/out"; ok=1; }
+}
+printf 'emu: bochs qemu-svm\nexpect: hvlab 0.1\nexpect@bochs: [guest] hello\nexpect@qemu-svm: VMEXIT_HLT\nexpect: shutdown\nreject@qemu-svm: memory map\n' > "$dir/emus.test"
+must_pass_on bochs "$dir/emus.test"
+must_fail_on qemu-svm "$dir/emus.test" "missing expected line ($dir/emus.test:4): 'VMEXIT_HLT'"
+must_pass "$dir/emus.test" # no emulator named: only the shared lines
+sed -i '/VMEXIT_HLT/d' "$dir/emus.test"
+must_fail_on qemu-svm "$dir/emus.test" "rejected text found ($dir/emus.test:5): 'memory map'"
+printf 'expect: hvlab 0.1\nexpect@bochs: memory\nexpect: 3 regions\nexpect@bochs: [guest] hello\n' > "$dir/emu_order.test"
+must_pass_on bochs "$dir/emu_order.test"
+printf 'expect: [guest] hello\nexpect@bochs: memory map\n' > "$dir/emu_order2.test"
+must_fail_on bochs "$dir/emu_order2.test" "expected line out of order"
 exit $ok
