@@ -208,8 +208,8 @@ static void exit_boot_services(EFI_HANDLE image, EFI_MEMORY_DESCRIPTOR **map, UI
 
 EFI_STATUS efi_main(EFI_HANDLE image_handle, EFI_SYSTEM_TABLE *system_table)
 {
-    boot_info.tsc_entry = rdtsc(); /* first: everything before is the firmware's time */
     st = system_table;
+    boot_info.tsc_entry = rdtsc(); /* early: everything before is the firmware's time */
     boot_info.magic = BOOT_INFO_MAGIC;
     banner();
 
