@@ -5,11 +5,18 @@
  */
 #include "hypervisor/string.h"
 
+#include <stdint.h>
+
+/* REP STOSQ/STOSB: one instruction, not a loop, for the largest job hvlab has (zeroing
+ * guest RAM and page tables): several times faster on real CPUs ("fast strings") and in
+ * emulators. See: SDM Vol. 2B, "REP/REPE/REPZ/REPNE/REPNZ" and "STOS". */
 void *memset(void *dst, int c, size_t n)
 {
     unsigned char *d = dst;
-    while (n--)
-        *d++ = (unsigned char)c;
+    uint64_t pattern = (unsigned char)c * 0x0101010101010101ull;
+    size_t words = n / sizeof(uint64_t), tail = n % sizeof(uint64_t);
+    __asm__ volatile("rep stosq" : "+D"(d), "+c"(words) : "a"(pattern) : "memory");
+    __asm__ volatile("rep stosb" : "+D"(d), "+c"(tail) : "a"(pattern) : "memory");
     return dst;
 }
 
