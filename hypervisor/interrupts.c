@@ -40,6 +40,7 @@ void vcpu_deliver_events(struct vcpu *vcpu)
         .valid = true, .type = EVENT_EXTERNAL_INTERRUPT, .vector = pic_acknowledge(pic)};
     vcpu->ops->inject_event(vcpu, &irq);
     vcpu->interrupts_injected++;
+    vcpu->platform->changed = true; /* another request may be deliverable next (auto-EOI) */
     set_window(vcpu, false);
 }
 

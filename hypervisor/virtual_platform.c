@@ -41,6 +41,7 @@ void vplatform_reset(struct virtual_platform *vp, uint64_t (*read_tsc)(void), ui
     uart16550_reset(&vp->uart);
     vp->port_b = 0;
     vp->ticks_owed = 0;
+    vp->changed = true;
     pit_set_gate(&vp->pit, PIT_SPEAKER_CHANNEL, false, 0); /* port B bit 0 is clear */
     vp->read_tsc = read_tsc;
     vp->tsc_hz = tsc_hz;

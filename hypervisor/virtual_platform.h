@@ -43,6 +43,10 @@ struct virtual_platform {
     uint64_t tsc_start;         /* host TSC when the guest started: guest time zero */
     uint8_t port_b;             /* port B as last written (PORT_B_WRITABLE bits) */
     uint32_t ticks_owed; /* IRQ 0 edges the PIC could not latch yet (see vplatform_update) */
+    /* A device changed in a way that may change what the guest can be given (a PIC or
+     * PIT write, the UART's IRQ line moving): the run loop brings the platform up to
+     * date and delivers events only then, or when the next device event is due. */
+    bool changed;
 };
 
 /* All devices to power-on state; guest time starts at read_tsc() now. */

@@ -11,8 +11,10 @@ void vcpu_forward_host_input(struct vcpu *vcpu)
 {
     struct uart16550 *uart = &vcpu->platform->uart;
     int byte;
-    while (uart16550_wants_input(uart) && (byte = serial_read_byte()) >= 0)
+    while (uart16550_wants_input(uart) && (byte = serial_read_byte()) >= 0) {
         uart16550_receive(uart, (uint8_t)byte);
+        vcpu->platform->changed = true;
+    }
 }
 
 /* Could anything still interrupt the guest? The PIT counting with IRQ 0 unmasked, or the
@@ -35,8 +37,10 @@ enum wake_reason vcpu_wait_for_interrupt(struct vcpu *vcpu)
         uint64_t now = vp->read_tsc();
         vcpu_forward_host_input(vcpu);
         vplatform_update(vp, now);
-        if (pic_pending_vector(&vp->pic) >= 0)
+        if (pic_pending_vector(&vp->pic) >= 0) {
+            vp->changed = true; /* the run loop delivers it */
             return WAKE_INTERRUPT;
+        }
         if (!source_armed(vp, now))
             return WAKE_NOTHING_ARMED;
         if (vcpu->watchdog_tsc && now - start >= vcpu->watchdog_tsc)

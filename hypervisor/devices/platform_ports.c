@@ -32,6 +32,7 @@ static enum exit_action pic_write(struct vcpu *vcpu, uint16_t port, uint8_t size
 {
     (void)size;
     pic_port_write(&vcpu->platform->pic, port, (uint8_t)value);
+    vcpu->platform->changed = true; /* a mask or an EOI: what is deliverable may differ */
     return ACTION_RESUME;
 }
 
@@ -64,6 +65,7 @@ static enum exit_action pit_write(struct vcpu *vcpu, uint16_t port, uint8_t size
 {
     (void)size;
     pit_port_write(&vcpu->platform->pit, port, (uint8_t)value, pit_now(vcpu));
+    vcpu->platform->changed = true; /* the next tick moved */
     return ACTION_RESUME;
 }
 
@@ -90,6 +92,7 @@ static enum exit_action port_b_write(struct vcpu *vcpu, uint16_t port, uint8_t s
     (void)port;
     (void)size;
     vplatform_port_b_write(vcpu->platform, (uint8_t)value, pit_now(vcpu));
+    vcpu->platform->changed = true;
     return ACTION_RESUME;
 }
 
@@ -103,17 +106,32 @@ const struct io_device port_b_device = {
 
 /* ---- 16550 UART (COM1) ---- */
 
+/* A polled UART (LSR reads, THR writes) is the commonest exit there is: the platform is
+ * marked changed only when the access moved the IRQ 4 line. */
+static void note_irq_change(struct virtual_platform *vp, bool before)
+{
+    if (uart16550_irq(&vp->uart) != before)
+        vp->changed = true;
+}
+
 static uint32_t uart_read(struct vcpu *vcpu, uint16_t port, uint8_t size)
 {
     (void)size;
-    return uart16550_read(&vcpu->platform->uart, port - COM1_PORT);
+    struct virtual_platform *vp = vcpu->platform;
+    bool before = uart16550_irq(&vp->uart);
+    uint32_t value = uart16550_read(&vp->uart, port - COM1_PORT);
+    note_irq_change(vp, before);
+    return value;
 }
 
 static enum exit_action uart_write(struct vcpu *vcpu, uint16_t port, uint8_t size,
                                    uint32_t value)
 {
     (void)size;
-    uart16550_write(&vcpu->platform->uart, port - COM1_PORT, (uint8_t)value);
+    struct virtual_platform *vp = vcpu->platform;
+    bool before = uart16550_irq(&vp->uart);
+    uart16550_write(&vp->uart, port - COM1_PORT, (uint8_t)value);
+    note_irq_change(vp, before);
     return ACTION_RESUME;
 }
 

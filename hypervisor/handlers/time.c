@@ -59,8 +59,8 @@ enum exit_action handle_interrupt(struct vcpu *vcpu, const struct vm_exit *exit)
 /* The guest can take an interrupt now: nothing to do here, the run loop injects it. */
 enum exit_action handle_interrupt_window(struct vcpu *vcpu, const struct vm_exit *exit)
 {
-    (void)vcpu;
     (void)exit;
+    vcpu->platform->changed = true;
     return ACTION_RESUME;
 }
 

@@ -29,6 +29,8 @@ struct svm_vcpu {
     struct vmcb *vmcb;      /* the guest's VMCB */
     uint64_t host_state_pa; /* VMSAVE area for hvlab's own FS, GS, TR, LDTR, syscall MSRs */
     bool has_timer;         /* the local APIC timer is the time source (lapic.h) */
+    uint64_t armed_deadline; /* the deadline the APIC timer was last set for */
+    uint64_t armed_fired;    /* lapic_timer_interrupts() at that time */
     struct npt npt;
 };
 

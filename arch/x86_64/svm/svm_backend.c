@@ -13,23 +13,36 @@
  * so the core sees one GPR array, as under VT-x. A VMRUN the CPU refused comes back as
  * VMEXIT_INVALID and is explained by the VMCB checker. See: APM Vol. 2, "VMRUN
  * Instruction", "#VMEXIT". */
+/* The time source: the host APIC timer, one-shot, armed for the deadline; if it fires
+ * while the guest runs, the INTR intercept ends the run (lapic.h). It keeps counting
+ * while hvlab handles exits, so it is reprogrammed only when the deadline moves or after
+ * it fired; if it fires in hvlab, the next VMRUN exits at once and the run loop looks. */
+static void arm_deadline(struct vcpu *vcpu, struct svm_vcpu *sv)
+{
+    if (!sv->has_timer)
+        return;
+    uint64_t fired = lapic_timer_interrupts();
+    if (vcpu->deadline_tsc == sv->armed_deadline && fired == sv->armed_fired)
+        return;
+    sv->armed_deadline = vcpu->deadline_tsc;
+    sv->armed_fired = fired;
+    if (vcpu->deadline_tsc == VCPU_NO_DEADLINE) {
+        lapic_timer_stop();
+        return;
+    }
+    uint64_t now = rdtsc();
+    lapic_timer_arm(vcpu->deadline_tsc > now ? vcpu->deadline_tsc - now : 0);
+}
+
 int svm_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit)
 {
     struct svm_vcpu *sv = vcpu->arch;
     struct vmcb *vmcb = sv->vmcb;
 
-    /* The time source: the host APIC timer, armed for the deadline; if it fires while the
-     * guest runs, the INTR intercept ends the run (lapic.h). */
-    bool armed = sv->has_timer && vcpu->deadline_tsc != VCPU_NO_DEADLINE;
-    if (armed) {
-        uint64_t now = rdtsc();
-        lapic_timer_arm(vcpu->deadline_tsc > now ? vcpu->deadline_tsc - now : 0);
-    }
+    arm_deadline(vcpu, sv);
     vmcb->save.rax = vcpu->regs.gprs[GPR_RAX];
     svm_enter(&vcpu->regs, (uint64_t)(uintptr_t)vmcb, sv->host_state_pa);
     vcpu->regs.gprs[GPR_RAX] = vmcb->save.rax;
-    if (armed)
-        lapic_timer_stop();
 
     /* The first VMRUN flushed the TLB; the event injected (if any) was delivered. See:
      * "TLB Control", "Event Injection" (EVENTINJ is consumed by VMRUN). */

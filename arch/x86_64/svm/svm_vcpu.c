@@ -107,6 +107,9 @@ static void setup_time_source(struct svm_vcpu *sv, uint64_t tsc_hz)
     if (lapic_state == 0)
         lapic_state = lapic_timer_init(tsc_hz) ? 1 : -1;
     sv->has_timer = lapic_state > 0;
+    sv->armed_deadline = VCPU_NO_DEADLINE;
+    if (sv->has_timer)
+        lapic_timer_stop(); /* nothing left over from the previous guest */
 }
 
 static void write_segment(struct vmcb_segment *s, uint16_t selector, uint64_t base,
