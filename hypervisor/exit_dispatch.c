@@ -8,7 +8,6 @@
 #include "hypervisor/exit_dispatch.h"
 
 #include "hypervisor/exit_handlers.h"
-#include "hypervisor/virtual_platform.h"
 
 static const exit_handler handlers[VM_EXIT_KIND_COUNT] = {
     [VM_EXIT_CPUID] = handle_cpuid,
@@ -63,8 +62,8 @@ static bool caused_by_guest(enum vm_exit_kind kind)
 enum exit_action exit_dispatch(struct vcpu *vcpu, const struct vm_exit *exit)
 {
     vcpu->exits++;
-    if (vcpu->watchdog_tsc && caused_by_guest(exit->kind))
-        vcpu->last_activity_tsc = vcpu->platform->read_tsc();
+    if (caused_by_guest(exit->kind))
+        vcpu->watchdog_kicked = true; /* one store: no clock read on the hot path */
     if (exit->raw_reason < VCPU_RAW_REASONS_MAX)
         vcpu->exits_by_reason[exit->raw_reason]++;
     if ((unsigned)exit->kind >= VM_EXIT_KIND_COUNT || !handlers[exit->kind])

@@ -40,8 +40,11 @@ struct vcpu {
     const char *guest_name;
     unsigned watchdog_s;   /* stop the guest after this many seconds without an exit */
     uint64_t watchdog_tsc; /* the same in TSC ticks (0: no watchdog) */
-    uint64_t last_activity_tsc; /* TSC at the guest's last exit of its own (not a timer) */
-    uint64_t watchdog_look_tsc; /* when the watchdog looks next (moves only when it looks) */
+    /* The watchdog, a classic one: every exit of the guest's own "kicks" it; it looks every
+     * watchdog_tsc ticks, and a guest that was not kicked since the last look is stuck. */
+    bool watchdog_kicked;
+    uint64_t watchdog_last_look_tsc;
+    uint64_t watchdog_look_tsc; /* when it looks next: the deadline only moves then */
     uint64_t deadline_tsc; /* the backend makes the guest exit by then (VCPU_NO_DEADLINE) */
 
     /* Event delivery (hypervisor/interrupts.c). */

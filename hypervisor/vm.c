@@ -224,8 +224,8 @@ enum hv_status vm_run_guest(const struct boot_info *info, const struct virt_ops 
                      vcpu.watchdog_s, ops->time_source);
         report_boot_cost(info);
         log_info("launching guest \"%s\"", name);
-        vcpu.last_activity_tsc = platform.read_tsc();
-        vcpu.watchdog_look_tsc = vcpu.last_activity_tsc + vcpu.watchdog_tsc;
+        vcpu.watchdog_last_look_tsc = platform.read_tsc();
+        vcpu.watchdog_look_tsc = vcpu.watchdog_last_look_tsc + vcpu.watchdog_tsc;
         bool exited = run(&vcpu, &exit);
         status = report_end(&vcpu, exited ? &exit : 0);
     }

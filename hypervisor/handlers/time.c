@@ -17,18 +17,20 @@ static bool guest_interrupts_on(struct vcpu *vcpu)
     return (vcpu->ops->get_reg(vcpu, VCPU_REG_RFLAGS) & RFLAGS_IF) != 0;
 }
 
-/* The watchdog: a guest that made no exit of its own (I/O, CPUID, a hypercall, ...) for
- * watchdog_s seconds is spinning, with interrupts off or without ever trapping. It looks
- * at fixed times (watchdog_look_tsc), so the deadline does not move at every exit. */
+/* The watchdog: a guest that made no exit of its own (I/O, CPUID, a hypercall, ...)
+ * between two looks, watchdog_s seconds apart, is spinning, with interrupts off or
+ * without ever trapping. It is stopped between one and two budgets after its last sign of
+ * life; looking at fixed times keeps the deadline still, and a kick costs one store. */
 static enum exit_action check_watchdog(struct vcpu *vcpu)
 {
     uint64_t now = vcpu->platform->read_tsc();
-    uint64_t idle = now - vcpu->last_activity_tsc;
-    if (!vcpu->watchdog_tsc)
+    if (!vcpu->watchdog_tsc || now < vcpu->watchdog_look_tsc)
         return ACTION_RESUME;
-    if (idle < vcpu->watchdog_tsc) {
-        if (now >= vcpu->watchdog_look_tsc) /* alive: look again a budget after its last sign */
-            vcpu->watchdog_look_tsc = vcpu->last_activity_tsc + vcpu->watchdog_tsc;
+    uint64_t idle = now - vcpu->watchdog_last_look_tsc;
+    if (vcpu->watchdog_kicked) {
+        vcpu->watchdog_kicked = false;
+        vcpu->watchdog_last_look_tsc = now;
+        vcpu->watchdog_look_tsc = now + vcpu->watchdog_tsc;
         return ACTION_RESUME;
     }
     uint64_t ms = idle / (vcpu->platform->tsc_hz / MS_PER_S);

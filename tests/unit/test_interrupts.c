@@ -290,48 +290,59 @@ static void test_hlt_with_pit_masked_stops(void **state)
     assert_int_equal(f->vcpu.end, GUEST_STOPPED);
 }
 
+static void arm_watchdog(struct fixture *f)
+{
+    f->vcpu.watchdog_s = WATCHDOG_S;
+    f->vcpu.watchdog_tsc = WATCHDOG_S * FAKE_TSC_HZ;
+    f->vcpu.watchdog_last_look_tsc = fake_tsc_now;
+    f->vcpu.watchdog_look_tsc = fake_tsc_now + f->vcpu.watchdog_tsc;
+}
+
+static enum exit_action timer_exit(struct fixture *f)
+{
+    struct vm_exit timer = {.kind = VM_EXIT_TIMER, .rip = GUEST_RIP};
+    return exit_dispatch(&f->vcpu, &timer);
+}
+
 static void test_timer_exit_before_budget_resumes(void **state)
 {
     struct fixture *f = *state;
-    f->vcpu.watchdog_s = WATCHDOG_S;
-    f->vcpu.watchdog_tsc = WATCHDOG_S * FAKE_TSC_HZ;
-    f->vcpu.last_activity_tsc = fake_tsc_now;
-    fake_tsc_now += FAKE_TSC_HZ; /* 1 s with only timer exits */
-    struct vm_exit timer = {.kind = VM_EXIT_TIMER, .rip = GUEST_RIP};
-    assert_int_equal(exit_dispatch(&f->vcpu, &timer), ACTION_RESUME);
+    arm_watchdog(f);
+    fake_tsc_now += FAKE_TSC_HZ; /* 1 s with only timer exits: not time to look yet */
+    assert_int_equal(timer_exit(f), ACTION_RESUME);
 }
 
 static void test_watchdog_stops_spinning_guest(void **state)
 {
     struct fixture *f = *state;
-    f->vcpu.watchdog_s = WATCHDOG_S;
-    f->vcpu.watchdog_tsc = WATCHDOG_S * FAKE_TSC_HZ;
-    f->vcpu.last_activity_tsc = fake_tsc_now;
+    arm_watchdog(f);
     f->cpu.reg[VCPU_REG_RFLAGS] = 0;
+    fake_tsc_step = 0;
     fake_tsc_now += WATCHDOG_S * FAKE_TSC_HZ + 5 * TSC_MS;
-    struct vm_exit timer = {.kind = VM_EXIT_TIMER, .rip = GUEST_RIP};
-    assert_int_equal(exit_dispatch(&f->vcpu, &timer), ACTION_END);
+    assert_int_equal(timer_exit(f), ACTION_END);
     assert_non_null(strstr(f->vcpu.stop_reason, "no exit of its own for 2.005 s (watchdog=2)"));
     assert_non_null(strstr(f->vcpu.stop_reason, "interrupts off"));
 }
 
-static void test_guest_exit_counts_as_activity(void **state)
+static void test_guest_exit_kicks_watchdog(void **state)
 {
     struct fixture *f = *state;
-    f->vcpu.watchdog_s = WATCHDOG_S;
-    f->vcpu.watchdog_tsc = WATCHDOG_S * FAKE_TSC_HZ;
-    f->vcpu.last_activity_tsc = 0;
-    fake_tsc_now = WATCHDOG_S * FAKE_TSC_HZ - TSC_MS;
+    arm_watchdog(f);
     struct vm_exit window = {.kind = VM_EXIT_INTERRUPT_WINDOW, .rip = GUEST_RIP};
     exit_dispatch(&f->vcpu, &window);
-    assert_int_equal(f->vcpu.last_activity_tsc, 0); /* not the guest's doing */
-    struct vm_exit cpuid = {.kind = VM_EXIT_HYPERCALL, .rip = GUEST_RIP, .instr_len = LEN_VMCALL};
+    assert_false(f->vcpu.watchdog_kicked); /* not the guest's doing */
+    struct vm_exit call = {.kind = VM_EXIT_HYPERCALL, .rip = GUEST_RIP, .instr_len = LEN_VMCALL};
     f->vcpu.regs.gprs[GPR_RAX] = HC_VERSION;
-    exit_dispatch(&f->vcpu, &cpuid);
-    assert_true(f->vcpu.last_activity_tsc >= WATCHDOG_S * FAKE_TSC_HZ - TSC_MS);
-    fake_tsc_now += 2 * TSC_MS; /* past the first budget, but active recently */
-    struct vm_exit timer = {.kind = VM_EXIT_TIMER, .rip = GUEST_RIP};
-    assert_int_equal(exit_dispatch(&f->vcpu, &timer), ACTION_RESUME);
+    exit_dispatch(&f->vcpu, &call);
+    assert_true(f->vcpu.watchdog_kicked);
+    /* The look after one budget finds the kick: the guest lives, the next look is set. */
+    fake_tsc_now += WATCHDOG_S * FAKE_TSC_HZ;
+    assert_int_equal(timer_exit(f), ACTION_RESUME);
+    assert_false(f->vcpu.watchdog_kicked);
+    assert_true(f->vcpu.watchdog_look_tsc > fake_tsc_now);
+    /* No kick until the next look: stopped then. */
+    fake_tsc_now = f->vcpu.watchdog_look_tsc;
+    assert_int_equal(timer_exit(f), ACTION_END);
 }
 
 /* ---- hypercalls about time ------------------------------------------------------------ */
@@ -403,7 +414,7 @@ int main(void)
         T(test_hlt_with_pit_masked_stops),
         T(test_timer_exit_before_budget_resumes),
         T(test_watchdog_stops_spinning_guest),
-        T(test_guest_exit_counts_as_activity),
+        T(test_guest_exit_kicks_watchdog),
         T(test_hc_time_returns_nanoseconds),
         T(test_hc_yield_waits_for_tick),
         T(test_hc_yield_nothing_armed),
