@@ -7,21 +7,6 @@
 
 #include "hypervisor/fmt.h"
 
-uint64_t vcpu_gpr(struct vcpu *vcpu, enum guest_gpr reg)
-{
-    if (reg == GPR_RSP)
-        return vcpu->ops->get_reg(vcpu, VCPU_REG_RSP);
-    return vcpu->regs.gprs[reg];
-}
-
-void vcpu_set_gpr(struct vcpu *vcpu, enum guest_gpr reg, uint64_t value)
-{
-    if (reg == GPR_RSP)
-        vcpu->ops->set_reg(vcpu, VCPU_REG_RSP, value);
-    else
-        vcpu->regs.gprs[reg] = value;
-}
-
 void vcpu_skip_instruction(struct vcpu *vcpu, const struct vm_exit *exit)
 {
     vcpu->ops->set_rip(vcpu, exit->rip + exit->instr_len);

@@ -62,9 +62,22 @@ struct vcpu {
     uint64_t exits_by_reason[VCPU_RAW_REASONS_MAX];
 };
 
-/* GPR access by instruction encoding (RSP goes through the backend). */
-uint64_t vcpu_gpr(struct vcpu *vcpu, enum guest_gpr reg);
-void vcpu_set_gpr(struct vcpu *vcpu, enum guest_gpr reg, uint64_t value);
+/* GPR access by instruction encoding (RSP goes through the backend). Inline: every
+ * handler uses them, on the exit path. */
+static inline uint64_t vcpu_gpr(struct vcpu *vcpu, enum guest_gpr reg)
+{
+    if (reg == GPR_RSP)
+        return vcpu->ops->get_reg(vcpu, VCPU_REG_RSP);
+    return vcpu->regs.gprs[reg];
+}
+
+static inline void vcpu_set_gpr(struct vcpu *vcpu, enum guest_gpr reg, uint64_t value)
+{
+    if (reg == GPR_RSP)
+        vcpu->ops->set_reg(vcpu, VCPU_REG_RSP, value);
+    else
+        vcpu->regs.gprs[reg] = value;
+}
 
 /* Move RIP past the instruction that exited. */
 void vcpu_skip_instruction(struct vcpu *vcpu, const struct vm_exit *exit);

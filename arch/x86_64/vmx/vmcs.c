@@ -29,24 +29,12 @@ const char *vmx_failure_text(enum vmx_result r, char *buf, unsigned len)
     return buf;
 }
 
-void vmcs_write(uint32_t field, uint64_t value)
+void vmcs_access_failed(uint32_t field, uint64_t value, enum vmx_result r, bool write)
 {
-    enum vmx_result r = vmx_vmwrite(field, value);
-    if (r != VMX_OK) {
-        char why[FAILURE_TEXT_MAX];
+    char why[FAILURE_TEXT_MAX];
+    if (write)
         panic("VMWRITE %s (0x%x) = 0x%lx failed: %s", vmcs_field_name(field), field,
               (unsigned long)value, vmx_failure_text(r, why, sizeof(why)));
-    }
-}
-
-uint64_t vmcs_read(uint32_t field)
-{
-    uint64_t value = 0;
-    enum vmx_result r = vmx_vmread(field, &value);
-    if (r != VMX_OK) {
-        char why[FAILURE_TEXT_MAX];
-        panic("VMREAD %s (0x%x) failed: %s", vmcs_field_name(field), field,
-              vmx_failure_text(r, why, sizeof(why)));
-    }
-    return value;
+    panic("VMREAD %s (0x%x) failed: %s", vmcs_field_name(field), field,
+          vmx_failure_text(r, why, sizeof(why)));
 }

@@ -9,13 +9,32 @@
 #ifndef HVLAB_ARCH_VMX_VMCS_H
 #define HVLAB_ARCH_VMX_VMCS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "arch/x86_64/vmx/vmcs_fields.h"
 #include "arch/x86_64/vmx/vmx_instr.h"
 
-void vmcs_write(uint32_t field, uint64_t value);
-uint64_t vmcs_read(uint32_t field);
+/* VMWRITE / VMREAD, checked. The failure path is out of line, so each stays a few
+ * instructions on the exit path; it panics with the field's name and the error (vmcs.c). */
+__attribute__((noreturn, cold)) void vmcs_access_failed(uint32_t field, uint64_t value,
+                                                        enum vmx_result r, bool write);
+
+static inline void vmcs_write(uint32_t field, uint64_t value)
+{
+    enum vmx_result r = vmx_vmwrite(field, value);
+    if (__builtin_expect(r != VMX_OK, 0))
+        vmcs_access_failed(field, value, r, true);
+}
+
+static inline uint64_t vmcs_read(uint32_t field)
+{
+    uint64_t value = 0;
+    enum vmx_result r = vmx_vmread(field, &value);
+    if (__builtin_expect(r != VMX_OK, 0))
+        vmcs_access_failed(field, 0, r, false);
+    return value;
+}
 
 /* The VM-instruction error of the current VMCS, and its name (for VMLAUNCH failures). */
 uint32_t vmcs_instruction_error(void);
