@@ -19,12 +19,32 @@ static const struct io_device *const devices[] = {
 static uint64_t unclaimed;
 static uint64_t unclaimed_logged[PORT_SPACE / BITS_PER_WORD]; /* one bit per port */
 
+/* Port -> device for the ISA range (0-0x3FF, where all of hvlab's devices sit), built
+ * from the table above on first use: one load per access instead of a search. */
+#define ISA_PORTS 0x400u
+static const struct io_device *isa_port_map[ISA_PORTS];
+static bool port_map_built;
+
+static void build_port_map(void)
+{
+    port_map_built = true;
+    for (unsigned i = 0; i < DEVICE_COUNT; i++)
+        if ((unsigned)devices[i]->base + devices[i]->count > ISA_PORTS)
+            log_error("io_bus: %s (ports 0x%x+%u) lies outside the port map: grow ISA_PORTS",
+                      devices[i]->name, devices[i]->base, devices[i]->count);
+    for (unsigned port = 0; port < ISA_PORTS; port++) {
+        isa_port_map[port] = 0;
+        for (unsigned i = 0; i < DEVICE_COUNT; i++)
+            if (port >= devices[i]->base && port - devices[i]->base < devices[i]->count)
+                isa_port_map[port] = devices[i];
+    }
+}
+
 static const struct io_device *device_at(uint16_t port)
 {
-    for (unsigned i = 0; i < DEVICE_COUNT; i++)
-        if (port >= devices[i]->base && port - devices[i]->base < devices[i]->count)
-            return devices[i];
-    return 0;
+    if (!port_map_built)
+        build_port_map();
+    return port < ISA_PORTS ? isa_port_map[port] : 0;
 }
 
 /* Count an access no device takes; say so once per port at info level (a guest probing
@@ -47,7 +67,6 @@ uint32_t io_bus_read(struct vcpu *vcpu, uint16_t port, uint8_t size)
     const struct io_device *d = device_at(port);
     if (!d || !d->read) {
         note_unclaimed(port);
-        log_debug("guest %u-byte IN from unclaimed port 0x%x", size, port);
         return SIZE_MASK(size);
     }
     return d->read(vcpu, port, size) & SIZE_MASK(size);
@@ -57,8 +76,8 @@ enum exit_action io_bus_write(struct vcpu *vcpu, uint16_t port, uint8_t size, ui
 {
     const struct io_device *d = device_at(port);
     if (!d || !d->write) {
+        (void)value;
         note_unclaimed(port);
-        log_debug("guest %u-byte OUT 0x%x to unclaimed port 0x%x", size, value, port);
         return ACTION_RESUME;
     }
     return d->write(vcpu, port, size, value & SIZE_MASK(size));
