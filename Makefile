@@ -65,12 +65,20 @@ $(BUILD)/obj/%.S.o: %.S
 	$(call say,AS,$<)
 	$(Q)$(CC) $(HV_CFLAGS) -MMD -c $< -o $@
 
-$(BUILD)/guest_images.S: tools/embed-guests.sh $(GUEST_ELFS)
+# hvlab.efi carries the guests without their symbols and debug information (the loader
+# needs only the program headers); gdb uses the full build/guest/NAME.elf.
+GUEST_EMBEDDED := $(GUEST_NAMES:%=$(BUILD)/guest/embed/%.elf)
+$(BUILD)/guest/embed/%.elf: $(BUILD)/guest/%.elf
+	@mkdir -p $(dir $@)
+	$(call say,STRIP,$@)
+	$(Q)$(OBJCOPY) --strip-all $< $@
+
+$(BUILD)/guest_images.S: tools/embed-guests.sh $(GUEST_EMBEDDED)
 	@mkdir -p $(dir $@)
 	$(call say,GEN,$@)
-	$(Q)tools/embed-guests.sh $@ $(GUEST_ELFS)
+	$(Q)tools/embed-guests.sh $@ $(GUEST_EMBEDDED)
 
-$(BUILD)/obj/guest_images.S.o: $(BUILD)/guest_images.S $(GUEST_ELFS)
+$(BUILD)/obj/guest_images.S.o: $(BUILD)/guest_images.S $(GUEST_EMBEDDED)
 	@mkdir -p $(dir $@)
 	$(call say,AS,$<)
 	$(Q)$(CC) $(HV_CFLAGS) -c $< -o $@

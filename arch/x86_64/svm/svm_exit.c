@@ -46,12 +46,19 @@ static const struct exit_row rows[] = {
     {SVM_EXIT_NPF, VM_EXIT_MEMORY_VIOLATION, 0, 0},
 };
 
-static const struct exit_row *row_for(uint64_t code)
+/* The row of an exit code, through the compact raw number (svm_names.h): one load per
+ * exit instead of a search through the table. Filled on first use. */
+static const struct exit_row *row_by_raw[SVM_RAW_REASON_COUNT];
+static bool row_index_built;
+
+static const struct exit_row *row_for(uint32_t raw)
 {
-    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-        if (rows[i].code == code)
-            return &rows[i];
-    return 0;
+    if (!row_index_built) {
+        for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+            row_by_raw[svm_raw_reason(rows[i].code)] = &rows[i];
+        row_index_built = true;
+    }
+    return raw < SVM_RAW_REASON_COUNT ? row_by_raw[raw] : 0;
 }
 
 /* Base of the segment a string I/O instruction names (INS always writes ES:rDI). */
@@ -151,10 +158,11 @@ void svm_exit_decode(struct vcpu *vcpu, struct vm_exit *e)
     const struct svm_vcpu *sv = vcpu->arch;
     const struct vmcb *vmcb = sv->vmcb;
     uint64_t code = vmcb->control.exitcode;
-    const struct exit_row *row = row_for(code);
+    uint32_t raw = svm_raw_reason(code);
+    const struct exit_row *row = row_for(raw);
 
     *e = (struct vm_exit){0};
-    e->raw_reason = svm_raw_reason(code);
+    e->raw_reason = raw;
     e->qualification = vmcb->control.exitinfo1;
     e->rip = vmcb->save.rip;
     e->kind = row ? row->kind : VM_EXIT_OTHER;
