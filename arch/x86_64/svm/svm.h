@@ -54,6 +54,15 @@ bool svm_interrupts_open(struct vcpu *vcpu);
 void svm_request_interrupt_window(struct vcpu *vcpu, bool on);
 void svm_dump_guest(struct vcpu *vcpu);
 
+/* The permission maps' layout (svm_permission_maps.c). svm_msrpm_bit gives the read
+ * bit's number for an MSR the map covers (the write bit follows it); false for an MSR
+ * outside its three ranges, which always exits. */
+bool svm_msrpm_bit(uint32_t msr, uint32_t *read_bit);
+bool svm_msrpm_set(uint8_t *msrpm, uint32_t msr, bool intercept_read, bool intercept_write);
+bool svm_msrpm_intercepts(const uint8_t *msrpm, uint32_t msr, bool write);
+/* Whether an access of `size` bytes at `port` exits: any of its bits set. */
+bool svm_iopm_intercepts(const uint8_t *iopm, uint16_t port, unsigned size);
+
 /* One broken VMRUN consistency rule (svm_check.c). */
 struct svm_check_failure {
     const char *rule; /* in words, as the APM lists it */

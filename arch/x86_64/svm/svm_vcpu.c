@@ -44,6 +44,12 @@
  * instructions are, so the guest gets #UD as on a CPU without SVM. Physical interrupts
  * (hvlab's APIC timer) and NMIs come back to hvlab; VINTR is the interrupt window. See:
  * "Intercept Operations", Appendix B "VMCB Layout, Control Area" (vectors 3 and 4). */
+static const uint32_t vmcb_held_msrs[] = {
+    MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
+    MSR_IA32_STAR,        MSR_IA32_LSTAR,        MSR_IA32_CSTAR,
+    MSR_IA32_FMASK,       MSR_IA32_KERNEL_GS_BASE,
+};
+
 static int setup_intercepts(struct vmcb_control *c, char *why, size_t why_len)
 {
     c->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_VINTR | SVM_INTERCEPT_NMI | SVM_INTERCEPT_CPUID |
@@ -62,8 +68,8 @@ static int setup_intercepts(struct vmcb_control *c, char *why, size_t why_len)
 
     /* Every port and every MSR exits: permission maps of all ones, physically contiguous
      * and 4 KiB aligned (the pool is identity-mapped). MSRs outside the MSRPM's three
-     * ranges always exit when MSR_PROT is set. See: "I/O Permission Map", "MSR
-     * Permission Map". */
+     * ranges always exit when MSR_PROT is set. The one exception: the MSRs the VMCB
+     * itself holds, below. See: "I/O Permission Map", "MSR Intercepts". */
     uint8_t *iopm = pages_alloc(SVM_IOPM_PAGES, 1, "SVM I/O permission map");
     uint8_t *msrpm = pages_alloc(SVM_MSRPM_PAGES, 1, "SVM MSR permission map");
     if (!iopm || !msrpm)
@@ -72,6 +78,14 @@ static int setup_intercepts(struct vmcb_control *c, char *why, size_t why_len)
     memset(msrpm, PERMISSION_MAP_INTERCEPT_ALL, SVM_MSRPM_PAGES * PAGE_SIZE);
     c->iopm_base_pa = (uint64_t)(uintptr_t)iopm;
     c->msrpm_base_pa = (uint64_t)(uintptr_t)msrpm;
+
+    /* The SYSENTER and SYSCALL MSRs and KernelGsBase live in the VMCB's state-save area
+     * (VMLOAD/VMSAVE switch them with the guest, svm_entry.S), so the guest may use the
+     * real registers: no exit, and its values really take effect. The allow-list
+     * (hypervisor/msr_policy.c) lets it write them anyway; under VT-x they exit and are
+     * stored. See: APM Vol. 2, "VMSAVE and VMLOAD Instructions". */
+    for (size_t i = 0; i < sizeof(vmcb_held_msrs) / sizeof(vmcb_held_msrs[0]); i++)
+        svm_msrpm_set(msrpm, vmcb_held_msrs[i], false, false);
 
     /* ASID 0 is the host's; every guest of hvlab runs as ASID 1, one after the other, so
      * the first VMRUN of each flushes the TLB of what the previous guest left. See:
