@@ -186,9 +186,11 @@ static void decode_interrupted(struct vm_exit *e)
         [VMX_INTR_TYPE_PRIV_SW_EXCEPTION] = EVENT_SOFTWARE_EXCEPTION,
         [VMX_INTR_TYPE_SW_EXCEPTION] = EVENT_SOFTWARE_EXCEPTION,
     };
-    struct vmx_intr_info info =
-        vmx_intr_info_decode((uint32_t)vmcs_read(VMCS_RO_IDT_VECTORING_INFO));
-    if (!info.valid || info.type >= sizeof(types) / sizeof(types[0]))
+    uint32_t raw = (uint32_t)vmcs_read(VMCS_RO_IDT_VECTORING_INFO);
+    if (!(raw & INTR_INFO_VALID))
+        return; /* the common case: no delivery was under way */
+    struct vmx_intr_info info = vmx_intr_info_decode(raw);
+    if (info.type >= sizeof(types) / sizeof(types[0]))
         return;
     e->interrupted = (struct guest_event){
         .valid = true,
