@@ -36,6 +36,7 @@ done
     echo
     for op in cpuid hypercall out in mmio hlt; do
         line=$op any=0
+        [ "$op" != hlt ] || line='"hlt (3 exits)"' # one op: OUT, HLT, EOI (guest/bench/hlt.c)
         for c in ${plotted[@]+"${plotted[@]}"}; do
             v=$(awk -v op="$op" '$1 == op { print $2 }' "$dir/$c.exits")
             line="$line ${v:-?}"

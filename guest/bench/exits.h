@@ -11,7 +11,8 @@
  *
  * so "null" (a NOP in place of OP) measures what the loop costs without any exit, and
  * an op's ticks minus the same op's ticks on bare hardware (or minus "null" where the op
- * cannot run bare) are what the hypervisor spent per exit.
+ * cannot run bare) are what the hypervisor spent per exit. "hlt" has a loop of its own
+ * (arm a one-shot timer, HLT, take the interrupt: hlt.c), three exits per op.
  */
 #ifndef BENCH_EXITS_H
 #define BENCH_EXITS_H

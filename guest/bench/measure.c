@@ -8,10 +8,15 @@
 
 #define BENCH_MAX_BATCHES 16
 
-bool bench_batches(const char *name, bench_work_fn work, uint32_t ops, unsigned batches)
+static const char *first_varied; /* bench_varied() */
+
+/* Time and print the batches; vary_why is NULL when they must agree. */
+static bool run_batches(const char *name, bench_work_fn work, uint32_t ops, unsigned batches,
+                        const char *vary_why)
 {
     uint64_t ticks[BENCH_MAX_BATCHES];
     char num[U64_DEC_MAX], ratio[U64_DEC_MAX + 4];
+    const char *differs = vary_why ? " (varies from batch 1)" : " (differs from batch 1)";
 
     if (batches > BENCH_MAX_BATCHES)
         batches = BENCH_MAX_BATCHES;
@@ -34,7 +39,7 @@ bool bench_batches(const char *name, bench_work_fn work, uint32_t ops, unsigned 
             max = ticks[i];
         kprintf("bench: %s batch %u/%u: %u ops, %s ticks, %s ticks/op%s\n", name, i + 1,
                 batches, ops, u64_dec(num, ticks[i]), u64_ratio3(ratio, ticks[i], ops),
-                ticks[i] != ticks[0] ? " (differs from batch 1)" : "");
+                ticks[i] != ticks[0] ? differs : "");
     }
 
     /* Average over all batches: total / (batches * ops), still a 64 / 32-bit division. */
@@ -45,9 +50,29 @@ bool bench_batches(const char *name, bench_work_fn work, uint32_t ops, unsigned 
         return true;
     }
     char num2[U64_DEC_MAX];
+    if (vary_why) {
+        kprintf("batches vary (min %s, max %s ticks: %s)\n", u64_dec(num, min),
+                u64_dec(num2, max), vary_why);
+        if (!first_varied)
+            first_varied = name;
+        return true;
+    }
     kprintf("batches differ (min %s, max %s ticks)\n", u64_dec(num, min), u64_dec(num2, max));
     return false;
 }
+
+bool bench_batches(const char *name, bench_work_fn work, uint32_t ops, unsigned batches)
+{
+    return run_batches(name, work, ops, batches, 0);
+}
+
+bool bench_batches_may_vary(const char *name, bench_work_fn work, uint32_t ops,
+                            unsigned batches, const char *why)
+{
+    return run_batches(name, work, ops, batches, why);
+}
+
+const char *bench_varied(void) { return first_varied; }
 
 void bench_not_available(const char *name, const char *why)
 {

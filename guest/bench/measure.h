@@ -13,6 +13,9 @@
  *   bench: NAME summary: 5 batches x 1000 ops, 123.456 ticks/op, batches agree
  *   bench: NAME summary: 5 batches x 1000 ops, 123.457 ticks/op, batches differ (min 123456, max 123460 ticks)
  *   bench: NAME summary: n/a (WHY)
+ * and for an op whose batches may vary for a known reason (bench_batches_may_vary):
+ *   bench: NAME batch 2/5: 1000 ops, 123460 ticks, 123.460 ticks/op (varies from batch 1)
+ *   bench: NAME summary: 5 batches x 1000 ops, 123.457 ticks/op, batches vary (min 123456, max 123460 ticks: WHY)
  *
  * See: Intel SDM Vol. 2B, "RDTSC—Read Time-Stamp Counter"; Vol. 3C, "Time-Stamp Counter
  *      Offsetting" (what a guest reads when RDTSC does not exit).
@@ -43,6 +46,17 @@ static inline uint64_t rdtsc(void)
  * line per batch and the summary. Returns true if every batch took the same ticks.
  */
 bool bench_batches(const char *name, bench_work_fn work, uint32_t ops, unsigned batches);
+
+/*
+ * The same for an op whose batches may differ where the emulator's clocks make its exits
+ * depend on timing (WHY says how): a difference is printed as "vary", with WHY, and is
+ * not a disagreement. Returns true; bench_varied() then names the op.
+ */
+bool bench_batches_may_vary(const char *name, bench_work_fn work, uint32_t ops,
+                            unsigned batches, const char *why);
+
+/* The first op whose batches varied (bench_batches_may_vary), or NULL. */
+const char *bench_varied(void);
 
 /* Print the summary line of an op that is not run here, with the reason. */
 void bench_not_available(const char *name, const char *why);

@@ -173,6 +173,17 @@ enum tap_outcome check_exc_gp_msr_vmx_basic(void);
 enum tap_outcome check_exc_ud_vmxon(void);
 enum tap_outcome check_exc_ud_vmrun(void);
 
+/* mmio.c */
+enum tap_outcome check_mmio_magic(void);
+enum tap_outcome check_mmio_version(void);
+enum tap_outcome check_mmio_scratch_rw(void);
+enum tap_outcome check_mmio_scratch_sib(void);
+enum tap_outcome check_mmio_scratch_imm(void);
+enum tap_outcome check_mmio_scratch_moffs(void);
+enum tap_outcome check_mmio_scratch_byte(void);
+enum tap_outcome check_mmio_scratch_word(void);
+enum tap_outcome check_mmio_unknown_offset(void);
+
 /* paging.c */
 enum tap_outcome check_paging_alias(void);
 enum tap_outcome check_paging_not_present(void);

@@ -1,7 +1,8 @@
 /*
  * conform - a guest that checks, one TAP line per check, what hvlab promises its guests:
- * CPUID policy, port I/O, the 16550 UART, hypercalls, exceptions, paging and long mode
- * of its own, the 8259A PIC, the 8254 PIT and interrupt delivery.
+ * CPUID policy, port I/O, the 16550 UART, hypercalls, exceptions, the hvlab-info MMIO
+ * page, paging and long mode of its own, the 8259A PIC, the 8254 PIT and interrupt
+ * delivery.
  *
  * Under hvlab each line shows up as "[guest] ok 12 - ..."; bare under QEMU
  * (`qemu-system-x86_64 -kernel build/guest/conform.elf`) the checks that need hvlab say
@@ -9,10 +10,10 @@
  * guest side of each check is validated. The guest decides pass or fail, and ends with
  * status 0 (every check passed or was skipped) or 1 on the debug-exit port.
  *
- * The order puts the checks that could take the guest down late (mode switches, then
- * interrupts, then HLT and HC_YIELD, which hang or get the guest stopped if nothing
- * wakes them), so a crash there cannot hide the earlier results. The Multiboot command
- * line is ignored.
+ * The order puts the checks that could take the guest down late (MMIO accesses hvlab
+ * must emulate, then mode switches, then interrupts, then HLT and HC_YIELD, which hang or
+ * get the guest stopped if nothing wakes them), so a crash there cannot hide the earlier
+ * results. The Multiboot command line is ignored.
  */
 #include "conform.h"
 #include "cpuid.h"
@@ -73,6 +74,22 @@ static const struct tap_check checks[] = {
     {"exception: rdmsr IA32_VMX_BASIC (0x480) raises #GP(0)", check_exc_gp_msr_vmx_basic},
     {"exception: vmxon raises #UD", check_exc_ud_vmxon},
     {"exception: vmrun raises #UD", check_exc_ud_vmrun},
+    /* mmio.c: the hvlab-info page, each access emulated by decoding the MOV (hvlab only) */
+    {"mmio: CPUID 0x40000001 EBX bit 5 set, offset 0x0 reads 0x626c7668 (\"hvlb\")",
+     check_mmio_magic},
+    {"mmio: offset 0x4 reads the ABI version 0x00010001 (disp8, into ECX)", check_mmio_version},
+    {"mmio: scratch 32-bit write/read, mov %eax,(%ebx) and mov 8(%esi),%edx",
+     check_mmio_scratch_rw},
+    {"mmio: scratch through SIB, disp32(%ebx,%ecx,4) and (%edx,%ecx,4)",
+     check_mmio_scratch_sib},
+    {"mmio: scratch written by movl $imm32 (C7 /0)", check_mmio_scratch_imm},
+    {"mmio: scratch through moffs, A3/A1 (EAX) and A2/A0 (AL)", check_mmio_scratch_moffs},
+    {"mmio: 8-bit writes (AL, AH, imm8) read back zero-extended; 8-bit read into AH merges",
+     check_mmio_scratch_byte},
+    {"mmio: 16-bit writes (AX, imm16) read back zero-extended; 16-bit read into DX merges",
+     check_mmio_scratch_word},
+    {"mmio: offsets 0x10 and 0xffc read 0 and ignore writes, scratch kept",
+     check_mmio_unknown_offset},
     /* paging.c: the guest's own 32-bit paging */
     {"paging: 32-bit 4 KiB paging, two virtual pages alias one frame", check_paging_alias},
     {"paging: write to a not-present page raises #PF with CR2", check_paging_not_present},

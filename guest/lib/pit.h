@@ -9,7 +9,8 @@
  *                             channel| access| mode    | BCD
  *
  * See: Intel 82C54 datasheet (order no. 231244), "Control Word Format", "Mode 0:
- *      Interrupt on Terminal Count", "Mode 2: Rate Generator", "Counter Latch Command".
+ *      Interrupt on Terminal Count", "Mode 2: Rate Generator", "Mode 4: Software
+ *      Triggered Strobe", "Counter Latch Command".
  */
 #ifndef GUEST_PIT_H
 #define GUEST_PIT_H
@@ -24,9 +25,11 @@
 /* Control word fields. */
 #define PIT_SELECT_CHANNEL0 (0 << 6)
 #define PIT_ACCESS_LATCH    (0 << 4) /* counter latch command */
+#define PIT_ACCESS_LSB      (1 << 4) /* read/write the LSB only: one OUT loads a count */
 #define PIT_ACCESS_LOHI     (3 << 4) /* read/write LSB then MSB */
 #define PIT_MODE_TERMINAL   (0 << 1) /* mode 0: output low until the count runs out */
 #define PIT_MODE_RATE       (2 << 1) /* mode 2: rate generator */
+#define PIT_MODE_STROBE     (4 << 1) /* mode 4: software-triggered strobe, one per count */
 #define PIT_BINARY          0        /* BCD = 0: 16-bit binary count */
 
 /* Count for a rate in Hz, rounded (1000 Hz -> 1193, 100 Hz -> 11932). */
