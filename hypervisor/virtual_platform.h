@@ -43,6 +43,7 @@ struct virtual_platform {
     uint64_t tsc_start;         /* host TSC when the guest started: guest time zero */
     uint8_t port_b;             /* port B as last written (PORT_B_WRITABLE bits) */
     uint32_t ticks_owed; /* IRQ 0 edges the PIC could not latch yet (see vplatform_update) */
+    bool timer_was_blocked; /* IRQ 0 pending, in service or masked at the last update */
     /* A device changed in a way that may change what the guest can be given (a PIC or
      * PIT write, the UART's IRQ line moving): the run loop brings the platform up to
      * date and delivers events only then, or when the next device event is due. */
@@ -58,6 +59,11 @@ uint64_t vplatform_ns(const struct virtual_platform *vp, uint64_t tsc);
 
 /* Bring devices to time `tsc`: PIT edges and the UART's level reach the PIC. */
 void vplatform_update(struct virtual_platform *vp, uint64_t tsc);
+
+/* A guest write to a PIC port at host TSC `tsc`: the devices are brought up to date
+ * first, so the edges before the write meet the masks and in-service bits they met. */
+void vplatform_pic_write(struct virtual_platform *vp, uint16_t port, uint8_t value,
+                         uint64_t tsc);
 
 /* Host TSC of the next device event (the PIT's next IRQ 0 edge), or VPLATFORM_NO_DEADLINE. */
 uint64_t vplatform_next_deadline(const struct virtual_platform *vp, uint64_t tsc);

@@ -31,8 +31,8 @@ static enum exit_action pic_write(struct vcpu *vcpu, uint16_t port, uint8_t size
                                   uint32_t value)
 {
     (void)size;
-    pic_port_write(&vcpu->platform->pic, port, (uint8_t)value);
-    vcpu->platform->changed = true; /* a mask or an EOI: what is deliverable may differ */
+    struct virtual_platform *vp = vcpu->platform;
+    vplatform_pic_write(vp, port, (uint8_t)value, vp->read_tsc());
     return ACTION_RESUME;
 }
 

@@ -250,9 +250,30 @@ static void test_no_eoi_blocks_timer(void **state)
     assert_int_equal(pic_pending_vector(&vp.pic), TIMER_VECTOR);
 }
 
+/* While IRQ 0 is masked or its request waits, a host timer would only burn exits: no
+ * deadline. The EOI (an exit) brings it back. */
+static void test_no_deadline_while_timer_blocked(void **state)
+{
+    (void)state;
+    guest_init_pic();
+    out(PIC_MASTER_PORT + 1, 1u << VPLATFORM_PIT_IRQ);
+    guest_start_pit(DIVISOR_100HZ);
+    assert_int_equal(vplatform_next_deadline(&vp, tsc_now), VPLATFORM_NO_DEADLINE);
+    out(PIC_MASTER_PORT + 1, 0);
+    assert_true(vplatform_next_deadline(&vp, tsc_now) != VPLATFORM_NO_DEADLINE);
+    tsc_now = TSC_START + 11 * MS;
+    vplatform_update(&vp, tsc_now); /* the request waits in IRR */
+    assert_int_equal(vplatform_next_deadline(&vp, tsc_now), VPLATFORM_NO_DEADLINE);
+    assert_int_equal(pic_acknowledge(&vp.pic), TIMER_VECTOR); /* in service */
+    assert_int_equal(vplatform_next_deadline(&vp, tsc_now), VPLATFORM_NO_DEADLINE);
+    out(PIC_MASTER_PORT, PIC_EOI);
+    assert_true(vplatform_next_deadline(&vp, tsc_now) != VPLATFORM_NO_DEADLINE);
+}
+
 static void test_next_deadline(void **state)
 {
     (void)state;
+    guest_init_pic(); /* IRQ 0 unmasked: a masked timer needs no deadline (below) */
     guest_start_pit(DIVISOR_100HZ); /* at PIT clock 0 */
     uint64_t first = vplatform_next_deadline(&vp, TSC_START);
     /* ceil(11932 * 10^9 / 1193182) = ceil(10000150.857) */
@@ -349,6 +370,7 @@ int main(void)
         T(test_masked_timer),
         T(test_late_ticks_are_kept),
         T(test_late_ticks_are_capped),
+        T(test_no_deadline_while_timer_blocked),
         T(test_ticks_merge_while_request_waits),
         T(test_no_eoi_blocks_timer),
         T(test_next_deadline),
