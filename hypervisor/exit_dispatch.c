@@ -56,7 +56,8 @@ const char *vm_exit_kind_name(enum vm_exit_kind kind)
  * the watchdog (handlers/time.c). */
 static bool caused_by_guest(enum vm_exit_kind kind)
 {
-    return kind != VM_EXIT_TIMER && kind != VM_EXIT_INTERRUPT && kind != VM_EXIT_INTERRUPT_WINDOW;
+    return kind != VM_EXIT_TIMER && kind != VM_EXIT_INTERRUPT &&
+           kind != VM_EXIT_INTERRUPT_WINDOW;
 }
 
 enum exit_action exit_dispatch(struct vcpu *vcpu, const struct vm_exit *exit)

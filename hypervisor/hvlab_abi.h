@@ -46,9 +46,9 @@ enum hypercall {
  * below the PC's I/O APIC (0xFEC00000), where no PC chipset device sits. */
 #define HVLAB_INFO_MMIO_BASE   0xFEB00000u
 #define HVLAB_INFO_MMIO_SIZE   0x1000u
-#define HVLAB_INFO_REG_MAGIC   0x0u /* read: HVLAB_INFO_MAGIC */
-#define HVLAB_INFO_REG_VERSION 0x4u /* read: HVLAB_ABI_VERSION */
-#define HVLAB_INFO_REG_SCRATCH 0x8u /* read/write */
+#define HVLAB_INFO_REG_MAGIC   0x0u        /* read: HVLAB_INFO_MAGIC */
+#define HVLAB_INFO_REG_VERSION 0x4u        /* read: HVLAB_ABI_VERSION */
+#define HVLAB_INFO_REG_SCRATCH 0x8u        /* read/write */
 #define HVLAB_INFO_MAGIC       0x626C7668u /* "hvlb" in memory order */
 
 /* Guest-visible I/O ports. */

@@ -55,20 +55,23 @@ enum exit_action mmio_emulate(struct vcpu *vcpu, const struct vm_exit *exit,
     uint8_t bytes[MMIO_INSN_MAX];
     size_t n = fetch(vcpu, exit, bytes);
     if (n == 0)
-        return vcpu_stop(vcpu, "%s access at 0x%lx from code hvlab cannot fetch (guest paging "
-                               "on, or RIP outside RAM): not emulated",
+        return vcpu_stop(vcpu,
+                         "%s access at 0x%lx from code hvlab cannot fetch (guest paging "
+                         "on, or RIP outside RAM): not emulated",
                          d->name, (unsigned long)exit->u.mem.gpa);
 
     struct mmio_access a;
     const char *why;
     enum mmio_mode mode = (enum mmio_mode)vcpu->ops->get_reg(vcpu, VCPU_REG_CODE_BYTES);
     if (!mmio_decode(bytes, n, mode, &a, &why))
-        return vcpu_stop(vcpu, "%s access at 0x%lx by an instruction hvlab does not emulate "
-                               "(%s): bytes %02x %02x %02x %02x",
+        return vcpu_stop(vcpu,
+                         "%s access at 0x%lx by an instruction hvlab does not emulate "
+                         "(%s): bytes %02x %02x %02x %02x",
                          d->name, (unsigned long)exit->u.mem.gpa, why, bytes[0],
                          n > 1 ? bytes[1] : 0, n > 2 ? bytes[2] : 0, n > 3 ? bytes[3] : 0);
     if (a.write != exit->u.mem.write)
-        return vcpu_stop(vcpu, "%s access at 0x%lx: the instruction %s but the CPU reported a %s",
+        return vcpu_stop(vcpu,
+                         "%s access at 0x%lx: the instruction %s but the CPU reported a %s",
                          d->name, (unsigned long)exit->u.mem.gpa, a.write ? "writes" : "reads",
                          exit->u.mem.write ? "write" : "read");
 

@@ -93,10 +93,12 @@ bool mmio_decode(const uint8_t *bytes, size_t len, enum mmio_mode mode, struct m
     if (i >= len)
         return fail(why, "instruction bytes end before the opcode");
 
-    unsigned addr_size = mode == MMIO_MODE_64 ? (addrsize ? 4 : 8)
+    unsigned addr_size = mode == MMIO_MODE_64   ? (addrsize ? 4 : 8)
                          : mode == MMIO_MODE_32 ? (addrsize ? 2 : 4)
                                                 : (addrsize ? 4 : 2);
-    unsigned wide = (rex & REX_W) ? 8 : mode == MMIO_MODE_16 ? (opsize ? 4 : 2) : (opsize ? 2 : 4);
+    unsigned wide = (rex & REX_W)          ? 8
+                    : mode == MMIO_MODE_16 ? (opsize ? 4 : 2)
+                                           : (opsize ? 2 : 4);
     uint8_t op = bytes[i++];
 
     switch (op) {
@@ -106,7 +108,7 @@ bool mmio_decode(const uint8_t *bytes, size_t len, enum mmio_mode mode, struct m
     case OP_MOV_MOFFS_EAX:
         out->write = op == OP_MOV_MOFFS_AL || op == OP_MOV_MOFFS_EAX;
         out->size = (op == OP_MOV_AL_MOFFS || op == OP_MOV_MOFFS_AL) ? 1 : (uint8_t)wide;
-        out->reg = 0; /* AL / eAX */
+        out->reg = 0;   /* AL / eAX */
         i += addr_size; /* the offset has the address size */
         break;
     case OP_MOV_RM8_R8:

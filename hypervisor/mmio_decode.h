@@ -23,13 +23,13 @@
 enum mmio_mode { MMIO_MODE_16 = 2, MMIO_MODE_32 = 4, MMIO_MODE_64 = 8 }; /* code size */
 
 struct mmio_access {
-    bool write;      /* MOV to memory */
-    uint8_t size;    /* 1, 2, 4 or 8 bytes */
-    bool has_imm;    /* write: the value is imm (C6/C7), else register `reg` */
-    uint64_t imm;    /* sign-extended to `size` for C7 with REX.W */
-    uint8_t reg;     /* register number (0-15, enum guest_gpr order) */
-    bool high_byte;  /* 8-bit register AH/CH/DH/BH (reg 4-7 without REX) */
-    uint8_t length;  /* instruction length in bytes */
+    bool write;     /* MOV to memory */
+    uint8_t size;   /* 1, 2, 4 or 8 bytes */
+    bool has_imm;   /* write: the value is imm (C6/C7), else register `reg` */
+    uint64_t imm;   /* sign-extended to `size` for C7 with REX.W */
+    uint8_t reg;    /* register number (0-15, enum guest_gpr order) */
+    bool high_byte; /* 8-bit register AH/CH/DH/BH (reg 4-7 without REX) */
+    uint8_t length; /* instruction length in bytes */
 };
 
 /* Decode the instruction in bytes[0..len) for code of the given default size. Returns

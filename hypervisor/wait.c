@@ -6,7 +6,6 @@
 #include "arch/x86_64/serial.h"
 #include "hypervisor/virtual_platform.h"
 
-
 void vcpu_forward_host_input(struct vcpu *vcpu)
 {
     struct uart16550 *uart = &vcpu->platform->uart;
@@ -24,8 +23,8 @@ static bool source_armed(const struct virtual_platform *vp, uint64_t now)
     uint8_t master_mask = vp->pic.master.imr;
     bool timer = !(master_mask & PIC_IRQ_BIT(VPLATFORM_PIT_IRQ)) &&
                  pit_next_irq0_edge(&vp->pit, vplatform_pit_clock(vp, now)) != PIT_NEVER;
-    bool serial = !(master_mask & PIC_IRQ_BIT(UART_COM1_IRQ)) &&
-                  uart16550_wants_input(&vp->uart);
+    bool serial =
+        !(master_mask & PIC_IRQ_BIT(UART_COM1_IRQ)) && uart16550_wants_input(&vp->uart);
     return timer || serial;
 }
 

@@ -10,22 +10,22 @@
 #include "arch/x86_64/tsc.h"
 #include "hypervisor/console.h"
 
-#define CPUID_1_EDX_APIC        (1u << 9)      /* an on-chip APIC exists */
-#define APIC_BASE_ENABLE        (1ull << 11)   /* IA32_APIC_BASE: APIC global enable */
-#define APIC_BASE_X2APIC        (1ull << 10)   /* IA32_APIC_BASE: x2APIC mode */
-#define APIC_BASE_ADDR_MASK     0x000FFFFFFFFFF000ull
-#define X2APIC_MSR_BASE         0x800u /* x2APIC: MSR 0x800 + (MMIO offset >> 4) */
-#define APIC_REG_EOI            0x0B0u
-#define APIC_REG_SVR            0x0F0u /* spurious-interrupt vector register */
-#define APIC_REG_LVT_TIMER      0x320u
-#define APIC_REG_TIMER_INITIAL  0x380u
-#define APIC_REG_TIMER_CURRENT  0x390u
-#define APIC_REG_TIMER_DIVIDE   0x3E0u
-#define APIC_SVR_ENABLE         (1u << 8)  /* APIC software enable */
-#define APIC_LVT_MASKED         (1u << 16) /* LVT: interrupt masked; timer mode 00 = one-shot */
-#define APIC_TIMER_DIVIDE_BY_1  0xBu       /* divide configuration 1011b */
-#define CALIBRATION_DIVISOR     100u       /* measure over 1/100 s */
-#define APIC_COUNT_MAX          0xFFFFFFFFu
+#define CPUID_1_EDX_APIC       (1u << 9)    /* an on-chip APIC exists */
+#define APIC_BASE_ENABLE       (1ull << 11) /* IA32_APIC_BASE: APIC global enable */
+#define APIC_BASE_X2APIC       (1ull << 10) /* IA32_APIC_BASE: x2APIC mode */
+#define APIC_BASE_ADDR_MASK    0x000FFFFFFFFFF000ull
+#define X2APIC_MSR_BASE        0x800u /* x2APIC: MSR 0x800 + (MMIO offset >> 4) */
+#define APIC_REG_EOI           0x0B0u
+#define APIC_REG_SVR           0x0F0u /* spurious-interrupt vector register */
+#define APIC_REG_LVT_TIMER     0x320u
+#define APIC_REG_TIMER_INITIAL 0x380u
+#define APIC_REG_TIMER_CURRENT 0x390u
+#define APIC_REG_TIMER_DIVIDE  0x3E0u
+#define APIC_SVR_ENABLE        (1u << 8)  /* APIC software enable */
+#define APIC_LVT_MASKED        (1u << 16) /* LVT: interrupt masked; timer mode 00 = one-shot */
+#define APIC_TIMER_DIVIDE_BY_1 0xBu       /* divide configuration 1011b */
+#define CALIBRATION_DIVISOR    100u       /* measure over 1/100 s */
+#define APIC_COUNT_MAX         0xFFFFFFFFu
 
 static struct {
     volatile uint32_t *mmio; /* xAPIC registers, or NULL in x2APIC mode */
@@ -89,8 +89,9 @@ bool lapic_timer_init(uint64_t tsc_hz)
         return false;
     }
     reg_write(APIC_REG_LVT_TIMER, LAPIC_TIMER_VECTOR); /* one-shot, unmasked */
-    log_info("local APIC timer: %lu kHz (%s mode), vector 0x%x", (unsigned long)(lapic.apic_hz / 1000),
-             lapic.mmio ? "xAPIC" : "x2APIC", LAPIC_TIMER_VECTOR);
+    log_info("local APIC timer: %lu kHz (%s mode), vector 0x%x",
+             (unsigned long)(lapic.apic_hz / 1000), lapic.mmio ? "xAPIC" : "x2APIC",
+             LAPIC_TIMER_VECTOR);
     return true;
 }
 
@@ -99,7 +100,8 @@ void lapic_timer_arm(uint64_t tsc_ticks)
     uint64_t count = scale(tsc_ticks, lapic.apic_hz, lapic.tsc_hz);
     if (count == 0)
         count = 1; /* 0 would stop the timer */
-    reg_write(APIC_REG_TIMER_INITIAL, count > APIC_COUNT_MAX ? APIC_COUNT_MAX : (uint32_t)count);
+    reg_write(APIC_REG_TIMER_INITIAL,
+              count > APIC_COUNT_MAX ? APIC_COUNT_MAX : (uint32_t)count);
 }
 
 void lapic_timer_stop(void) { reg_write(APIC_REG_TIMER_INITIAL, 0); }

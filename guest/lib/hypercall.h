@@ -39,11 +39,11 @@
 #define HV_FEATURE_MMIO_INFO     (1u << 5) /* the hvlab-info MMIO page (ABI 1.1) */
 
 /* The hvlab-info MMIO page (docs/hypercalls.md): register offsets and the magic value. */
-#define HV_INFO_MMIO_GPA     0xFEB00000u
-#define HV_INFO_REG_MAGIC    0x0u
-#define HV_INFO_REG_VERSION  0x4u
-#define HV_INFO_REG_SCRATCH  0x8u
-#define HV_INFO_MAGIC        0x626C7668u /* "hvlb" */
+#define HV_INFO_MMIO_GPA    0xFEB00000u
+#define HV_INFO_REG_MAGIC   0x0u
+#define HV_INFO_REG_VERSION 0x4u
+#define HV_INFO_REG_SCRATCH 0x8u
+#define HV_INFO_MAGIC       0x626C7668u /* "hvlb" */
 
 /* Call numbers (EAX in). */
 #define HC_VERSION       0 /* -> ABI version, as in CPUID 0x40000001 EAX */

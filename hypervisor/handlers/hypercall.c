@@ -10,9 +10,9 @@
 #include "hypervisor/virtual_platform.h"
 #include "hypervisor/wait.h"
 
-#define LOW32(x)        ((uint32_t)(x))
-#define HIGH32(x)       ((uint32_t)((x) >> 32))
-#define STATUS_BYTE(x)  ((uint8_t)(x))
+#define LOW32(x)       ((uint32_t)(x))
+#define HIGH32(x)      ((uint32_t)((x) >> 32))
+#define STATUS_BYTE(x) ((uint8_t)(x))
 
 static int64_t console_write(struct vcpu *vcpu, uint32_t gpa, uint32_t len)
 {
@@ -74,7 +74,8 @@ enum exit_action handle_hypercall(struct vcpu *vcpu, const struct vm_exit *exit)
     default: result = HC_ENOSYS; break;
     }
     /* HC_TIME returns all 64 bits; the others a sign-extended 32-bit value. */
-    vcpu_set_gpr(vcpu, GPR_RAX, call == HC_TIME ? (uint64_t)result : (uint64_t)(int64_t)(int32_t)result);
+    vcpu_set_gpr(vcpu, GPR_RAX,
+                 call == HC_TIME ? (uint64_t)result : (uint64_t)(int64_t)(int32_t)result);
     vcpu_skip_instruction(vcpu, exit);
     return ACTION_RESUME;
 }

@@ -6,13 +6,13 @@
 
 /* 8259A: ICW1 = init + ICW4 needed, ICW3 = cascade wiring, ICW4 = 8086 mode. 8254: control
  * word for counter 0, LSB then MSB, mode 2, binary. */
-#define ICW1_INIT_ICW4  0x11u
-#define ICW3_MASTER     0x04u /* the slave is on IR2 */
-#define ICW3_SLAVE      0x02u /* this slave's cascade identity */
-#define ICW4_8086       0x01u
+#define ICW1_INIT_ICW4       0x11u
+#define ICW3_MASTER          0x04u /* the slave is on IR2 */
+#define ICW3_SLAVE           0x02u /* this slave's cascade identity */
+#define ICW4_8086            0x01u
 #define PIT_CW_C0_LOHI_MODE2 0x34u
-#define BYTE0(x)        ((uint8_t)(x))
-#define BYTE1(x)        ((uint8_t)((x) >> 8))
+#define BYTE0(x)             ((uint8_t)(x))
+#define BYTE1(x)             ((uint8_t)((x) >> 8))
 
 uint64_t fake_tsc_now;
 uint64_t fake_tsc_step;

@@ -217,8 +217,9 @@ static void test_interrupted_external_interrupt_keeps_vector(void **state)
     vcpu_deliver_events(&f->vcpu); /* acknowledged at the PIC, in flight */
     assert_injected(f, EVENT_EXTERNAL_INTERRUPT, FAKE_PIC_MASTER_BASE + IRQ_COM1);
     struct vm_exit exit = {.kind = VM_EXIT_MEMORY_VIOLATION, .rip = GUEST_RIP};
-    exit.interrupted = (struct guest_event){
-        .valid = true, .type = EVENT_EXTERNAL_INTERRUPT, .vector = FAKE_PIC_MASTER_BASE + IRQ_COM1};
+    exit.interrupted = (struct guest_event){.valid = true,
+                                            .type = EVENT_EXTERNAL_INTERRUPT,
+                                            .vector = FAKE_PIC_MASTER_BASE + IRQ_COM1};
     vcpu_note_interrupted_event(&f->vcpu, &exit);
     /* The guest cannot take interrupts right now: a re-injection is not a new interrupt
      * and goes in regardless (the CPU had already accepted it). */
@@ -331,7 +332,8 @@ static void test_guest_exit_kicks_watchdog(void **state)
     struct vm_exit window = {.kind = VM_EXIT_INTERRUPT_WINDOW, .rip = GUEST_RIP};
     exit_dispatch(&f->vcpu, &window);
     assert_false(f->vcpu.watchdog_kicked); /* not the guest's doing */
-    struct vm_exit call = {.kind = VM_EXIT_HYPERCALL, .rip = GUEST_RIP, .instr_len = LEN_VMCALL};
+    struct vm_exit call = {
+        .kind = VM_EXIT_HYPERCALL, .rip = GUEST_RIP, .instr_len = LEN_VMCALL};
     f->vcpu.regs.gprs[GPR_RAX] = HC_VERSION;
     exit_dispatch(&f->vcpu, &call);
     assert_true(f->vcpu.watchdog_kicked);
@@ -351,7 +353,8 @@ static enum exit_action hypercall(struct fixture *f, uint32_t nr, uint32_t arg0)
 {
     f->vcpu.regs.gprs[GPR_RAX] = nr;
     f->vcpu.regs.gprs[GPR_RBX] = arg0;
-    struct vm_exit exit = {.kind = VM_EXIT_HYPERCALL, .rip = GUEST_RIP, .instr_len = LEN_VMCALL};
+    struct vm_exit exit = {
+        .kind = VM_EXIT_HYPERCALL, .rip = GUEST_RIP, .instr_len = LEN_VMCALL};
     return exit_dispatch(&f->vcpu, &exit);
 }
 

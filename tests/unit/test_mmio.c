@@ -150,12 +150,12 @@ static void test_16bit_addressing(void **state)
 static void test_rejected(void **state)
 {
     (void)state;
-    decode_fails(BYTES(0x01, 0x03), MMIO_MODE_32);              /* add [ebx],eax */
-    decode_fails(BYTES(0x8B, 0xC3), MMIO_MODE_32);              /* mov eax,ebx: no memory */
-    decode_fails(BYTES(0xF0, 0x89, 0x03), MMIO_MODE_32);        /* lock */
-    decode_fails(BYTES(0xC7, 0x0B, 1, 2, 3, 4), MMIO_MODE_32);  /* C7 /1 */
-    decode_fails(BYTES(0x89, 0x0D, 0x08), MMIO_MODE_32);        /* truncated disp32 */
-    decode_fails(BYTES(0x66), MMIO_MODE_32);                    /* prefix only */
+    decode_fails(BYTES(0x01, 0x03), MMIO_MODE_32);             /* add [ebx],eax */
+    decode_fails(BYTES(0x8B, 0xC3), MMIO_MODE_32);             /* mov eax,ebx: no memory */
+    decode_fails(BYTES(0xF0, 0x89, 0x03), MMIO_MODE_32);       /* lock */
+    decode_fails(BYTES(0xC7, 0x0B, 1, 2, 3, 4), MMIO_MODE_32); /* C7 /1 */
+    decode_fails(BYTES(0x89, 0x0D, 0x08), MMIO_MODE_32);       /* truncated disp32 */
+    decode_fails(BYTES(0x66), MMIO_MODE_32);                   /* prefix only */
 }
 
 /* ---- a whole access through the fake backend ------------------------------------------ */
@@ -248,7 +248,8 @@ static void test_direction_mismatch_stops_guest(void **state)
 {
     struct fixture *f = *state;
     assert_int_equal(access(f, BYTES(0x8B, 0x03), HVLAB_INFO_MMIO_BASE, true), ACTION_END);
-    assert_non_null(strstr(f->vcpu.stop_reason, "the instruction reads but the CPU reported a write"));
+    assert_non_null(
+        strstr(f->vcpu.stop_reason, "the instruction reads but the CPU reported a write"));
 }
 
 static void test_outside_device_is_still_a_stop(void **state)

@@ -90,7 +90,7 @@ static void test_ioio_rep_insb(void **state)
                     SVM_IOIO_STRING | SVM_IOIO_REP;
     struct vm_exit e = decode(SVM_EXIT_IOIO, info, GUEST_RIP + 2);
     assert_true(e.u.io.in && e.u.io.string && e.u.io.rep);
-    assert_int_equal(e.u.io.addr_size, 4); /* no A16/A32/A64 bit: CS.D says 32-bit */
+    assert_int_equal(e.u.io.addr_size, 4);     /* no A16/A32/A64 bit: CS.D says 32-bit */
     assert_int_equal(e.u.io.seg_base, 0x2000); /* INS writes ES:rDI */
     assert_int_equal(e.instr_len, 2);
 }

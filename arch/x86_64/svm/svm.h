@@ -26,9 +26,9 @@ extern struct svm_caps svm_caps;
 /* Per-vCPU SVM state (vcpu->arch). Memory is identity-mapped: a pointer is also the
  * physical address the CPU is given. */
 struct svm_vcpu {
-    struct vmcb *vmcb;      /* the guest's VMCB */
-    uint64_t host_state_pa; /* VMSAVE area for hvlab's own FS, GS, TR, LDTR, syscall MSRs */
-    bool has_timer;         /* the local APIC timer is the time source (lapic.h) */
+    struct vmcb *vmcb;       /* the guest's VMCB */
+    uint64_t host_state_pa;  /* VMSAVE area for hvlab's own FS, GS, TR, LDTR, syscall MSRs */
+    bool has_timer;          /* the local APIC timer is the time source (lapic.h) */
     uint64_t armed_deadline; /* the deadline the APIC timer was last set for */
     uint64_t armed_fired;    /* lapic_timer_interrupts() at that time */
     struct npt npt;

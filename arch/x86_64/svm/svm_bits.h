@@ -51,23 +51,23 @@
 
 /* VMCB offset 0x060 (virtual interrupt control). See: APM Vol. 2, "Virtual Interrupt
  * Masking" and Appendix B. */
-#define SVM_V_IRQ               (1ull << 8)  /* a virtual interrupt is pending */
-#define SVM_V_INTR_PRIO_SHIFT   16           /* bits 19:16: its priority */
+#define SVM_V_IRQ               (1ull << 8) /* a virtual interrupt is pending */
+#define SVM_V_INTR_PRIO_SHIFT   16          /* bits 19:16: its priority */
 #define SVM_V_INTR_PRIO_HIGHEST (0xFull << SVM_V_INTR_PRIO_SHIFT)
 #define SVM_V_IGN_TPR           (1ull << 20) /* ignore the virtual TPR for it */
 #define SVM_V_INTR_MASKING      (1ull << 24) /* host RFLAGS.IF masks physical interrupts */
-#define SVM_INT_SHADOW          (1ull << 0)  /* VMCB 0x068: the guest is in an interrupt shadow */
-#define SVM_INTERCEPT_RDTSC     (1u << 14)   /* RDTSC */
-#define SVM_INTERCEPT_CPUID     (1u << 18)   /* CPUID */
-#define SVM_INTERCEPT_INVD      (1u << 22)   /* INVD */
-#define SVM_INTERCEPT_PAUSE     (1u << 23)   /* PAUSE */
-#define SVM_INTERCEPT_HLT       (1u << 24)   /* HLT */
-#define SVM_INTERCEPT_INVLPG    (1u << 25)   /* INVLPG */
-#define SVM_INTERCEPT_INVLPGA   (1u << 26)   /* INVLPGA */
-#define SVM_INTERCEPT_IOIO_PROT (1u << 27)   /* IN/OUT/INS/OUTS, per port by the IOPM */
-#define SVM_INTERCEPT_MSR_PROT  (1u << 28)   /* RDMSR/WRMSR, per MSR by the MSRPM */
-#define SVM_INTERCEPT_TASK_SW   (1u << 29)   /* task switch */
-#define SVM_INTERCEPT_SHUTDOWN  (1u << 31)   /* shutdown (triple fault) */
+#define SVM_INT_SHADOW          (1ull << 0) /* VMCB 0x068: the guest is in an interrupt shadow */
+#define SVM_INTERCEPT_RDTSC     (1u << 14)  /* RDTSC */
+#define SVM_INTERCEPT_CPUID     (1u << 18)  /* CPUID */
+#define SVM_INTERCEPT_INVD      (1u << 22)  /* INVD */
+#define SVM_INTERCEPT_PAUSE     (1u << 23)  /* PAUSE */
+#define SVM_INTERCEPT_HLT       (1u << 24)  /* HLT */
+#define SVM_INTERCEPT_INVLPG    (1u << 25)  /* INVLPG */
+#define SVM_INTERCEPT_INVLPGA   (1u << 26)  /* INVLPGA */
+#define SVM_INTERCEPT_IOIO_PROT (1u << 27)  /* IN/OUT/INS/OUTS, per port by the IOPM */
+#define SVM_INTERCEPT_MSR_PROT  (1u << 28)  /* RDMSR/WRMSR, per MSR by the MSRPM */
+#define SVM_INTERCEPT_TASK_SW   (1u << 29)  /* task switch */
+#define SVM_INTERCEPT_SHUTDOWN  (1u << 31)  /* shutdown (triple fault) */
 
 /* ---- Intercept vector 4 (VMCB offset 0x010). See: the same table */
 #define SVM_INTERCEPT_VMRUN   (1u << 0) /* VMRUN: must be set, or VMRUN fails */

@@ -87,7 +87,8 @@ void svm_inject_event(struct vcpu *vcpu, const struct guest_event *event)
         [EVENT_SOFTWARE_INTERRUPT] = SVM_EVENT_TYPE_SOFT_INT,
         [EVENT_SOFTWARE_EXCEPTION] = SVM_EVENT_TYPE_SOFT_INT,
     };
-    uint64_t inj = event->vector | (types[event->type] << SVM_EVENT_TYPE_SHIFT) | SVM_EVENT_VALID;
+    uint64_t inj =
+        event->vector | (types[event->type] << SVM_EVENT_TYPE_SHIFT) | SVM_EVENT_VALID;
     if (event->has_error_code)
         inj |= SVM_EVENT_ERROR_CODE_VALID |
                ((uint64_t)event->error_code << SVM_EVENT_ERROR_CODE_SHIFT);
@@ -99,7 +100,8 @@ void svm_inject_event(struct vcpu *vcpu, const struct guest_event *event)
 bool svm_interrupts_open(struct vcpu *vcpu)
 {
     const struct vmcb *vmcb = vmcb_of(vcpu);
-    return (vmcb->save.rflags & RFLAGS_IF) && !(vmcb->control.interrupt_shadow & SVM_INT_SHADOW);
+    return (vmcb->save.rflags & RFLAGS_IF) &&
+           !(vmcb->control.interrupt_shadow & SVM_INT_SHADOW);
 }
 
 /* The interrupt window, SVM style: a pending virtual interrupt (V_IRQ, highest priority,

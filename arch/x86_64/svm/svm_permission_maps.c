@@ -9,10 +9,10 @@
  */
 #include "arch/x86_64/svm/svm.h"
 
-#define BITS_PER_BYTE       8u
-#define MSRPM_RANGE_MSRS    0x2000u /* MSRs per range */
-#define MSRPM_BITS_PER_MSR  2u      /* read intercept, then write intercept */
-#define MSRPM_RANGE_BYTES   (MSRPM_RANGE_MSRS * MSRPM_BITS_PER_MSR / BITS_PER_BYTE) /* 0x800 */
+#define BITS_PER_BYTE      8u
+#define MSRPM_RANGE_MSRS   0x2000u /* MSRs per range */
+#define MSRPM_BITS_PER_MSR 2u      /* read intercept, then write intercept */
+#define MSRPM_RANGE_BYTES  (MSRPM_RANGE_MSRS * MSRPM_BITS_PER_MSR / BITS_PER_BYTE) /* 0x800 */
 
 /* The first MSR of each range, in map order. */
 static const uint32_t msrpm_range_base[] = {0x00000000u, 0xC0000000u, 0xC0010000u};
@@ -37,8 +37,8 @@ static bool test_bit(const uint8_t *map, uint32_t bit)
 static void put_bit(uint8_t *map, uint32_t bit, bool value)
 {
     uint8_t mask = (uint8_t)(1u << (bit % BITS_PER_BYTE));
-    map[bit / BITS_PER_BYTE] = value ? map[bit / BITS_PER_BYTE] | mask
-                                     : map[bit / BITS_PER_BYTE] & (uint8_t)~mask;
+    map[bit / BITS_PER_BYTE] =
+        value ? map[bit / BITS_PER_BYTE] | mask : map[bit / BITS_PER_BYTE] & (uint8_t)~mask;
 }
 
 bool svm_msrpm_set(uint8_t *msrpm, uint32_t msr, bool intercept_read, bool intercept_write)

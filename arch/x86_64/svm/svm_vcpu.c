@@ -45,16 +45,16 @@
  * (hvlab's APIC timer) and NMIs come back to hvlab; VINTR is the interrupt window. See:
  * "Intercept Operations", Appendix B "VMCB Layout, Control Area" (vectors 3 and 4). */
 static const uint32_t vmcb_held_msrs[] = {
-    MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
-    MSR_IA32_STAR,        MSR_IA32_LSTAR,        MSR_IA32_CSTAR,
-    MSR_IA32_FMASK,       MSR_IA32_KERNEL_GS_BASE,
+    MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP, MSR_IA32_STAR,
+    MSR_IA32_LSTAR,       MSR_IA32_CSTAR,        MSR_IA32_FMASK,        MSR_IA32_KERNEL_GS_BASE,
 };
 
 static int setup_intercepts(struct vmcb_control *c, char *why, size_t why_len)
 {
-    c->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_VINTR | SVM_INTERCEPT_NMI | SVM_INTERCEPT_CPUID |
-                         SVM_INTERCEPT_HLT | SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO_PROT |
-                         SVM_INTERCEPT_MSR_PROT | SVM_INTERCEPT_SHUTDOWN;
+    c->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_VINTR | SVM_INTERCEPT_NMI |
+                         SVM_INTERCEPT_CPUID | SVM_INTERCEPT_HLT | SVM_INTERCEPT_INVLPGA |
+                         SVM_INTERCEPT_IOIO_PROT | SVM_INTERCEPT_MSR_PROT |
+                         SVM_INTERCEPT_SHUTDOWN;
     c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
                          SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
                          SVM_INTERCEPT_SKINIT;

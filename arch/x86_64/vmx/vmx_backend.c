@@ -37,7 +37,8 @@ static void arm_deadline(struct vcpu *vcpu, struct vmx_vcpu *vv)
         return;
     vv->armed_deadline = vcpu->deadline_tsc;
     uint64_t now = rdtsc();
-    uint64_t ticks = vcpu->deadline_tsc > now ? (vcpu->deadline_tsc - now) >> vv->preemption_rate : 0;
+    uint64_t ticks =
+        vcpu->deadline_tsc > now ? (vcpu->deadline_tsc - now) >> vv->preemption_rate : 0;
     vmcs_write(VMCS_GUEST_PREEMPTION_TIMER, ticks > UINT32_MAX ? UINT32_MAX : ticks);
 }
 

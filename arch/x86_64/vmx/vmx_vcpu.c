@@ -65,8 +65,8 @@ static int setup_controls(struct vmx_vcpu *vv, char *why, size_t why_len)
      * Interrupt-window exiting must exist; the run loop turns it on when needed. */
     static const struct vmx_control_request proc = {
         "primary processor-based controls",
-        PROC_HLT_EXITING | PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS | PROC_ACTIVATE_SECONDARY |
-            PROC_INTERRUPT_WINDOW_EXITING,
+        PROC_HLT_EXITING | PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS |
+            PROC_ACTIVATE_SECONDARY | PROC_INTERRUPT_WINDOW_EXITING,
         0};
     /* Secondary: EPT, and unrestricted guest so the guest may run with paging off. The
      * optional ones let guest instructions work that would otherwise raise #UD. */
@@ -156,7 +156,8 @@ static void setup_time_source(struct vmx_vcpu *vv)
     vv->has_preemption_timer = (pin & PIN_PREEMPTION_TIMER) != 0;
     vv->pin_controls = pin & ~PIN_PREEMPTION_TIMER;
     vmcs_write(VMCS_CTRL_PIN_BASED, vv->pin_controls);
-    vv->proc_controls = (uint32_t)vmcs_read(VMCS_CTRL_PROC_BASED) & ~PROC_INTERRUPT_WINDOW_EXITING;
+    vv->proc_controls =
+        (uint32_t)vmcs_read(VMCS_CTRL_PROC_BASED) & ~PROC_INTERRUPT_WINDOW_EXITING;
     vmcs_write(VMCS_CTRL_PROC_BASED, vv->proc_controls);
     vv->preemption_rate = (unsigned)(rdmsr(MSR_IA32_VMX_MISC) & VMX_MISC_PREEMPT_RATE_MASK);
     vv->timer_saved_on_exit = (vmcs_read(VMCS_CTRL_EXIT) & EXIT_SAVE_PREEMPTION_TIMER) != 0;
