@@ -14,6 +14,16 @@
 #define REX_W               0x08
 #define REX_R               0x04
 #define REX_B               0x01
+#define REX_REG_HIGH        8 /* REX.R adds 8 to ModRM.reg: registers r8-r15 */
+#define BYTE_REG_HIGH_FIRST 4 /* without REX, byte registers 4-7 are AH, CH, DH, BH */
+#define IMM32_SIGN          0x80000000u
+#define IMM32_SIGN_EXTEND   0xFFFFFFFF00000000ull
+#define PREFIX_ES           0x26 /* segment overrides (SDM Vol. 2A, 2.1.1 "Group 2") */
+#define PREFIX_CS           0x2E
+#define PREFIX_SS           0x36
+#define PREFIX_DS           0x3E
+#define PREFIX_FS           0x64
+#define PREFIX_GS           0x65
 #define OP_MOV_RM8_R8       0x88
 #define OP_MOV_RM_R         0x89
 #define OP_MOV_R8_RM8       0x8A
@@ -36,7 +46,8 @@
 
 static bool is_segment_override(uint8_t b)
 {
-    return b == 0x26 || b == 0x2E || b == 0x36 || b == 0x3E || b == 0x64 || b == 0x65;
+    return b == PREFIX_ES || b == PREFIX_CS || b == PREFIX_SS || b == PREFIX_DS ||
+           b == PREFIX_FS || b == PREFIX_GS;
 }
 
 /* Bytes of ModRM (+ SIB + displacement) for a memory operand. */
@@ -138,16 +149,16 @@ bool mmio_decode(const uint8_t *bytes, size_t len, enum mmio_mode mode, struct m
             uint64_t imm = 0;
             for (unsigned k = 0; k < imm_size; k++)
                 imm |= (uint64_t)bytes[i + k] << (8 * k);
-            if (wide == 8 && !byte_op && (imm & 0x80000000u))
-                imm |= 0xFFFFFFFF00000000ull;
+            if (wide == 8 && !byte_op && (imm & IMM32_SIGN))
+                imm |= IMM32_SIGN_EXTEND;
             out->has_imm = true;
             out->imm = imm;
             i += imm_size;
         } else {
-            out->reg = (uint8_t)(MODRM_REG(modrm) | ((rex & REX_R) ? 8 : 0));
+            out->reg = (uint8_t)(MODRM_REG(modrm) | ((rex & REX_R) ? REX_REG_HIGH : 0));
             /* Without REX, byte registers 4-7 are AH, CH, DH, BH (SDM Vol. 2A, 3.4.1.1). */
-            if (byte_op && !rex && out->reg >= 4) {
-                out->reg -= 4;
+            if (byte_op && !rex && out->reg >= BYTE_REG_HIGH_FIRST) {
+                out->reg -= BYTE_REG_HIGH_FIRST;
                 out->high_byte = true;
             }
         }

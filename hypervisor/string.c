@@ -10,10 +10,12 @@
 /* REP STOSQ/STOSB: one instruction, not a loop, for the largest job hvlab has (zeroing
  * guest RAM and page tables): several times faster on real CPUs ("fast strings") and in
  * emulators. See: SDM Vol. 2B, "REP/REPE/REPZ/REPNE/REPNZ" and "STOS". */
+#define BYTE_IN_EVERY_LANE 0x0101010101010101ull /* c * this = c in all 8 bytes */
+
 void *memset(void *dst, int c, size_t n)
 {
     unsigned char *d = dst;
-    uint64_t pattern = (unsigned char)c * 0x0101010101010101ull;
+    uint64_t pattern = (unsigned char)c * BYTE_IN_EVERY_LANE;
     size_t words = n / sizeof(uint64_t), tail = n % sizeof(uint64_t);
     __asm__ volatile("rep stosq" : "+D"(d), "+c"(words) : "a"(pattern) : "memory");
     __asm__ volatile("rep stosb" : "+D"(d), "+c"(tail) : "a"(pattern) : "memory");

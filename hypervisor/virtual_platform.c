@@ -2,25 +2,16 @@
  * virtual_platform.c - the guest's PC: devices to power-on state, guest time from the
  * host TSC, device lines into the PIC, and the next deadline (see virtual_platform.h).
  *
- * Time conversions multiply a TSC interval by a rate and divide by the TSC frequency.
- * d * rate soon overflows 64 bits (for nanoseconds at 3 GHz: after 6 s), and hvlab has no
- * 128-bit division (freestanding, no libgcc), so d is split into whole seconds and the rest:
- *
- *   d * rate / hz = (d / hz) * rate + ((d % hz) * rate) / hz        (exact, floor)
- *
- * The remainder term stays below hz * rate: no overflow while hz < 2^64 / rate
- * (about 15 THz for PIT clocks, 18 GHz for nanoseconds).
+ * Time conversions multiply a TSC interval by a rate and divide by the TSC frequency,
+ * without a 128-bit intermediate (hypervisor/muldiv.h): exact for tsc_hz below about
+ * 15 THz for PIT clocks and 18 GHz for nanoseconds.
  */
 #include "hypervisor/virtual_platform.h"
 
-/* floor(d * rate / hz) without a 128-bit intermediate. */
-static uint64_t scale_down(uint64_t d, uint64_t rate, uint64_t hz)
-{
-    return (d / hz) * rate + ((d % hz) * rate) / hz;
-}
+#include "hypervisor/muldiv.h"
 
 /* ceil(clocks * hz / rate): the fewest TSC ticks in which `clocks` PIT clocks have passed
- * (the inverse of scale_down), or VPLATFORM_NO_DEADLINE if that does not fit 64 bits. */
+ * (the inverse of muldiv_floor), or VPLATFORM_NO_DEADLINE if that does not fit 64 bits. */
 static uint64_t scale_up(uint64_t clocks, uint64_t rate, uint64_t hz)
 {
     uint64_t whole = clocks / rate, rest = clocks % rate;
@@ -54,14 +45,14 @@ uint64_t vplatform_pit_clock(const struct virtual_platform *vp, uint64_t tsc)
 {
     if (vp->tsc_hz == 0)
         return 0;
-    return scale_down(since_start(vp, tsc), PIT_HZ, vp->tsc_hz);
+    return muldiv_floor(since_start(vp, tsc), PIT_HZ, vp->tsc_hz);
 }
 
 uint64_t vplatform_ns(const struct virtual_platform *vp, uint64_t tsc)
 {
     if (vp->tsc_hz == 0)
         return 0;
-    return scale_down(since_start(vp, tsc), VPLATFORM_NS_PER_S, vp->tsc_hz);
+    return muldiv_floor(since_start(vp, tsc), VPLATFORM_NS_PER_S, vp->tsc_hz);
 }
 
 /* Timer edges become one pulse on IRQ 0: edges the guest missed (it ran long without an

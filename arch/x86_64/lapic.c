@@ -9,6 +9,7 @@
 #include "arch/x86_64/cpu_bits.h"
 #include "arch/x86_64/tsc.h"
 #include "hypervisor/console.h"
+#include "hypervisor/muldiv.h"
 
 #define CPUID_1_EDX_APIC       (1u << 9)    /* an on-chip APIC exists */
 #define APIC_BASE_ENABLE       (1ull << 11) /* IA32_APIC_BASE: APIC global enable */
@@ -46,13 +47,6 @@ static void reg_write(uint32_t offset, uint32_t value)
         lapic.mmio[offset / sizeof(uint32_t)] = value;
     else
         wrmsr(X2APIC_MSR_BASE + (offset >> 4), value);
-}
-
-/* a * b / c without overflow for a < 2^40-ish and b, c < 2^32-ish: the 64-bit split the
- * freestanding build can do (no 128-bit division in libgcc here). */
-static uint64_t scale(uint64_t a, uint64_t b, uint64_t c)
-{
-    return (a / c) * b + ((a % c) * b) / c;
 }
 
 bool lapic_timer_init(uint64_t tsc_hz)
@@ -97,7 +91,7 @@ bool lapic_timer_init(uint64_t tsc_hz)
 
 void lapic_timer_arm(uint64_t tsc_ticks)
 {
-    uint64_t count = scale(tsc_ticks, lapic.apic_hz, lapic.tsc_hz);
+    uint64_t count = muldiv_floor(tsc_ticks, lapic.apic_hz, lapic.tsc_hz);
     if (count == 0)
         count = 1; /* 0 would stop the timer */
     reg_write(APIC_REG_TIMER_INITIAL,

@@ -11,7 +11,7 @@
 #include "hypervisor/hvlab_abi.h"
 #include "hypervisor/mmio_bus.h"
 
-static uint64_t scratch; /* one guest at a time: io_bus_reset() clears it */
+static uint64_t scratch; /* one guest at a time: mmio_bus_reset() clears it */
 
 void hvlab_info_reset(void) { scratch = 0; }
 

@@ -42,15 +42,11 @@ static int64_t read_time(struct vcpu *vcpu)
 }
 
 /* Sleep until an interrupt is pending (it is delivered after the call if the guest's
- * IF = 1). Unlike HLT, a guest with nothing armed gets an error back instead of a stop. */
+ * IF = 1). Unlike HLT, a guest that nothing wakes (nothing armed, or nothing within the
+ * watchdog's budget) gets an error back instead of a stop. */
 static int64_t yield(struct vcpu *vcpu)
 {
-    switch (vcpu_wait_for_interrupt(vcpu)) {
-    case WAKE_INTERRUPT: return 0;
-    case WAKE_NOTHING_ARMED: return HC_EWOULDBLOCK;
-    case WAKE_WATCHDOG:
-    default: return HC_EWOULDBLOCK;
-    }
+    return vcpu_wait_for_interrupt(vcpu) == WAKE_INTERRUPT ? 0 : HC_EWOULDBLOCK;
 }
 
 enum exit_action handle_hypercall(struct vcpu *vcpu, const struct vm_exit *exit)
