@@ -3,6 +3,8 @@
 #   make            build build/hvlab.efi (+ build/hvlab.so, the ELF with symbols for gdb)
 #   make run        boot it in the emulator that fits this host (EMU=bochs|qemu-svm|kvm)
 #   make test       unit tests + boot tests; ends with "N passed, N failed"
+#   make soak       boot the conformance guest SOAK_N=10 times per vendor under SOAK_LOAD=2
+#                   CPU-bound processes (~15 min); ends with "N passed, N failed"
 #   make bench      exit costs, overhead and boot cost in exact emulator instructions (~1 min)
 #   make iso        build/hvlab.iso: GRUB (UEFI) menu that chainloads hvlab.efi
 #   make gdb        boot in QEMU with the gdb stub, symbols loaded
@@ -45,7 +47,7 @@ HV_S := $(sort $(foreach d,$(HV_DIRS),$(shell find $(d) -maxdepth 1 -name '*.S')
 HV_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(HV_C) $(HV_S)) $(BUILD)/obj/guest_images.S.o
 
 .SECONDEXPANSION:
-.PHONY: all clean run test unit iso gdb help deps format bench
+.PHONY: all clean run test unit iso gdb help deps format bench soak
 all: $(BUILD)/hvlab.efi
 
 include guest/guest.mk
@@ -127,6 +129,12 @@ unit: $(UNIT_TESTS)
 test: deps all iso unit
 	tools/test.sh
 
+# The conformance boots again and again on a loaded host: timing dependences show here.
+SOAK_N ?= 10
+SOAK_LOAD ?= 2
+soak: deps all
+	tools/soak.sh $(SOAK_N) $(SOAK_LOAD)
+
 # Boots the bench guest under hvlab and bare in Bochs (VT-x; AMD-V with cpu ryzen) and
 # QEMU -icount (AMD-V); tables on the terminal, CSV and plot in build/bench/.
 # BENCH="bochs-vtx" picks configurations.
@@ -138,7 +146,7 @@ format:
 	git ls-files '*.c' '*.h' | xargs clang-format -i
 
 help:
-	@sed -n '1,12p' Makefile
+	@sed -n '1,13p' Makefile
 
 clean:
 	rm -rf $(BUILD)

@@ -31,8 +31,7 @@ void vplatform_reset(struct virtual_platform *vp, uint64_t (*read_tsc)(void), ui
     pit_reset(&vp->pit, 0);
     uart16550_reset(&vp->uart);
     vp->port_b = 0;
-    vp->ticks_owed = 0;
-    vp->timer_was_blocked = true; /* power-on: every IRQ masked */
+    vp->ticks_lost = 0;
     vp->changed = true;
     pit_set_gate(&vp->pit, PIT_SPEAKER_CHANNEL, false, 0); /* port B bit 0 is clear */
     vp->read_tsc = read_tsc;
@@ -55,8 +54,6 @@ uint64_t vplatform_ns(const struct virtual_platform *vp, uint64_t tsc)
     return muldiv_floor(since_start(vp, tsc), VPLATFORM_NS_PER_S, vp->tsc_hz);
 }
 
-/* Timer edges become one pulse on IRQ 0: edges the guest missed (it ran long without an
- * exit) coalesce into one IRR bit, as on a real PIC. The UART's IRQ 4 is a level. */
 /* Is the timer line blocked at the PIC: a request pending, in service or masked? Then a
  * new edge changes nothing the guest could notice before its next exit. */
 static bool timer_blocked(const struct virtual_platform *vp)
@@ -65,29 +62,20 @@ static bool timer_blocked(const struct virtual_platform *vp)
     return ((master->irr | master->isr | master->imr) & PIC_IRQ_BIT(VPLATFORM_PIT_IRQ)) != 0;
 }
 
-/* Late ticks. A real PIC merges the edges that come while a timer request is still
- * pending, in service or masked: that is the guest's doing, and hvlab merges them too.
- * But several edges that all passed while the PIC was idle (as of the last update) mean
- * hvlab itself was late (busy, or the emulator descheduled): like KVM's PIT "reinject"
- * policy, hvlab owes the guest those ticks, up to VPLATFORM_TICKS_OWED_MAX, and raises
- * one each time the PIC is idle again, so a guest counting ticks does not fall behind. */
+/* Timer edges become one pulse on IRQ 0, however many passed since the last update: the
+ * 8259A latches one edge in IRR and the others are lost, whether the guest held the line
+ * blocked or hvlab came late (an emulator descheduled, like an SMI on a PC). Late ticks are
+ * not paid back, since no PC delivers two ticks without an edge between them: see
+ * docs/timer.md. The UART's IRQ 4 is a level. */
 void vplatform_update(struct virtual_platform *vp, uint64_t tsc)
 {
-    bool idle = !vp->timer_was_blocked && !timer_blocked(vp);
     uint64_t edges = pit_irq0_edges(&vp->pit, vplatform_pit_clock(vp, tsc));
-    if (edges > 1 && idle) {
-        uint64_t owed = vp->ticks_owed + edges - 1;
-        vp->ticks_owed =
-            owed > VPLATFORM_TICKS_OWED_MAX ? VPLATFORM_TICKS_OWED_MAX : (uint32_t)owed;
-    }
-    if (edges || (vp->ticks_owed && !timer_blocked(vp))) {
-        if (!edges)
-            vp->ticks_owed--;
+    if (edges) {
+        vp->ticks_lost += edges - 1;
         pic_set_irq(&vp->pic, VPLATFORM_PIT_IRQ, true);
         pic_set_irq(&vp->pic, VPLATFORM_PIT_IRQ, false);
     }
     pic_set_irq(&vp->pic, UART_COM1_IRQ, uart16550_irq(&vp->uart));
-    vp->timer_was_blocked = timer_blocked(vp);
 }
 
 void vplatform_pic_write(struct virtual_platform *vp, uint16_t port, uint8_t value,
@@ -95,7 +83,6 @@ void vplatform_pic_write(struct virtual_platform *vp, uint16_t port, uint8_t val
 {
     vplatform_update(vp, tsc); /* time so far passed under the old masks and ISR */
     pic_port_write(&vp->pic, port, value);
-    vp->timer_was_blocked = timer_blocked(vp);
     vp->changed = true; /* a mask or an EOI: what is deliverable may differ */
 }
 

@@ -20,11 +20,9 @@
 #include "hypervisor/devices/uart16550.h"
 
 #define VPLATFORM_NO_DEADLINE UINT64_MAX
-#define VPLATFORM_TICKS_OWED_MAX                                                               \
-    50u /* late timer ticks kept for the guest (vplatform_update) */
-#define PIC_IRQ_BIT(irq)   (1u << (irq))
-#define VPLATFORM_PIT_IRQ  0u /* PIT channel 0's output */
-#define VPLATFORM_NS_PER_S 1000000000ull
+#define PIC_IRQ_BIT(irq)      (1u << (irq))
+#define VPLATFORM_PIT_IRQ     0u /* PIT channel 0's output */
+#define VPLATFORM_NS_PER_S    1000000000ull
 
 /* System control port B (0x61), the PC's glue around PIT channel 2 (the speaker timer).
  * Bits 0-3 are written and read back; bit 5 reads channel 2's OUT. See: the IBM PC/AT
@@ -43,8 +41,7 @@ struct virtual_platform {
     uint64_t tsc_hz;            /* host TSC frequency (arch/x86_64/tsc.c) */
     uint64_t tsc_start;         /* host TSC when the guest started: guest time zero */
     uint8_t port_b;             /* port B as last written (PORT_B_WRITABLE bits) */
-    uint32_t ticks_owed;    /* IRQ 0 edges the PIC could not latch yet (see vplatform_update) */
-    bool timer_was_blocked; /* IRQ 0 pending, in service or masked at the last update */
+    uint64_t ticks_lost; /* PIT edges merged into the one before (see vplatform_update) */
     /* A device changed in a way that may change what the guest can be given (a PIC or
      * PIT write, the UART's IRQ line moving): the run loop brings the platform up to
      * date and delivers events only then, or when the next device event is due. */

@@ -16,7 +16,8 @@
 #define CLOCK_FALLBACK_TSC_PER_MS 1000000u /* 1 GHz: a guess until calibrated */
 #define CALIBRATE_MS              20u
 #define CALIBRATE_PIT_CLOCKS      (PIT_HZ / 1000u * CALIBRATE_MS) /* 20 ms of PIT input */
-#define CALIBRATE_MAX_TRIES       100000u /* HC_TIME calls before giving up */
+#define CALIBRATE_MAX_TRIES       100000u /* clock readings before giving up */
+#define STAMP_TRIES               4u      /* HC_TIME calls per reading, the tightest kept */
 #define PIT_STUCK_READS           1000u   /* equal counts in a row: the PIT does not count */
 #define NS_PER_MS                 1000000u
 #define US_PER_MS                 1000u
@@ -35,19 +36,46 @@ uint32_t div64_32(uint64_t n, uint32_t d)
     return q;
 }
 
-/* TSC ticks per ms over CALIBRATE_MS of HC_TIME; 0 if HC_TIME does not advance. */
+/* One HC_TIME reading and the TSC at the same moment. The hypercall is an exit, and the
+ * host may deschedule hvlab during it: the TSC is read on both sides and the tightest of
+ * STAMP_TRIES pairs kept, its midpoint standing for the moment of the reading. */
+struct stamp {
+    uint64_t ns, tsc;
+};
+
+static struct stamp stamp_hc_time(void)
+{
+    struct stamp best = {0, 0};
+    uint64_t best_width = UINT64_MAX;
+
+    for (unsigned i = 0; i < STAMP_TRIES; i++) {
+        uint64_t before = rdtsc();
+        uint64_t ns = hc_time_ns();
+        uint64_t after = rdtsc();
+        if (after - before < best_width) {
+            best_width = after - before;
+            best = (struct stamp){ns, before + (after - before) / 2};
+        }
+    }
+    return best;
+}
+
+/* TSC ticks per ms over CALIBRATE_MS of HC_TIME; 0 if HC_TIME does not advance. A
+ * deschedule inside the window only lengthens it (both clocks follow host time); one at
+ * either end is what stamp_hc_time() keeps out. */
 static uint32_t calibrate_hc_time(void)
 {
-    uint64_t t0 = hc_time_ns(), c0 = rdtsc(), t1 = t0, c1 = c0;
+    struct stamp start = stamp_hc_time(), end = start;
 
-    for (uint32_t i = 0; t1 - t0 < (uint64_t)CALIBRATE_MS * NS_PER_MS; i++) {
-        if (i == CALIBRATE_MAX_TRIES || t1 < t0)
+    for (uint32_t i = 0; end.ns - start.ns < (uint64_t)CALIBRATE_MS * NS_PER_MS; i++) {
+        if (i == CALIBRATE_MAX_TRIES || end.ns < start.ns)
             return 0;
-        t1 = hc_time_ns();
-        c1 = rdtsc();
+        end = stamp_hc_time();
     }
+    if (end.ns - start.ns > UINT32_MAX)
+        return 0;
     /* ticks * 1e6 / ns: ticks per ms. */
-    return div64_32((c1 - c0) * NS_PER_MS, (uint32_t)(t1 - t0));
+    return div64_32((end.tsc - start.tsc) * NS_PER_MS, (uint32_t)(end.ns - start.ns));
 }
 
 /* TSC ticks per ms over CALIBRATE_MS of PIT channel 0 input clocks, read through the

@@ -118,6 +118,10 @@ void trap_expect_nothing(void);
 void trap_set_irq_hook(unsigned irq, void (*hook)(void));
 void trap_set_no_eoi(uint16_t mask);
 
+/* How long a check waits for an event that takes milliseconds (a tick, an IRQ) before it
+ * decides the event never comes: seconds, so that a loaded host cannot make it expire. */
+#define CONFORM_EVENT_WAIT_MS 2000u
+
 /* With IF = 1 (the caller's sti): wait until trap_irqs.count[irq] differs from `before`,
  * at most `ms` milliseconds. Returns the count then. */
 uint32_t wait_for_irq(unsigned irq, uint32_t before, uint32_t ms);
@@ -196,6 +200,7 @@ enum tap_outcome check_pic_unmasked(void);
 enum tap_outcome check_pic_no_eoi(void);
 enum tap_outcome check_pic_eoi(void);
 enum tap_outcome check_irq_after_sti_shadow(void);
+enum tap_outcome check_pic_edges_merge(void);
 
 /* timer.c */
 enum tap_outcome check_clock_calibration(void);

@@ -29,7 +29,7 @@
 
 #define LOOP_BYTE   0xA5 /* sent to ourselves in loopback */
 #define IRQ_BYTE    'Z'  /* sent to ourselves for the RX interrupt */
-#define IRQ_WAIT_MS 100
+#define IRQ_WAIT_MS CONFORM_EVENT_WAIT_MS
 
 static uint8_t reg_read(unsigned reg) { return inb(COM1_PORT + reg); }
 static void reg_write(unsigned reg, uint8_t v) { outb(COM1_PORT + reg, v); }

@@ -15,6 +15,14 @@ void pit_start_periodic(uint16_t divisor)
     outb(PIT_CHANNEL0_PORT, divisor >> 8);
 }
 
+void pit_start_one_shot(uint16_t count)
+{
+    outb(PIT_CONTROL_PORT,
+         PIT_SELECT_CHANNEL0 | PIT_ACCESS_LOHI | PIT_MODE_TERMINAL | PIT_BINARY);
+    outb(PIT_CHANNEL0_PORT, count & 0xFF);
+    outb(PIT_CHANNEL0_PORT, count >> 8);
+}
+
 void pit_stop(void)
 {
     outb(PIT_CONTROL_PORT,

@@ -39,6 +39,10 @@
 /* Channel 0 in mode 2 with this count (0 = 65536): IRQ 0 every divisor / PIT_HZ s. */
 void pit_start_periodic(uint16_t divisor);
 
+/* Channel 0 in mode 0 with this count: OUT rises once, `count` clocks from now, and stays
+ * high; one IRQ 0 edge in all. */
+void pit_start_one_shot(uint16_t count);
+
 /* Stop channel 0: a mode 0 control word without a count holds its output low and the
  * counter waits for a count that never comes. */
 void pit_stop(void);
