@@ -16,13 +16,15 @@
 #define PORT_B_SPEAKER        0x02u /* bit 1: speaker data enable (kept off) */
 #define PORT_B_OUT2           0x20u /* bit 5: channel 2 output */
 #define CALIBRATION_MS        10u
+#define CALIBRATION_RUNS      5u /* measurements; the median is kept */
 #define MS_PER_S              1000u
 #define CALIBRATION_SPIN_MAX  100000000u /* give up if OUT2 never rises */
 
-uint64_t tsc_calibrate_hz(void)
+/* One measurement: TSC ticks while channel 2 counts CALIBRATION_MS in mode 0; 0 if OUT2
+ * never rises. */
+static uint64_t measure_once(uint8_t port_b)
 {
     uint16_t count = (uint16_t)(PIT_HZ / (MS_PER_S / CALIBRATION_MS));
-    uint8_t port_b = inb(SYSTEM_CONTROL_PORT_B) & (uint8_t) ~(PORT_B_SPEAKER | PORT_B_GATE2);
 
     /* Gate low, load the count (mode 0: OUT2 goes low, then high at terminal count), then
      * raise the gate to start counting. */
@@ -33,13 +35,33 @@ uint64_t tsc_calibrate_hz(void)
     outb(SYSTEM_CONTROL_PORT_B, port_b | PORT_B_GATE2);
 
     uint64_t start = rdtsc();
+    uint64_t elapsed = 0;
     for (uint32_t spins = 0; spins < CALIBRATION_SPIN_MAX; spins++) {
         if (inb(SYSTEM_CONTROL_PORT_B) & PORT_B_OUT2) {
-            uint64_t elapsed = rdtsc() - start;
-            outb(SYSTEM_CONTROL_PORT_B, port_b);
-            return elapsed * (MS_PER_S / CALIBRATION_MS);
+            elapsed = rdtsc() - start;
+            break;
         }
     }
     outb(SYSTEM_CONTROL_PORT_B, port_b);
-    return 0;
+    return elapsed;
+}
+
+/* The median of CALIBRATION_RUNS measurements: under an emulator the host may deschedule
+ * us between the gate and the TSC read, or between OUT2 and the read; one such run (too
+ * short or too long) is an outlier the median ignores. */
+uint64_t tsc_calibrate_hz(void)
+{
+    uint64_t runs[CALIBRATION_RUNS];
+    uint8_t port_b = inb(SYSTEM_CONTROL_PORT_B) & (uint8_t) ~(PORT_B_SPEAKER | PORT_B_GATE2);
+
+    for (unsigned i = 0; i < CALIBRATION_RUNS; i++) {
+        uint64_t t = measure_once(port_b);
+        if (t == 0)
+            return 0;
+        unsigned j = i; /* insertion into the sorted runs so far */
+        for (; j > 0 && runs[j - 1] > t; j--)
+            runs[j] = runs[j - 1];
+        runs[j] = t;
+    }
+    return runs[CALIBRATION_RUNS / 2] * (MS_PER_S / CALIBRATION_MS);
 }
