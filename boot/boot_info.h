@@ -8,6 +8,7 @@
 #ifndef HVLAB_BOOT_INFO_H
 #define HVLAB_BOOT_INFO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,11 +38,16 @@ struct mem_region {
     enum mem_kind kind;
 };
 
-/* A guest kernel image the boot layer found (embedded in hvlab.efi). */
+/* A guest kernel image the boot layer found: a file \guests\NAME.elf on the boot
+ * volume, or one built into hvlab.efi. A name of guest= found nowhere, or a file that
+ * could not be read, gets a row too, with no data and the reason in `problem`. */
 struct boot_guest_image {
     const char *name;
     const uint8_t *data;
     size_t size;
+    const char *file;    /* where it comes from, for messages: "\guests\NAME.elf" */
+    const char *problem; /* why this guest cannot be loaded, or NULL */
+    bool built_in;       /* one of the kernels built into hvlab.efi */
 };
 
 struct boot_info {
