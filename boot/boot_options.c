@@ -283,11 +283,11 @@ static bool parse_size(const char *s, size_t len, uint64_t *out)
     if (len > 1) {
         switch (s[len - 1]) {
         case 'K':
-        case 'k': shift = 10; break;
+        case 'k': shift = KIB_SHIFT; break;
         case 'M':
-        case 'm': shift = 20; break;
+        case 'm': shift = MIB_SHIFT; break;
         case 'G':
-        case 'g': shift = 30; break;
+        case 'g': shift = GIB_SHIFT; break;
         default: break;
         }
     }

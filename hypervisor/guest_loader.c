@@ -7,7 +7,9 @@
  *      3.1.2 "The magic fields of Multiboot header".
  *
  * Order of work: identification bytes, ELF header, Multiboot header, every program
- * header, entry point; only when all of them pass are segments written to guest RAM.
+ * header (in guest RAM, clear of the pages hvlab keeps for itself), entry point; only
+ * when all of them pass are segments written to guest RAM. Each refusal says what was
+ * found and what hvlab wants, so a student can fix the kernel from the message alone.
  * Every check does its arithmetic in 64 bits, so a hostile 32-bit field cannot wrap.
  * Ranges in messages are printed start-end with the end exclusive.
  */
@@ -16,9 +18,9 @@
 #include <stdarg.h>
 #include <stdbool.h>
 
+#include "boot/boot_options.h"
 #include "hypervisor/elf.h"
 #include "hypervisor/fmt.h"
-#include "boot/boot_options.h"
 #include "hypervisor/multiboot.h"
 #include "hypervisor/multiboot_info.h"
 #include "hypervisor/string.h"
