@@ -8,7 +8,6 @@
 #ifndef HVLAB_BOOT_INFO_H
 #define HVLAB_BOOT_INFO_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,9 +44,9 @@ struct boot_guest_image {
     const char *name;
     const uint8_t *data;
     size_t size;
-    const char *file;    /* where it comes from, for messages: "\guests\NAME.elf" */
+    const char *file;    /* where it comes from, for messages: "\guests\NAME.elf" or
+                            "built-in NAME.elf" */
     const char *problem; /* why this guest cannot be loaded, or NULL */
-    bool built_in;       /* one of the kernels built into hvlab.efi */
 };
 
 struct boot_info {

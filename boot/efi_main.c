@@ -153,7 +153,7 @@ static void collect_guests(EFI_LOADED_IMAGE *image, struct hvlab_range *own, siz
         switch (efi_read_boot_file(st, image->DeviceHandle, path, GUEST_FILE_MAX, &f, problem,
                                    GUEST_PROBLEM_MAX)) {
         case BOOT_FILE_READ:
-            table[count++] = (struct boot_guest_image){name, f.data, f.size, file, 0, false};
+            table[count++] = (struct boot_guest_image){name, f.data, f.size, file, 0};
             if (f.pages)
                 own[(*own_count)++] =
                     (struct hvlab_range){(uint64_t)(uintptr_t)f.data, f.pages * EFI_PAGE_SIZE};
@@ -161,7 +161,7 @@ static void collect_guests(EFI_LOADED_IMAGE *image, struct hvlab_range *own, siz
                      (unsigned long)f.size);
             break;
         case BOOT_FILE_UNUSABLE:
-            table[count++] = (struct boot_guest_image){name, 0, 0, file, problem, false};
+            table[count++] = (struct boot_guest_image){name, 0, 0, file, problem};
             break;
         case BOOT_FILE_ABSENT:
             if (built_in_guest(name))
@@ -170,15 +170,14 @@ static void collect_guests(EFI_LOADED_IMAGE *image, struct hvlab_range *own, siz
                          "no such file on the boot volume, and no built-in guest has that "
                          "name (built in: %s)",
                          built_in_names());
-            table[count++] = (struct boot_guest_image){name, 0, 0, file, problem, false};
+            table[count++] = (struct boot_guest_image){name, 0, 0, file, problem};
             break;
         }
     }
     for (size_t i = 0; i < boot_guest_image_count && count < GUEST_TABLE_MAX; i++) {
         const struct embedded_guest *g = &boot_guest_images[i];
         fmt_snprintf(files[count], GUEST_PATH_MAX, "built-in %s.elf", g->name);
-        table[count] =
-            (struct boot_guest_image){g->name, g->data, g->size, files[count], 0, true};
+        table[count] = (struct boot_guest_image){g->name, g->data, g->size, files[count], 0};
         count++;
     }
     boot_info.guests = table;
