@@ -124,7 +124,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/%.src $$(shell cat tests/unit/$$*.sr
 	$(call say,TEST,$@)
 	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $< $$(cat tests/unit/$*.src) -lcmocka
 
-unit: $(UNIT_TESTS)
+unit: $(UNIT_TESTS) $(GUEST_BAD_ELFS)
 
 test: deps all iso unit
 	tools/test.sh

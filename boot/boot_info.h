@@ -37,11 +37,16 @@ struct mem_region {
     enum mem_kind kind;
 };
 
-/* A guest kernel image the boot layer found (embedded in hvlab.efi). */
+/* A guest kernel image the boot layer found: a file \guests\NAME.elf on the boot
+ * volume, or one built into hvlab.efi. A name of guest= found nowhere, or a file that
+ * could not be read, gets a row too, with no data and the reason in `problem`. */
 struct boot_guest_image {
     const char *name;
     const uint8_t *data;
     size_t size;
+    const char *file;    /* where it comes from, for messages: "\guests\NAME.elf" or
+                            "built-in NAME.elf" */
+    const char *problem; /* why this guest cannot be loaded, or NULL */
 };
 
 struct boot_info {

@@ -63,22 +63,202 @@ static bool copy_word(char *dst, size_t cap, const char *src, size_t len)
     return fits;
 }
 
-/* Record a problem as "PREFIX: WORD" (the word cut to fit). */
-static void problem(struct boot_options *o, const char *prefix, const char *w, size_t len)
+/* The option words, so that a problem can say what hvlab uses instead once the whole
+ * line is parsed (a later word may still set the value). */
+enum word {
+    WORD_UNKNOWN,
+    WORD_LOG,
+    WORD_GUEST,
+    WORD_MEM,
+    WORD_WATCHDOG,
+    WORD_BOOT,
+    WORD_SELFTEST,
+    WORD_GDB,
+    WORD_GUEST_ARGS
+};
+
+#define KNOWN_WORDS     "log= guest= mem= watchdog= selftest= boot= gdb --"
+#define VALUE_SHOWN_MAX 40 /* characters of a bad value quoted in its problem */
+#define CUT_MARK        "..."
+#define KIB_SHIFT       10
+#define MIB_SHIFT       20
+#define GIB_SHIFT       30
+
+/* Text built into a fixed buffer, cut (never overrun) when full. */
+struct text {
+    char *buf;
+    size_t cap, len;
+};
+
+static void put_chars(struct text *t, const char *s, size_t n)
 {
-    if (o->problem_count >= BOOT_OPTION_PROBLEMS_MAX) {
-        o->problem_count++; /* counted, text dropped: the count still tells */
-        return;
-    }
-    char *out = o->problems[o->problem_count++];
+    for (size_t i = 0; i < n && s[i] && t->len + 1 < t->cap; i++)
+        t->buf[t->len++] = s[i];
+    t->buf[t->len] = '\0';
+}
+
+static void put_str(struct text *t, const char *s) { put_chars(t, s, (size_t)-1); }
+
+static void put_uint(struct text *t, uint64_t v)
+{
+    char digits[20];
     size_t n = 0;
-    for (; *prefix && n < BOOT_OPTION_PROBLEM_LEN - 3; prefix++)
-        out[n++] = *prefix;
-    out[n++] = ':';
-    out[n++] = ' ';
-    for (size_t i = 0; i < len && n < BOOT_OPTION_PROBLEM_LEN - 1; i++)
-        out[n++] = w[i];
-    out[n] = '\0';
+    do
+        digits[n++] = (char)('0' + v % 10);
+    while (v /= 10);
+    while (n)
+        put_chars(t, &digits[--n], 1);
+}
+
+/* A size in the largest unit that divides it ("64M", "4100K", "1G"), as mem= takes it. */
+static void put_size(struct text *t, uint64_t bytes)
+{
+    if (bytes && bytes % (1ull << GIB_SHIFT) == 0) {
+        put_uint(t, bytes >> GIB_SHIFT);
+        put_str(t, "G");
+    } else if (bytes && bytes % (1ull << MIB_SHIFT) == 0) {
+        put_uint(t, bytes >> MIB_SHIFT);
+        put_str(t, "M");
+    } else if (bytes % (1ull << KIB_SHIFT) == 0) {
+        put_uint(t, bytes >> KIB_SHIFT);
+        put_str(t, "K");
+    } else {
+        put_uint(t, bytes);
+    }
+}
+
+/* The names of a table joined by '|': the values a word allows. */
+static void put_names(struct text *t, const char *const *names, int count)
+{
+    for (int i = 0; i < count; i++) {
+        if (i)
+            put_str(t, "|");
+        put_str(t, names[i]);
+    }
+}
+
+/* The parse of one command line. */
+struct parser {
+    struct boot_options *o;
+    const char *line;                         /* its start: problem_at is relative to it */
+    enum word word[BOOT_OPTION_PROBLEMS_MAX]; /* the word of each problem kept */
+    char dropped[BOOT_OPTION_PROBLEM_LEN];    /* scratch for problems beyond the maximum */
+    struct text text;                         /* the problem being written */
+};
+
+/* Begin a problem about the word at w; the caller then writes what the word allows and
+ * ends with problem_got(). Problems beyond the maximum are counted, their text dropped. */
+static struct text *problem(struct parser *p, enum word word, const char *w)
+{
+    struct boot_options *o = p->o;
+    unsigned i = o->problem_count++;
+    if (i < BOOT_OPTION_PROBLEMS_MAX) {
+        p->word[i] = word;
+        o->problem_at[i] = (size_t)(w - p->line);
+        p->text = (struct text){o->problems[i], BOOT_OPTION_PROBLEM_LEN, 0};
+    } else {
+        p->text = (struct text){p->dropped, sizeof(p->dropped), 0};
+    }
+    p->text.buf[0] = '\0';
+    return &p->text;
+}
+
+/* End a problem with the value given: ", got: VALUE" (long values cut, marked "..."). */
+static void problem_got(struct text *t, const char *val, size_t vlen)
+{
+    put_str(t, ", got: ");
+    put_chars(t, val, vlen < VALUE_SHOWN_MAX ? vlen : VALUE_SHOWN_MAX);
+    if (vlen > VALUE_SHOWN_MAX)
+        put_str(t, CUT_MARK);
+}
+
+/* "; using VALUE": what hvlab uses instead of the bad word, once all words are in. */
+static void put_in_force(struct text *t, const struct boot_options *o, enum word word)
+{
+    switch (word) {
+    case WORD_LOG:
+        put_str(t, "; using ");
+        put_str(t, log_level_name(o->log_level));
+        break;
+    case WORD_GUEST:
+        put_str(t, "; using ");
+        put_str(t, o->guest);
+        break;
+    case WORD_MEM:
+        put_str(t, "; using ");
+        put_size(t, o->guest_mem);
+        break;
+    case WORD_WATCHDOG:
+        put_str(t, "; using ");
+        put_uint(t, o->watchdog_s);
+        if (o->watchdog_s == 0)
+            put_str(t, " (off)");
+        break;
+    case WORD_BOOT:
+        put_str(t, "; using ");
+        put_str(t, o->boot_via);
+        break;
+    case WORD_SELFTEST:
+        put_str(t, "; using ");
+        put_str(t, selftest_names[o->selftest]);
+        break;
+    case WORD_GDB:
+        put_str(t, o->gdb_wait ? "; using gdb (a bare gdb word is given too)"
+                               : "; not waiting for a debugger");
+        break;
+    case WORD_GUEST_ARGS:
+        put_str(t, "; using the first ");
+        put_uint(t, BOOT_GUEST_ARGS_MAX - 1);
+        break;
+    case WORD_UNKNOWN: put_str(t, "; ignored"); break;
+    }
+}
+
+static bool is_name_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '_';
+}
+
+/* guest=NAME[,NAME...]: 1..BOOT_GUESTS_MAX names, each a file name \guests\NAME.elf
+ * can be built from. True if the list is good; else the problem is recorded. */
+static bool check_guest_list(struct parser *p, const char *w, const char *val, size_t vlen)
+{
+    unsigned names = 0;
+    size_t name_len = 0;
+    bool bad_char = false, too_long = false;
+    for (size_t i = 0; i <= vlen; i++) {
+        if (i == vlen || val[i] == GUEST_LIST_SEPARATOR) {
+            names += name_len != 0; /* empty entries are skipped, as when running */
+            name_len = 0;
+            continue;
+        }
+        bad_char |= !is_name_char(val[i]);
+        too_long |= ++name_len >= BOOT_GUEST_NAME_MAX;
+    }
+    if (names && !bad_char && !too_long && names <= BOOT_GUESTS_MAX &&
+        vlen < BOOT_GUEST_LIST_MAX)
+        return true;
+    struct text *t = problem(p, WORD_GUEST, w);
+    if (!names) {
+        put_str(t, "guest= wants NAME[,NAME...]");
+    } else if (bad_char) {
+        put_str(t, "guest= names are letters, digits, - and _");
+    } else if (too_long) {
+        put_str(t, "guest= names are 1..");
+        put_uint(t, BOOT_GUEST_NAME_MAX - 1);
+        put_str(t, " characters");
+    } else if (names > BOOT_GUESTS_MAX) {
+        put_str(t, "guest= takes at most ");
+        put_uint(t, BOOT_GUESTS_MAX);
+        put_str(t, " names");
+    } else {
+        put_str(t, "guest= lists at most ");
+        put_uint(t, BOOT_GUEST_LIST_MAX - 1);
+        put_str(t, " characters");
+    }
+    problem_got(t, val, vlen);
+    return false;
 }
 
 /* Parse a decimal number that is all of [s, s+len). False on syntax error or overflow. */
@@ -103,11 +283,11 @@ static bool parse_size(const char *s, size_t len, uint64_t *out)
     if (len > 1) {
         switch (s[len - 1]) {
         case 'K':
-        case 'k': shift = 10; break;
+        case 'k': shift = KIB_SHIFT; break;
         case 'M':
-        case 'm': shift = 20; break;
+        case 'm': shift = MIB_SHIFT; break;
         case 'G':
-        case 'g': shift = 30; break;
+        case 'g': shift = GIB_SHIFT; break;
         default: break;
         }
     }
@@ -127,9 +307,41 @@ static int lookup(const char *const *names, int count, const char *v, size_t len
     return -1;
 }
 
-/* Apply one key=value word. */
-static void apply(struct boot_options *o, const char *w, size_t len)
+/* mem=SIZE: a size within GUEST_MEM_MIN..GUEST_MEM_MAX, a multiple of 4 KiB. */
+static void apply_mem(struct parser *p, const char *w, const char *val, size_t vlen)
 {
+    uint64_t bytes;
+    bool parsed = parse_size(val, vlen, &bytes);
+    if (parsed && bytes >= GUEST_MEM_MIN && bytes <= GUEST_MEM_MAX &&
+        bytes % GUEST_MEM_GRANULE == 0) {
+        p->o->guest_mem = bytes;
+        return;
+    }
+    struct text *t = problem(p, WORD_MEM, w);
+    if (!parsed) {
+        put_str(t, "mem= wants a size like 64M (");
+        put_size(t, GUEST_MEM_MIN);
+        put_str(t, "..");
+        put_size(t, GUEST_MEM_MAX);
+        put_str(t, ", a multiple of ");
+        put_size(t, GUEST_MEM_GRANULE);
+        put_str(t, ")");
+    } else if (bytes < GUEST_MEM_MIN || bytes > GUEST_MEM_MAX) {
+        put_str(t, "mem= must be within ");
+        put_size(t, GUEST_MEM_MIN);
+        put_str(t, "..");
+        put_size(t, GUEST_MEM_MAX);
+    } else {
+        put_str(t, "mem= must be a multiple of ");
+        put_size(t, GUEST_MEM_GRANULE);
+    }
+    problem_got(t, val, vlen);
+}
+
+/* Apply one word: key=value, or a bare word. */
+static void apply(struct parser *p, const char *w, size_t len)
+{
+    struct boot_options *o = p->o;
     size_t eq = 0;
     while (eq < len && w[eq] != '=')
         eq++;
@@ -140,47 +352,62 @@ static void apply(struct boot_options *o, const char *w, size_t len)
     }
     const char *key = w, *val = w + eq + 1;
     size_t klen = eq, vlen = len - eq - 1;
+    struct text *t;
 
     if (word_is(key, klen, "log")) {
         int l = lookup(log_level_names, LOG_DEBUG + 1, val, vlen);
-        if (l < 0)
-            problem(o, "log= wants error|warn|info|debug, got", val, vlen);
-        else
+        if (l >= 0) {
             o->log_level = (enum log_level)l;
+            return;
+        }
+        t = problem(p, WORD_LOG, w);
+        put_str(t, "log= wants ");
+        put_names(t, log_level_names, LOG_DEBUG + 1);
+        problem_got(t, val, vlen);
     } else if (word_is(key, klen, "guest")) {
-        if (vlen == 0 || vlen >= sizeof(o->guest))
-            problem(o, "guest= name empty or too long", val, vlen);
-        else
+        if (check_guest_list(p, w, val, vlen))
             copy_word(o->guest, sizeof(o->guest), val, vlen);
     } else if (word_is(key, klen, "mem")) {
-        uint64_t bytes;
-        if (!parse_size(val, vlen, &bytes))
-            problem(o, "mem= wants a size like 64M, got", val, vlen);
-        else if (bytes < GUEST_MEM_MIN || bytes > GUEST_MEM_MAX)
-            problem(o, "mem= must be within 4M..1G, got", val, vlen);
-        else if (bytes % 4096)
-            problem(o, "mem= must be a multiple of 4K, got", val, vlen);
-        else
-            o->guest_mem = bytes;
+        apply_mem(p, w, val, vlen);
     } else if (word_is(key, klen, "watchdog")) {
         uint64_t seconds;
-        if (!parse_uint(val, vlen, &seconds) || seconds > WATCHDOG_MAX_S)
-            problem(o, "watchdog= wants seconds, 0..3600, got", val, vlen);
-        else
+        if (parse_uint(val, vlen, &seconds) && seconds <= WATCHDOG_MAX_S) {
             o->watchdog_s = (unsigned)seconds;
+            return;
+        }
+        t = problem(p, WORD_WATCHDOG, w);
+        put_str(t, "watchdog= wants seconds, 0..");
+        put_uint(t, WATCHDOG_MAX_S);
+        put_str(t, " (0 = off)");
+        problem_got(t, val, vlen);
     } else if (word_is(key, klen, "boot")) {
-        if (vlen == 0 || vlen >= sizeof(o->boot_via))
-            problem(o, "boot= name empty or too long", val, vlen);
-        else
+        if (vlen != 0 && vlen < sizeof(o->boot_via)) {
             copy_word(o->boot_via, sizeof(o->boot_via), val, vlen);
+            return;
+        }
+        t = problem(p, WORD_BOOT, w);
+        put_str(t, "boot= wants a name of 1..");
+        put_uint(t, sizeof(o->boot_via) - 1);
+        put_str(t, " characters");
+        problem_got(t, val, vlen);
     } else if (word_is(key, klen, "selftest")) {
-        int t = lookup(selftest_names, SELFTEST_ENTRY + 1, val, vlen);
-        if (t < 0)
-            problem(o, "selftest= wants ud|gp|panic|oom|entry, got", val, vlen);
-        else
-            o->selftest = (enum selftest)t;
+        int s = lookup(selftest_names, SELFTEST_ENTRY + 1, val, vlen);
+        if (s >= 0) {
+            o->selftest = (enum selftest)s;
+            return;
+        }
+        t = problem(p, WORD_SELFTEST, w);
+        put_str(t, "selftest= wants ");
+        put_names(t, selftest_names, SELFTEST_ENTRY + 1);
+        problem_got(t, val, vlen);
+    } else if (word_is(key, klen, "gdb")) {
+        t = problem(p, WORD_GDB, w);
+        put_str(t, "gdb takes no value (write gdb alone)");
+        problem_got(t, w, len);
     } else {
-        problem(o, "unknown option", w, len);
+        t = problem(p, WORD_UNKNOWN, w);
+        put_str(t, "unknown option (known: " KNOWN_WORDS ")");
+        problem_got(t, w, len);
     }
 }
 
@@ -195,6 +422,7 @@ unsigned boot_options_parse(const char *cmdline, struct boot_options *o)
         .selftest = SELFTEST_NONE,
     };
     const char *p = cmdline ? cmdline : "";
+    struct parser parser = {.o = o, .line = p};
     for (;;) {
         while (is_space(*p))
             p++;
@@ -212,11 +440,23 @@ unsigned boot_options_parse(const char *cmdline, struct boot_options *o)
                 rest++;
             while (rest && is_space(p[rest - 1]))
                 rest--;
-            if (!copy_word(o->guest_args, sizeof(o->guest_args), p, rest))
-                problem(o, "guest command line too long, cut to", o->guest_args, 40);
+            if (!copy_word(o->guest_args, sizeof(o->guest_args), p, rest)) {
+                struct text *t = problem(&parser, WORD_GUEST_ARGS, w);
+                put_str(t, "the guest command line after -- is at most ");
+                put_uint(t, BOOT_GUEST_ARGS_MAX - 1);
+                put_str(t, " characters");
+                problem_got(t, p, rest);
+            }
             break;
         }
-        apply(o, w, len);
+        apply(&parser, w, len);
+    }
+    /* Now that every word is in, say what each bad one leaves in force. */
+    for (unsigned i = 0; i < o->problem_count && i < BOOT_OPTION_PROBLEMS_MAX; i++) {
+        struct text t = {o->problems[i], BOOT_OPTION_PROBLEM_LEN, 0};
+        while (t.buf[t.len])
+            t.len++;
+        put_in_force(&t, o, parser.word[i]);
     }
     return o->problem_count;
 }

@@ -27,20 +27,23 @@ enum selftest {
 };
 
 #define GUEST_LIST_SEPARATOR     ','
-#define BOOT_GUEST_NAME_MAX      32
+#define BOOT_GUEST_NAME_MAX      32  /* one name of guest=, with its NUL */
+#define BOOT_GUESTS_MAX          16  /* names in one guest= list */
+#define BOOT_GUEST_LIST_MAX      128 /* the whole guest= list, with its NUL */
 #define BOOT_GUEST_ARGS_MAX      256
-#define BOOT_OPTION_PROBLEMS_MAX 4
-#define BOOT_OPTION_PROBLEM_LEN  96
+#define BOOT_OPTION_PROBLEMS_MAX 12 /* one per option word, with room to spare */
+#define BOOT_OPTION_PROBLEM_LEN  160
 
 #define GUEST_MEM_DEFAULT  (64ull << 20) /* 64 MiB */
 #define GUEST_MEM_MIN      (4ull << 20)  /* room for the kernel, its stack and page tables */
 #define WATCHDOG_DEFAULT_S 10 /* seconds without a VM exit before a guest is stopped */
 #define WATCHDOG_MAX_S     3600
 #define GUEST_MEM_MAX      (1ull << 30) /* the pool is sized from this: keep it modest */
+#define GUEST_MEM_GRANULE  4096ull      /* guest RAM is whole 4 KiB pages */
 
 struct boot_options {
     enum log_level log_level;             /* log=error|warn|info|debug (default info) */
-    char guest[BOOT_GUEST_NAME_MAX];      /* guest=NAME (default "hello") */
+    char guest[BOOT_GUEST_LIST_MAX];      /* guest=NAME[,NAME...] (default "hello") */
     uint64_t guest_mem;                   /* mem=SIZE[K|M|G] guest RAM in bytes */
     char guest_args[BOOT_GUEST_ARGS_MAX]; /* after "--": the guest's Multiboot cmdline */
     enum selftest selftest;               /* selftest=ud|gp|panic|oom|entry */
@@ -49,12 +52,18 @@ struct boot_options {
     bool gdb_wait;       /* gdb: wait for a debugger before hv_main */
     char boot_via[16];   /* boot=NAME: who started hvlab (default "uefi") */
 
-    /* Problems found while parsing; reported by the boot layer, never silently dropped. */
+    /* Problems found while parsing; reported by the boot layer, never silently dropped.
+     * Each names the word, what it allows and what hvlab uses instead ("mem= must be
+     * within 4M..1G, got: 3M; using 64M"); problem_at is where the word starts in the
+     * command line, so the boot layer can tell hvlab.cfg's words from the load options'. */
     unsigned problem_count;
     char problems[BOOT_OPTION_PROBLEMS_MAX][BOOT_OPTION_PROBLEM_LEN];
+    size_t problem_at[BOOT_OPTION_PROBLEMS_MAX];
 };
 
-/* Fill *opts with the defaults, then apply the words of cmdline. Returns problem_count. */
+/* Fill *opts with the defaults, then apply the words of cmdline. A bad word changes
+ * nothing: the value in force stays (the default, or what an earlier word set). Returns
+ * problem_count. */
 unsigned boot_options_parse(const char *cmdline, struct boot_options *opts);
 
 /* Take the next name of a comma-separated guest= list: copies it into name (cut to cap-1)

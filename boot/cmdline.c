@@ -36,6 +36,19 @@ static void trim_trailing_space(char *dst)
         dst[--n] = '\0';
 }
 
+bool cmdline_config_is_text(const char *text, size_t len, size_t *bad_at)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        bool printable = c >= ASCII_PRINTABLE_FIRST && c <= ASCII_PRINTABLE_LAST;
+        if (!printable && c != '\t' && c != '\n' && c != '\r') {
+            *bad_at = i;
+            return false;
+        }
+    }
+    return true;
+}
+
 bool cmdline_append_config(char *dst, size_t cap, const char *text, size_t len)
 {
     bool ok = append_char(dst, cap, ' ');

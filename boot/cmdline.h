@@ -11,6 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Is config-file text plain ASCII (printable, tabs, line ends)? If not, *bad_at is the
+ * first other byte: a file saved as UTF-16 or with a byte-order mark starts with one. */
+bool cmdline_config_is_text(const char *text, size_t len, size_t *bad_at);
+
 /* Append config-file text: comments dropped, lines joined by spaces. False if cut. */
 bool cmdline_append_config(char *dst, size_t cap, const char *text, size_t len);
 

@@ -21,6 +21,7 @@
 #include "boot/guest_images.h"
 #include "boot/memmap.h"
 #include "hypervisor/console.h"
+#include "hypervisor/fmt.h"
 #include "hypervisor/string.h"
 
 _Static_assert(sizeof(EFI_MEMORY_DESCRIPTOR) == sizeof(struct uefi_memory_descriptor),
@@ -34,11 +35,13 @@ _Static_assert(sizeof(EFI_MEMORY_DESCRIPTOR) == sizeof(struct uefi_memory_descri
 #define EXIT_BOOT_SERVICES_TRIES 4
 #define CONFIG_FILE_MAX          2048
 #define CONFIG_FILE_PATH         L"\\hvlab.cfg"
-#define GUEST_DIR_PATH           L"\\guests\\" /* \guests\NAME.elf overrides the built-in NAME */
-#define GUEST_FILE_SUFFIX        L".elf"
-#define GUEST_FILE_MAX           (16ull << 20) /* a teaching kernel is far smaller */
+#define GUEST_FILE_FORMAT        "\\guests\\%s.elf" /* overrides the built-in NAME */
+#define GUEST_FILE_MAX           (16ull << 20)      /* a teaching kernel is far smaller */
 #define GUEST_PATH_MAX           (BOOT_GUEST_NAME_MAX + 16) /* \guests\ + NAME + .elf */
-#define BOOT_GUESTS_MAX          16
+#define GUEST_TABLE_MAX          (2 * BOOT_GUESTS_MAX) /* the guest= names, then built-ins */
+#define GUEST_PROBLEM_MAX        160
+#define GUEST_NAMES_TEXT_MAX     96 /* "hello, hostile, ..." in a message */
+#define FILE_PROBLEM_MAX         128
 #define OWN_RANGES_FIXED         3 /* image, pool, stack */
 
 /* Switch to a new stack and call fn(arg); never returns. arch/x86_64/stack_switch.S */
@@ -72,53 +75,111 @@ static void banner(void)
                              L"hvlab " HVLAB_VERSION L" - an educational hypervisor\r\n");
 }
 
-/* Read \hvlab.cfg from the volume hvlab.efi was loaded from; absent is fine. */
+/* Read \hvlab.cfg from the volume hvlab.efi was loaded from; absent is fine. A file
+ * that cannot be used is skipped whole, with one line that says why. */
 static void read_config_file(EFI_LOADED_IMAGE *image, char *cmdline, size_t cap)
 {
     struct efi_file_data cfg;
-    if (efi_read_boot_file(st, image->DeviceHandle, CONFIG_FILE_PATH, CONFIG_FILE_MAX, &cfg))
+    char why[FILE_PROBLEM_MAX];
+    size_t bad_at;
+    enum boot_file_status got = efi_read_boot_file(st, image->DeviceHandle, CONFIG_FILE_PATH,
+                                                   CONFIG_FILE_MAX, &cfg, why, sizeof(why));
+    if (got == BOOT_FILE_ABSENT)
         return;
-    if (!cmdline_append_config(cmdline, cap, cfg.data, cfg.size))
-        log_warn("boot: hvlab.cfg is longer than %lu characters; cut", (unsigned long)cap - 1);
+    if (got == BOOT_FILE_UNUSABLE) {
+        log_warn("hvlab.cfg: %s; not read, only the load options apply", why);
+        return;
+    }
+    if (!cmdline_config_is_text(cfg.data, cfg.size, &bad_at))
+        log_warn("hvlab.cfg: not ASCII text (byte 0x%02x at offset %lu; saved as UTF-16?); "
+                 "not read, only the load options apply",
+                 ((const uint8_t *)cfg.data)[bad_at], (unsigned long)bad_at);
+    else if (!cmdline_append_config(cmdline, cap, cfg.data, cfg.size))
+        log_warn("hvlab.cfg: longer than %lu characters without its comments; using the "
+                 "words that fit",
+                 (unsigned long)cap - 1);
     log_debug("boot: read %lu bytes of hvlab.cfg", (unsigned long)cfg.size);
-    st->BootServices->FreePages((EFI_PHYSICAL_ADDRESS)(uintptr_t)cfg.data, cfg.pages);
+    if (cfg.pages)
+        st->BootServices->FreePages((EFI_PHYSICAL_ADDRESS)(uintptr_t)cfg.data, cfg.pages);
+}
+
+/* The built-in kernel of this name, or NULL. */
+static const struct embedded_guest *built_in_guest(const char *name)
+{
+    for (size_t i = 0; i < boot_guest_image_count; i++)
+        if (strcmp(boot_guest_images[i].name, name) == 0)
+            return &boot_guest_images[i];
+    return 0;
+}
+
+/* "hello, hostile, conform, bench": the built-in kernels, for a message. */
+static const char *built_in_names(void)
+{
+    static char text[GUEST_NAMES_TEXT_MAX];
+    size_t used = 0;
+    for (size_t i = 0; i < boot_guest_image_count && used < sizeof(text); i++)
+        used += fmt_snprintf(text + used, sizeof(text) - used, "%s%s", i ? ", " : "",
+                             boot_guest_images[i].name);
+    return text;
 }
 
 /* The guests hvlab can run: for each name in guest=..., a file \guests\NAME.elf on the
  * boot volume if there is one (so a student can try a kernel without rebuilding hvlab),
- * then the kernels embedded in hvlab.efi. The first with a name wins. Files read here are
- * added to `own` so the memory map marks them as hvlab's. */
+ * then the kernels embedded in hvlab.efi. The first with a name wins. A name that is in
+ * neither place, or whose file cannot be read, gets a row that says why, so that guest
+ * is reported and skipped (never silently replaced by a built-in one). Files read here
+ * are added to `own` so the memory map marks them as hvlab's. */
 static void collect_guests(EFI_LOADED_IMAGE *image, struct hvlab_range *own, size_t *own_count)
 {
-    static struct boot_guest_image table[BOOT_GUESTS_MAX];
+    static struct boot_guest_image table[GUEST_TABLE_MAX];
     static char names[BOOT_GUESTS_MAX][BOOT_GUEST_NAME_MAX];
-    size_t count = 0;
+    static char files[GUEST_TABLE_MAX][GUEST_PATH_MAX];
+    static char problems[BOOT_GUESTS_MAX][GUEST_PROBLEM_MAX];
+    size_t count = 0, asked = 0;
     const char *list = boot_info.options.guest;
-    while (count < BOOT_GUESTS_MAX &&
-           boot_guest_list_next(&list, names[count], sizeof(names[count]))) {
+    while (asked < BOOT_GUESTS_MAX &&
+           boot_guest_list_next(&list, names[asked], sizeof(names[asked]))) {
+        const char *name = names[asked];
+        char *file = files[count], *problem = problems[asked];
+        asked++;
+        fmt_snprintf(file, GUEST_PATH_MAX, GUEST_FILE_FORMAT, name);
         CHAR16 path[GUEST_PATH_MAX];
         unsigned n = 0;
-        for (const CHAR16 *d = GUEST_DIR_PATH; *d; d++)
-            path[n++] = *d;
-        for (const char *c = names[count]; *c; c++)
-            path[n++] = (CHAR16)*c;
-        for (const CHAR16 *e = GUEST_FILE_SUFFIX; *e; e++)
-            path[n++] = *e;
+        for (; file[n]; n++)
+            path[n] = (CHAR16)file[n];
         path[n] = 0;
 
-        struct efi_file_data file;
-        if (efi_read_boot_file(st, image->DeviceHandle, path, GUEST_FILE_MAX, &file) == 0) {
-            table[count] = (struct boot_guest_image){names[count], file.data, file.size};
-            own[(*own_count)++] = (struct hvlab_range){(uint64_t)(uintptr_t)file.data,
-                                                       file.pages * EFI_PAGE_SIZE};
-            log_info("boot: guest \"%s\" read from the boot volume (\\guests\\%s.elf, "
-                     "%lu bytes)",
-                     names[count], names[count], (unsigned long)file.size);
-            count++;
+        struct efi_file_data f;
+        switch (efi_read_boot_file(st, image->DeviceHandle, path, GUEST_FILE_MAX, &f, problem,
+                                   GUEST_PROBLEM_MAX)) {
+        case BOOT_FILE_READ:
+            table[count++] = (struct boot_guest_image){name, f.data, f.size, file, 0};
+            if (f.pages)
+                own[(*own_count)++] =
+                    (struct hvlab_range){(uint64_t)(uintptr_t)f.data, f.pages * EFI_PAGE_SIZE};
+            log_info("boot: guest \"%s\" read from the boot volume (%s, %lu bytes)", name, file,
+                     (unsigned long)f.size);
+            break;
+        case BOOT_FILE_UNUSABLE:
+            table[count++] = (struct boot_guest_image){name, 0, 0, file, problem};
+            break;
+        case BOOT_FILE_ABSENT:
+            if (built_in_guest(name))
+                break; /* the built-in row below serves it */
+            fmt_snprintf(problem, GUEST_PROBLEM_MAX,
+                         "no such file on the boot volume, and no built-in guest has that "
+                         "name (built in: %s)",
+                         built_in_names());
+            table[count++] = (struct boot_guest_image){name, 0, 0, file, problem};
+            break;
         }
     }
-    for (size_t i = 0; i < boot_guest_image_count && count < BOOT_GUESTS_MAX; i++)
-        table[count++] = boot_guest_images[i];
+    for (size_t i = 0; i < boot_guest_image_count && count < GUEST_TABLE_MAX; i++) {
+        const struct embedded_guest *g = &boot_guest_images[i];
+        fmt_snprintf(files[count], GUEST_PATH_MAX, "built-in %s.elf", g->name);
+        table[count] = (struct boot_guest_image){g->name, g->data, g->size, files[count], 0};
+        count++;
+    }
     boot_info.guests = table;
     boot_info.guest_count = count;
 }
@@ -126,7 +187,7 @@ static void collect_guests(EFI_LOADED_IMAGE *image, struct hvlab_range *own, siz
 static void collect_cmdline(EFI_LOADED_IMAGE *image)
 {
     read_config_file(image, boot_info.cmdline, sizeof(boot_info.cmdline));
-    size_t before = strlen(boot_info.cmdline);
+    size_t before = strlen(boot_info.cmdline); /* hvlab.cfg's words end here */
     if (image->LoadOptionsSize &&
         !cmdline_append_ucs2(boot_info.cmdline, sizeof(boot_info.cmdline), image->LoadOptions,
                              image->LoadOptionsSize)) {
@@ -138,9 +199,12 @@ static void collect_cmdline(EFI_LOADED_IMAGE *image)
                       image->LoadOptionsSize);
     }
 
+    /* One line per bad word, named after where it was written. */
     unsigned problems = boot_options_parse(boot_info.cmdline, &boot_info.options);
     for (unsigned i = 0; i < problems && i < BOOT_OPTION_PROBLEMS_MAX; i++)
-        log_warn("option ignored: %s", boot_info.options.problems[i]);
+        log_warn("%s: %s",
+                 boot_info.options.problem_at[i] < before ? "hvlab.cfg" : "load options",
+                 boot_info.options.problems[i]);
     if (problems > BOOT_OPTION_PROBLEMS_MAX)
         log_warn("%u more option problems not shown", problems - BOOT_OPTION_PROBLEMS_MAX);
     console_set_level(boot_info.options.log_level);

@@ -8,14 +8,18 @@
 #define HVLAB_BOOT_GUEST_IMAGES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
-#include "boot/boot_info.h"
+/* One row of the generated table: three quadwords. */
+struct embedded_guest {
+    const char *name;
+    const uint8_t *data;
+    size_t size;
+};
+_Static_assert(sizeof(struct embedded_guest) == 24, "must match tools/embed-guests.sh");
+_Static_assert(offsetof(struct embedded_guest, size) == 16, "tools/embed-guests.sh");
 
-/* The generated assembly lays rows out as three quadwords. */
-_Static_assert(sizeof(struct boot_guest_image) == 24, "must match tools/embed-guests.sh");
-_Static_assert(offsetof(struct boot_guest_image, size) == 16, "tools/embed-guests.sh");
-
-extern const struct boot_guest_image boot_guest_images[];
+extern const struct embedded_guest boot_guest_images[];
 extern const size_t boot_guest_image_count;
 
 #endif

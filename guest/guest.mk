@@ -70,3 +70,31 @@ endef
 $(foreach g,$(GUEST_NAMES),$(eval $(call guest_link_rule,$(g))))
 
 -include $(GUEST_C_OBJS:.o=.d) $(GUEST_S_OBJS:.o=.d)
+
+# Broken copies of hello for the tests of the loader's refusals: 64-bit (objcopy converts
+# the real kernel), and those tools/mkbadelf.c makes (it says what each one breaks).
+# Build products like the kernels: nothing binary is committed.
+GUEST_HOSTCC ?= gcc
+GUEST_OBJCOPY ?= objcopy
+GUEST_MKBADELF := build/tools/mkbadelf
+GUEST_BAD_KINDS := arm nomb lowseg huge
+GUEST_BAD_ELFS := $(GUEST_OUT)/bad/class64.elf $(GUEST_BAD_KINDS:%=$(GUEST_OUT)/bad/%.elf)
+
+.PHONY: bad-guests
+bad-guests: $(GUEST_BAD_ELFS)
+
+$(GUEST_MKBADELF): tools/mkbadelf.c hypervisor/elf.h hypervisor/multiboot.h \
+		hypervisor/multiboot_info.h
+	@mkdir -p $(@D)
+	$(call say,HOSTCC,$@)
+	$(Q)$(GUEST_HOSTCC) -std=gnu11 -O2 -Wall -Wextra -Werror -I. -o $@ $<
+
+$(GUEST_OUT)/bad/class64.elf: $(GUEST_OUT)/hello.elf
+	@mkdir -p $(@D)
+	$(call say,OBJCOPY,$@)
+	$(Q)$(GUEST_OBJCOPY) -O elf64-x86-64 $< $@
+
+$(GUEST_OUT)/bad/%.elf: $(GUEST_OUT)/hello.elf $(GUEST_MKBADELF)
+	@mkdir -p $(@D)
+	$(call say,BADELF,$@)
+	$(Q)$(GUEST_MKBADELF) $* $< $@

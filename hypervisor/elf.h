@@ -52,9 +52,15 @@
 /* "ELF Header": e_type. */
 #define ET_EXEC 2 /* executable file: loaded at fixed addresses */
 
-/* "ELF Header": e_machine. */
-#define EM_386    3  /* Intel 80386: a 32-bit x86 kernel */
-#define EM_X86_64 62 /* AMD x86-64 */
+/* "ELF Header": e_machine (values from the System V ABI's list, "ELF Header"). Only
+ * EM_386 is loaded; the others are named so a kernel built for them is refused by name. */
+#define EM_386     3   /* Intel 80386: a 32-bit x86 kernel */
+#define EM_MIPS    8   /* MIPS */
+#define EM_PPC     20  /* 32-bit PowerPC */
+#define EM_ARM     40  /* 32-bit Arm */
+#define EM_X86_64  62  /* AMD x86-64 */
+#define EM_AARCH64 183 /* 64-bit Arm */
+#define EM_RISCV   243 /* RISC-V */
 
 /*
  * "ELF Header", 32-bit class: 52 bytes at file offset 0.

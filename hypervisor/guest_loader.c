@@ -7,7 +7,9 @@
  *      3.1.2 "The magic fields of Multiboot header".
  *
  * Order of work: identification bytes, ELF header, Multiboot header, every program
- * header, entry point; only when all of them pass are segments written to guest RAM.
+ * header (in guest RAM, clear of the pages hvlab keeps for itself), entry point; only
+ * when all of them pass are segments written to guest RAM. Each refusal says what was
+ * found and what hvlab wants, so a student can fix the kernel from the message alone.
  * Every check does its arithmetic in 64 bits, so a hostile 32-bit field cannot wrap.
  * Ranges in messages are printed start-end with the end exclusive.
  */
@@ -16,9 +18,11 @@
 #include <stdarg.h>
 #include <stdbool.h>
 
+#include "boot/boot_options.h"
 #include "hypervisor/elf.h"
 #include "hypervisor/fmt.h"
 #include "hypervisor/multiboot.h"
+#include "hypervisor/multiboot_info.h"
 #include "hypervisor/string.h"
 
 /* Headers are copied out of the file byte for byte: that reads ELFDATA2LSB fields right
@@ -41,6 +45,37 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
  */
 #define HONOURED_REQUIRED_FLAGS                                                                \
     (MULTIBOOT_HEADER_PAGE_ALIGN | MULTIBOOT_HEADER_MEMORY_INFO | MULTIBOOT_HEADER_VIDEO_MODE)
+
+#define WHAT_HVLAB_LOADS "hvlab loads 32-bit x86 kernels (ELFCLASS32, EM_386)"
+#define MIB_SHIFT        20
+
+/* e_machine values a refusal names. */
+static const struct {
+    uint16_t machine;
+    const char *name;
+} machine_names[] = {
+    {EM_MIPS, "EM_MIPS"},
+    {EM_PPC, "EM_PPC"},
+    {EM_ARM, "EM_ARM, 32-bit Arm"},
+    {EM_X86_64, "EM_X86_64, 64-bit x86"},
+    {EM_AARCH64, "EM_AARCH64, 64-bit Arm"},
+    {EM_RISCV, "EM_RISCV"},
+};
+
+/*
+ * Guest-physical ranges hvlab keeps for itself in every guest (multiboot_info.h): a
+ * segment in the first would be overwritten by the boot information, one in the second
+ * would sit where the memory map hvlab passes tells the kernel there is no RAM to use.
+ */
+static const struct {
+    uint32_t start, end;
+    const char *what;
+} reserved_ranges[] = {
+    {MULTIBOOT_INFO_GPA, MULTIBOOT_INFO_RESERVED_END,
+     "where hvlab writes the Multiboot information"},
+    {GUEST_LOWER_MEMORY_END, GUEST_UPPER_MEMORY_START,
+     "the PC BIOS area (EBDA, VGA, ROM) the memory map marks reserved"},
+};
 
 /* What every step needs: the image, guest RAM, where to put an error. */
 struct loader {
@@ -66,6 +101,8 @@ __attribute__((format(printf, 2, 3))) static int fail(struct loader *l, const ch
 static int check_ident(struct loader *l)
 {
     const uint8_t *id = l->image;
+    if (l->size == 0)
+        return fail(l, "empty file (0 bytes): not an ELF kernel");
     if (l->size < EI_NIDENT)
         return fail(l, "file too small for ELF identification: 0x%lx bytes, need 0x%x",
                     (unsigned long)l->size, EI_NIDENT);
@@ -73,11 +110,12 @@ static int check_ident(struct loader *l)
         return fail(l, "not an ELF file: magic is %02x %02x %02x %02x, expected 7f 45 4c 46",
                     id[EI_MAG0], id[EI_MAG1], id[EI_MAG2], id[EI_MAG3]);
     if (id[EI_CLASS] == ELFCLASS64)
-        return fail(l, "64-bit ELF (class %u): hvlab loads 32-bit Multiboot kernels",
+        return fail(l, "ELF class %u (ELFCLASS64, a 64-bit file): " WHAT_HVLAB_LOADS,
                     ELFCLASS64);
     if (id[EI_CLASS] != ELFCLASS32)
-        return fail(l, "unknown ELF class 0x%x (expected %u, 32-bit)", id[EI_CLASS],
-                    ELFCLASS32);
+        return fail(
+            l, "ELF class 0x%x is neither ELFCLASS32 (%u) nor ELFCLASS64: " WHAT_HVLAB_LOADS,
+            id[EI_CLASS], ELFCLASS32);
     if (id[EI_DATA] != ELFDATA2LSB)
         return fail(l, "ELF data encoding 0x%x is not little-endian (%u): x86 kernels are",
                     id[EI_DATA], ELFDATA2LSB);
@@ -85,6 +123,15 @@ static int check_ident(struct loader *l)
         return fail(l, "ELF identification version 0x%x, expected %u", id[EI_VERSION],
                     EV_CURRENT);
     return 0;
+}
+
+/* The name of an e_machine value, for a refusal. */
+static const char *machine_name(uint16_t machine)
+{
+    for (size_t i = 0; i < sizeof(machine_names) / sizeof(machine_names[0]); i++)
+        if (machine_names[i].machine == machine)
+            return machine_names[i].name;
+    return "a machine hvlab does not know";
 }
 
 /* "ELF Header": an i386 executable whose program header table lies inside the file. */
@@ -99,11 +146,9 @@ static int check_header(struct loader *l)
         return fail(l, "ELF version 0x%x, expected %u", eh->e_version, EV_CURRENT);
     if (eh->e_type != ET_EXEC)
         return fail(l, "ELF type 0x%x is not an executable (ET_EXEC, %u)", eh->e_type, ET_EXEC);
-    if (eh->e_machine == EM_X86_64)
-        return fail(l, "ELF machine 0x%x is x86-64: hvlab loads i386 (EM_386, %u) kernels",
-                    eh->e_machine, EM_386);
     if (eh->e_machine != EM_386)
-        return fail(l, "ELF machine 0x%x is not i386 (EM_386, %u)", eh->e_machine, EM_386);
+        return fail(l, "ELF machine 0x%x (%s): " WHAT_HVLAB_LOADS, eh->e_machine,
+                    machine_name(eh->e_machine));
     if (eh->e_ehsize != sizeof(struct elf32_ehdr))
         return fail(l, "ELF header size 0x%x, expected 0x%lx", eh->e_ehsize,
                     (unsigned long)sizeof(struct elf32_ehdr));
@@ -188,7 +233,33 @@ static bool loadable(const struct elf32_phdr *ph)
     return ph->p_type == PT_LOAD && ph->p_memsz != 0;
 }
 
-/* "Program Header": segment i's bytes are in the file and its memory is in guest RAM. */
+/* Segment i reaches past the end of guest RAM: say how much RAM the kernel needs. */
+static int beyond_ram(struct loader *l, unsigned i, const struct elf32_phdr *ph,
+                      uint64_t mem_end)
+{
+    uint64_t ram = l->m->ram_size;
+    uint64_t need_mib = (mem_end + (1ull << MIB_SHIFT) - 1) >> MIB_SHIFT;
+    char need[64];
+    if (need_mib << MIB_SHIFT <= GUEST_MEM_MAX)
+        fmt_snprintf(need, sizeof(need), "it needs mem=%luM or more", (unsigned long)need_mib);
+    else
+        fmt_snprintf(need, sizeof(need), "it needs %lu MiB, more than mem= allows (%lu MiB)",
+                     (unsigned long)need_mib, (unsigned long)(GUEST_MEM_MAX >> MIB_SHIFT));
+    if (ph->p_paddr >= ram)
+        return fail(l,
+                    "segment %u at 0x%x-0x%lx lies beyond the end of guest RAM (0x0-0x%lx, "
+                    "%lu MiB): %s",
+                    i, ph->p_paddr, (unsigned long)mem_end, (unsigned long)ram,
+                    (unsigned long)(ram >> MIB_SHIFT), need);
+    return fail(l,
+                "kernel larger than guest RAM: segment %u at 0x%x-0x%lx ends past guest RAM "
+                "(0x0-0x%lx, %lu MiB): %s",
+                i, ph->p_paddr, (unsigned long)mem_end, (unsigned long)ram,
+                (unsigned long)(ram >> MIB_SHIFT), need);
+}
+
+/* "Program Header": segment i's bytes are in the file, its memory is in guest RAM and
+ * clear of the ranges hvlab reserves. */
 static int check_segment(struct loader *l, unsigned i, const struct elf32_phdr *ph)
 {
     uint64_t file_end = (uint64_t)ph->p_offset + ph->p_filesz;
@@ -205,9 +276,16 @@ static int check_segment(struct loader *l, unsigned i, const struct elf32_phdr *
     if (mem_end > ADDRESS_32BIT_MAX)
         return fail(l, "segment %u: address 0x%x + memory size 0x%x overflows 32 bits", i,
                     ph->p_paddr, ph->p_memsz);
+    if (mem_end > l->m->ram_size)
+        return beyond_ram(l, i, ph, mem_end);
     if (!guest_memory_contains(l->m, ph->p_paddr, ph->p_memsz))
         return fail(l, "segment %u at 0x%x-0x%lx lies outside guest RAM (0x0-0x%lx)", i,
                     ph->p_paddr, (unsigned long)mem_end, (unsigned long)l->m->ram_size);
+    for (size_t r = 0; r < sizeof(reserved_ranges) / sizeof(reserved_ranges[0]); r++)
+        if (ph->p_paddr < reserved_ranges[r].end && reserved_ranges[r].start < mem_end)
+            return fail(l, "segment %u at 0x%x-0x%lx overlaps 0x%x-0x%x, %s", i, ph->p_paddr,
+                        (unsigned long)mem_end, reserved_ranges[r].start,
+                        reserved_ranges[r].end, reserved_ranges[r].what);
     return 0;
 }
 

@@ -23,6 +23,11 @@ struct layout {
     uint64_t end;         /* first byte after the block */
 };
 
+_Static_assert(sizeof(struct multiboot_info) +
+                       MMAP_ENTRIES * sizeof(struct multiboot_mmap_entry) ==
+                   MULTIBOOT_INFO_FIXED_BYTES,
+               "multiboot_info.h states the fixed size");
+
 /* The fields are 32-bit: keep every piece that follows the structure 4-byte aligned. */
 _Static_assert(sizeof(struct multiboot_info) % sizeof(uint32_t) == 0, "info size aligned");
 

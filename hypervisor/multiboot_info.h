@@ -35,6 +35,14 @@
 /* Upper memory starts at 1 MiB (MULTIBOOT_UPPER_MEMORY_START). */
 #define GUEST_UPPER_MEMORY_START 0x100000u
 
+/* Where hvlab puts the boot information: low memory, below any kernel (which loads at
+ * 1 MiB and up) and above the real-mode IVT/BDA area a kernel may look at. One page is
+ * reserved for it; the guest loader refuses a kernel with a segment there. */
+#define MULTIBOOT_INFO_GPA          0x1000u
+#define MULTIBOOT_INFO_RESERVED_END 0x2000u
+/* The block without its strings: the structure and the 3-entry memory map. */
+#define MULTIBOOT_INFO_FIXED_BYTES  (116u + 3u * 24u)
+
 /* 3.2 "Machine state": what the vCPU's registers hold at the kernel's entry point. */
 struct multiboot_boot {
     uint32_t eax;      /* MULTIBOOT_BOOTLOADER_MAGIC, 0x2BADB002 */

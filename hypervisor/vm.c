@@ -24,24 +24,41 @@
 #include "hypervisor/vcpu.h"
 #include "hypervisor/virtual_platform.h"
 
-/* Where the Multiboot information goes: low memory, below any kernel (which loads at
- * 1 MiB and up) and above the real-mode IVT/BDA area a kernel may look at. */
-#define MULTIBOOT_INFO_GPA 0x1000u
-#define LOADER_NAME        "hvlab"
-#define WHY_MAX            192
+#define LOADER_NAME "hvlab"
+#define WHY_MAX     256
+/* The boot information fits the page the guest loader keeps free for it. */
+_Static_assert(MULTIBOOT_INFO_GPA + MULTIBOOT_INFO_FIXED_BYTES + BOOT_GUEST_ARGS_MAX +
+                       sizeof(LOADER_NAME) <=
+                   MULTIBOOT_INFO_RESERVED_END,
+               "the Multiboot information outgrows its reserved page");
 #define FOOTPRINT_LINE_MAX 256
 #define GUEST_RAM_TAG      "guest RAM"
 
+/* The kernel of guest `name`, or NULL after saying why that guest cannot start (the boot
+ * layer found no file and no built-in kernel of that name, or could not read its file). */
 static const struct boot_guest_image *find_guest(const struct boot_info *info, const char *name)
 {
-    for (size_t i = 0; i < info->guest_count; i++)
-        if (strcmp(info->guests[i].name, name) == 0)
-            return &info->guests[i];
-    log_error("no guest kernel named \"%s\"; this image has:", name);
-    for (size_t i = 0; i < info->guest_count; i++)
-        log_error("  %s (%lu bytes)", info->guests[i].name,
-                  (unsigned long)info->guests[i].size);
+    for (size_t i = 0; i < info->guest_count; i++) {
+        const struct boot_guest_image *g = &info->guests[i];
+        if (strcmp(g->name, name) != 0)
+            continue;
+        if (!g->problem)
+            return g;
+        log_error("guest \"%s\" not started: %s: %s", name, g->file, g->problem);
+        return 0;
+    }
+    log_error("guest \"%s\" not started: no guest kernel has that name", name);
     return 0;
+}
+
+/* Load the kernel into guest RAM; a refusal names the file it came from. */
+static int load_kernel(const struct guest_memory *mem, const struct boot_guest_image *image,
+                       struct guest_image *loaded, char *why, size_t why_len)
+{
+    char reason[WHY_MAX];
+    if (guest_load_elf(mem, image->data, image->size, loaded, reason, sizeof(reason)) == 0)
+        return 0;
+    return FAIL_WHY("%s: %s", image->file, reason);
 }
 
 static uint64_t read_tsc(void) { return rdtsc(); }
@@ -163,7 +180,7 @@ static int prepare(const struct boot_info *info, const struct boot_guest_image *
     if (guest_memory_create(mem, info->options.guest_mem, pages_source, GUEST_RAM_TAG, why,
                             why_len) != 0)
         return -1;
-    if (guest_load_elf(mem, image->data, image->size, &loaded, why, why_len) != 0)
+    if (load_kernel(mem, image, &loaded, why, why_len) != 0)
         return -1;
     if (multiboot_info_build(mem, MULTIBOOT_INFO_GPA, loaded.load_start, loaded.load_end,
                              info->options.guest_args, LOADER_NAME, &mb, why, why_len) != 0)

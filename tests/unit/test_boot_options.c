@@ -40,6 +40,11 @@ static void assert_defaults(void)
     assert_string_equal(opts.boot_via, "uefi");
 }
 
+/* The start of the problems for a bad mem= size and for an unknown word. */
+#define MEM_SYNTAX "mem= wants a size like 64M (4M..1G, a multiple of 4K), got: "
+#define UNKNOWN                                                                                \
+    "unknown option (known: log= guest= mem= watchdog= selftest= boot= gdb --), got: "
+
 /* Parse a line that must yield exactly one problem, with this text. */
 static void assert_one_problem(const char *cmdline, const char *text)
 {
@@ -93,10 +98,13 @@ static void test_watchdog(void **state)
     parse("watchdog=3600");
     assert_int_equal(opts.watchdog_s, 3600);
     assert_int_equal(opts.problem_count, 0);
-    assert_one_problem("watchdog=3601", "watchdog= wants seconds, 0..3600, got: 3601");
+    assert_one_problem("watchdog=3601",
+                       "watchdog= wants seconds, 0..3600 (0 = off), got: 3601; using 10");
     assert_int_equal(opts.watchdog_s, WATCHDOG_DEFAULT_S);
-    assert_one_problem("watchdog=1K", "watchdog= wants seconds, 0..3600, got: 1K");
-    assert_one_problem("watchdog=", "watchdog= wants seconds, 0..3600, got: ");
+    assert_one_problem("watchdog=1K",
+                       "watchdog= wants seconds, 0..3600 (0 = off), got: 1K; using 10");
+    assert_one_problem("watchdog=",
+                       "watchdog= wants seconds, 0..3600 (0 = off), got: ; using 10");
 }
 
 static void test_guest_list(void **state)
@@ -134,11 +142,12 @@ static void test_log_levels(void **state)
 static void test_log_bad_values(void **state)
 {
     (void)state;
-    assert_one_problem("log=DEBUG", "log= wants error|warn|info|debug, got: DEBUG");
+    assert_one_problem("log=DEBUG", "log= wants error|warn|info|debug, got: DEBUG; using info");
     assert_int_equal(opts.log_level, LOG_INFO);
-    assert_one_problem("log=debugx", "log= wants error|warn|info|debug, got: debugx");
-    assert_one_problem("log=deb", "log= wants error|warn|info|debug, got: deb");
-    assert_one_problem("log=", "log= wants error|warn|info|debug, got: ");
+    assert_one_problem("log=debugx",
+                       "log= wants error|warn|info|debug, got: debugx; using info");
+    assert_one_problem("log=deb", "log= wants error|warn|info|debug, got: deb; using info");
+    assert_one_problem("log=", "log= wants error|warn|info|debug, got: ; using info");
     assert_int_equal(opts.log_level, LOG_INFO);
 }
 
@@ -154,7 +163,7 @@ static void test_guest_name(void **state)
     assert_int_equal(parse(line), 0);
     assert_string_equal(opts.guest, longest);
 
-    assert_one_problem("guest=", "guest= name empty or too long: ");
+    assert_one_problem("guest=", "guest= wants NAME[,NAME...], got: ; using hello");
     assert_string_equal(opts.guest, "hello");
 }
 
@@ -166,13 +175,15 @@ static void test_overflowing_names_are_ignored(void **state)
     (void)state;
     char line[128] = "guest=";
     strcat(line, repeat('g', BOOT_GUEST_NAME_MAX)); /* 32: one too many */
-    char expected[BOOT_OPTION_PROBLEM_LEN] = "guest= name empty or too long: ";
+    char expected[BOOT_OPTION_PROBLEM_LEN] = "guest= names are 1..31 characters, got: ";
     strcat(expected, repeat('g', BOOT_GUEST_NAME_MAX));
+    strcat(expected, "; using hello");
     assert_one_problem(line, expected);
     assert_string_equal(opts.guest, "hello");
 
     assert_one_problem("boot=1234567890123456", /* 16: one too many */
-                       "boot= name empty or too long: 1234567890123456");
+                       "boot= wants a name of 1..15 characters, got: 1234567890123456; "
+                       "using uefi");
     assert_string_equal(opts.boot_via, "uefi");
 }
 
@@ -183,7 +194,7 @@ static void test_boot_via(void **state)
     assert_string_equal(opts.boot_via, "grub");
     assert_int_equal(parse("boot=123456789012345"), 0); /* 15: fits with its NUL */
     assert_string_equal(opts.boot_via, "123456789012345");
-    assert_one_problem("boot=", "boot= name empty or too long: ");
+    assert_one_problem("boot=", "boot= wants a name of 1..15 characters, got: ; using uefi");
     assert_string_equal(opts.boot_via, "uefi");
 }
 
@@ -213,34 +224,34 @@ static void test_mem_sizes(void **state)
 static void test_mem_bounds_and_granularity(void **state)
 {
     (void)state;
-    assert_one_problem("mem=4095K", "mem= must be within 4M..1G, got: 4095K");
+    assert_one_problem("mem=4095K", "mem= must be within 4M..1G, got: 4095K; using 64M");
     assert_int_equal(opts.guest_mem, GUEST_MEM_DEFAULT);
-    assert_one_problem("mem=1025M", "mem= must be within 4M..1G, got: 1025M");
-    assert_one_problem("mem=2G", "mem= must be within 4M..1G, got: 2G");
-    assert_one_problem("mem=0", "mem= must be within 4M..1G, got: 0");
-    assert_one_problem("mem=4097K", "mem= must be a multiple of 4K, got: 4097K");
-    assert_one_problem("mem=4194305", "mem= must be a multiple of 4K, got: 4194305");
+    assert_one_problem("mem=1025M", "mem= must be within 4M..1G, got: 1025M; using 64M");
+    assert_one_problem("mem=2G", "mem= must be within 4M..1G, got: 2G; using 64M");
+    assert_one_problem("mem=0", "mem= must be within 4M..1G, got: 0; using 64M");
+    assert_one_problem("mem=4097K", "mem= must be a multiple of 4K, got: 4097K; using 64M");
+    assert_one_problem("mem=4194305", "mem= must be a multiple of 4K, got: 4194305; using 64M");
     assert_int_equal(opts.guest_mem, GUEST_MEM_DEFAULT);
 }
 
 static void test_mem_syntax_errors(void **state)
 {
     (void)state;
-    assert_one_problem("mem=64MB", "mem= wants a size like 64M, got: 64MB");
+    assert_one_problem("mem=64MB", MEM_SYNTAX "64MB; using 64M");
     assert_int_equal(opts.guest_mem, GUEST_MEM_DEFAULT);
-    assert_one_problem("mem=M", "mem= wants a size like 64M, got: M");
-    assert_one_problem("mem=", "mem= wants a size like 64M, got: ");
-    assert_one_problem("mem=-4M", "mem= wants a size like 64M, got: -4M");
-    assert_one_problem("mem=0x400000", "mem= wants a size like 64M, got: 0x400000");
-    assert_one_problem("mem=64T", "mem= wants a size like 64M, got: 64T");
-    assert_one_problem("mem=4M4", "mem= wants a size like 64M, got: 4M4");
+    assert_one_problem("mem=M", MEM_SYNTAX "M; using 64M");
+    assert_one_problem("mem=", MEM_SYNTAX "; using 64M");
+    assert_one_problem("mem=-4M", MEM_SYNTAX "-4M; using 64M");
+    assert_one_problem("mem=0x400000", MEM_SYNTAX "0x400000; using 64M");
+    assert_one_problem("mem=64T", MEM_SYNTAX "64T; using 64M");
+    assert_one_problem("mem=4M4", MEM_SYNTAX "4M4; using 64M");
     /* Overflow is a syntax error, not a wrapped-around small size. */
     assert_one_problem("mem=99999999999999999999",
-                       "mem= wants a size like 64M, got: 99999999999999999999");
+                       MEM_SYNTAX "99999999999999999999; using 64M");
     assert_one_problem("mem=17179869184G", /* 2^34 GiB = 2^64 bytes */
-                       "mem= wants a size like 64M, got: 17179869184G");
+                       MEM_SYNTAX "17179869184G; using 64M");
     assert_one_problem("mem=17592186044420M", /* 2^64 + 4 MiB, wraps to 4M */
-                       "mem= wants a size like 64M, got: 17592186044420M");
+                       MEM_SYNTAX "17592186044420M; using 64M");
     assert_int_equal(opts.guest_mem, GUEST_MEM_DEFAULT);
 }
 
@@ -257,7 +268,8 @@ static void test_selftest(void **state)
     assert_int_equal(opts.selftest, SELFTEST_OOM);
     assert_int_equal(parse("selftest=oom selftest=none"), 0);
     assert_int_equal(opts.selftest, SELFTEST_NONE);
-    assert_one_problem("selftest=crash", "selftest= wants ud|gp|panic|oom|entry, got: crash");
+    assert_one_problem("selftest=crash",
+                       "selftest= wants none|ud|gp|panic|oom|entry, got: crash; using none");
     assert_int_equal(opts.selftest, SELFTEST_NONE);
 }
 
@@ -273,7 +285,8 @@ static void test_gdb_bare_word(void **state)
 
     assert_int_equal(parse("gdbx GDB"), 0); /* other bare words: ignored */
     assert_false(opts.gdb_wait);
-    assert_one_problem("gdb=1", "unknown option: gdb=1");
+    assert_one_problem("gdb=1", "gdb takes no value (write gdb alone), got: gdb=1; "
+                                "not waiting for a debugger");
     assert_false(opts.gdb_wait);
 }
 
@@ -314,8 +327,10 @@ static void test_guest_args_too_long(void **state)
     (void)state;
     char line[512] = "-- ";
     strcat(line, repeat('a', 300));
-    char expected[BOOT_OPTION_PROBLEM_LEN] = "guest command line too long, cut to: ";
+    char expected[BOOT_OPTION_PROBLEM_LEN] =
+        "the guest command line after -- is at most 255 characters, got: ";
     strcat(expected, repeat('a', 40));
+    strcat(expected, "...; using the first 255");
 
     assert_one_problem(line, expected);
     assert_int_equal(strlen(opts.guest_args), BOOT_GUEST_ARGS_MAX - 1);
@@ -325,36 +340,156 @@ static void test_guest_args_too_long(void **state)
 static void test_unknown_options(void **state)
 {
     (void)state;
-    assert_one_problem("foo=bar", "unknown option: foo=bar");
-    assert_one_problem("=x", "unknown option: =x");
-    assert_one_problem("LOG=debug", "unknown option: LOG=debug");
+    assert_one_problem("foo=bar", UNKNOWN "foo=bar; ignored");
+    assert_one_problem("=x", UNKNOWN "=x; ignored");
+    assert_one_problem("LOG=debug", UNKNOWN "LOG=debug; ignored");
     assert_int_equal(opts.log_level, LOG_INFO);
-    assert_one_problem("log =debug", "unknown option: =debug"); /* "log" alone is bare */
+    assert_one_problem("log =debug", UNKNOWN "=debug; ignored"); /* "log" alone is bare */
 }
 
+/* A long bad value is quoted up to 40 characters, so what follows it is never cut. */
 static void test_problem_text_is_cut_to_fit(void **state)
 {
     (void)state;
     char line[256] = "x";
     strcat(line, repeat('=', 200));
-    assert_int_equal(parse(line), 1);
-    assert_int_equal(strlen(opts.problems[0]), BOOT_OPTION_PROBLEM_LEN - 1);
-    assert_memory_equal(opts.problems[0], "unknown option: x===", 20);
+    char expected[BOOT_OPTION_PROBLEM_LEN] = UNKNOWN "x";
+    strcat(expected, repeat('=', 39));
+    strcat(expected, "...; ignored");
+    assert_one_problem(line, expected);
+    assert_true(strlen(opts.problems[0]) < BOOT_OPTION_PROBLEM_LEN - 1);
+
+    char mem[256] = "mem=";
+    strcat(mem, repeat('9', 200));
+    char expected_mem[BOOT_OPTION_PROBLEM_LEN] = MEM_SYNTAX;
+    strcat(expected_mem, repeat('9', 40));
+    strcat(expected_mem, "...; using 64M");
+    assert_one_problem(mem, expected_mem);
 }
 
 static void test_problems_beyond_max_are_counted(void **state)
 {
     (void)state;
-    unsigned n = parse("a=1 log=loud b=2 mem=huge c=3 selftest=boom guest=ok log=debug");
-    assert_int_equal(n, 6);
-    assert_int_equal(BOOT_OPTION_PROBLEMS_MAX, 4);
-    assert_string_equal(opts.problems[0], "unknown option: a=1");
-    assert_string_equal(opts.problems[1], "log= wants error|warn|info|debug, got: loud");
-    assert_string_equal(opts.problems[2], "unknown option: b=2");
-    assert_string_equal(opts.problems[3], "mem= wants a size like 64M, got: huge");
+    unsigned n = parse("a=1 log=loud b=2 mem=huge c=3 selftest=boom d=4 e=5 f=6 g=7 h=8 i=9 "
+                       "j=10 guest=ok log=debug");
+    assert_int_equal(n, 13);
+    assert_int_equal(BOOT_OPTION_PROBLEMS_MAX, 12);
+    assert_string_equal(opts.problems[0], UNKNOWN "a=1; ignored");
+    /* What is used instead is what the whole line leaves in force: the later log=debug. */
+    assert_string_equal(opts.problems[1],
+                        "log= wants error|warn|info|debug, got: loud; using debug");
+    assert_string_equal(opts.problems[2], UNKNOWN "b=2; ignored");
+    assert_string_equal(opts.problems[3], MEM_SYNTAX "huge; using 64M");
+    assert_string_equal(opts.problems[11], UNKNOWN "i=9; ignored");
     /* The good options around the problems still apply. */
     assert_string_equal(opts.guest, "ok");
     assert_int_equal(opts.log_level, LOG_DEBUG);
+}
+
+/* "; using X" names the value in force once every word is in, earlier or later. */
+static void test_using_names_the_value_in_force(void **state)
+{
+    (void)state;
+    assert_one_problem("mem=32M mem=3M", "mem= must be within 4M..1G, got: 3M; using 32M");
+    assert_int_equal(opts.guest_mem, 32 * MIB);
+    assert_one_problem("mem=3M mem=4100K", "mem= must be within 4M..1G, got: 3M; using 4100K");
+    assert_int_equal(parse("mem=3M mem=2G"), 2);
+    assert_string_equal(opts.problems[0], "mem= must be within 4M..1G, got: 3M; using 64M");
+    assert_string_equal(opts.problems[1], "mem= must be within 4M..1G, got: 2G; using 64M");
+    assert_one_problem("mem=1G mem=0x10", MEM_SYNTAX "0x10; using 1G");
+    assert_one_problem("watchdog=0 watchdog=-1",
+                       "watchdog= wants seconds, 0..3600 (0 = off), got: -1; using 0 (off)");
+    assert_one_problem("selftest=boom selftest=ud",
+                       "selftest= wants none|ud|gp|panic|oom|entry, got: boom; using ud");
+    assert_one_problem("guest=hostile guest=a/b",
+                       "guest= names are letters, digits, - and _, got: a/b; using hostile");
+    assert_one_problem("boot=grub boot=", "boot= wants a name of 1..15 characters, got: ; "
+                                          "using grub");
+    assert_one_problem("gdb=yes gdb", "gdb takes no value (write gdb alone), got: gdb=yes; "
+                                      "using gdb (a bare gdb word is given too)");
+    assert_true(opts.gdb_wait);
+}
+
+/* Every option word, given a bad value, gets one problem that names the word and says
+ * what is used instead. */
+static void test_every_word_says_what_is_used(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *line, *word, *instead;
+    } cases[] = {
+        {"log=loud", "log=", "; using info"},
+        {"guest=", "guest=", "; using hello"},
+        {"guest=a.b", "guest=", "; using hello"},
+        {"mem=3M", "mem=", "; using 64M"},
+        {"mem=lots", "mem=", "; using 64M"},
+        {"mem=4097K", "mem=", "; using 64M"},
+        {"watchdog=forever", "watchdog=", "; using 10"},
+        {"selftest=crash", "selftest=", "; using none"},
+        {"boot=", "boot=", "; using uefi"},
+        {"gdb=1", "gdb", "; not waiting for a debugger"},
+        {"colour=blue", "colour=blue", "; ignored"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        assert_int_equal(parse(cases[i].line), 1);
+        const char *text = opts.problems[0];
+        if (!strstr(text, cases[i].word) || !strstr(text, ", got: ") ||
+            strcmp(text + strlen(text) - strlen(cases[i].instead), cases[i].instead) != 0)
+            fail_msg("%s: \"%s\"", cases[i].line, text);
+        assert_int_equal(opts.problem_at[0], 0);
+    }
+}
+
+/* problem_at: where each bad word starts, so the boot layer can tell hvlab.cfg's words
+ * (the start of the line) from the load options' (after them). */
+static void test_problem_at(void **state)
+{
+    (void)state;
+    const char *line = "log=debug mem=3M  guest=hostile   colour=blue -- x=y";
+    assert_int_equal(parse(line), 2);
+    assert_int_equal(opts.problem_at[0], strstr(line, "mem=3M") - line);
+    assert_int_equal(opts.problem_at[1], strstr(line, "colour=") - line);
+    char args[512] = "log=debug -- ";
+    strcat(args, repeat('a', 300));
+    assert_int_equal(parse(args), 1);
+    assert_int_equal(opts.problem_at[0], strlen("log=debug "));
+}
+
+/* guest=NAME[,NAME...]: at most 16 names of 1..31 letters, digits, - or _. */
+static void test_guest_list_checks(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("guest=missing,bad-64,no_mb,hello"), 0);
+    assert_string_equal(opts.guest, "missing,bad-64,no_mb,hello");
+    assert_int_equal(parse("guest=,hello,,"), 0); /* empty entries are skipped when run */
+    assert_one_problem("guest=,,", "guest= wants NAME[,NAME...], got: ,,; using hello");
+    assert_one_problem("guest=my\\kernel", "guest= names are letters, digits, - and _, got: "
+                                           "my\\kernel; using hello");
+    assert_one_problem("guest=../x", "guest= names are letters, digits, - and _, got: ../x; "
+                                     "using hello");
+
+    /* 16 names fit; 17 do not. */
+    char line[256] = "guest=a";
+    for (int i = 1; i < BOOT_GUESTS_MAX; i++)
+        strcat(line, ",a");
+    assert_int_equal(parse(line), 0);
+    strcat(line, ",a");
+    assert_int_equal(parse(line), 1);
+    assert_non_null(strstr(opts.problems[0], "guest= takes at most 16 names, got: a,a,"));
+    assert_string_equal(opts.guest, "hello");
+
+    /* The whole list: at most 127 characters (4 names of 31 and 3 commas fit). */
+    char list[256] = "guest=";
+    for (int i = 0; i < 4; i++) {
+        strcat(list, i ? "," : "");
+        strcat(list, repeat('g', BOOT_GUEST_NAME_MAX - 1));
+    }
+    assert_int_equal(parse(list), 0);
+    assert_int_equal(strlen(opts.guest), 4 * 31 + 3);
+    strcat(list, ",h");
+    assert_int_equal(parse(list), 1);
+    assert_non_null(strstr(opts.problems[0], "guest= lists at most 127 characters, got: ggg"));
+    assert_string_equal(opts.guest, "hello");
 }
 
 static void test_log_level_name(void **state)
@@ -531,6 +666,28 @@ static void test_ucs2_truncation(void **state)
     assert_string_equal(dst2, "gdb mem=32M"); /* no trailing space kept */
 }
 
+/* hvlab.cfg must be ASCII text: a UTF-16 file (Notepad's "Unicode") is refused whole. */
+static void test_config_is_text(void **state)
+{
+    (void)state;
+    size_t at = 99;
+    static const char good[] = "# lab\r\nlog=debug\tmem=32M\n~ !";
+    assert_true(cmdline_config_is_text(good, strlen(good), &at));
+    assert_int_equal(at, 99);
+    assert_true(cmdline_config_is_text("", 0, &at));
+    static const char utf16[] = "\xff\xfel\0o\0g\0";
+    assert_false(cmdline_config_is_text(utf16, sizeof(utf16) - 1, &at));
+    assert_int_equal(at, 0);
+    static const char nul[] = "log=debug\0mem=8M";
+    assert_false(cmdline_config_is_text(nul, sizeof(nul) - 1, &at));
+    assert_int_equal(at, 9);
+    static const char utf8[] = "guest=caf\xc3\xa9";
+    assert_false(cmdline_config_is_text(utf8, sizeof(utf8) - 1, &at));
+    assert_int_equal(at, 9);
+    assert_false(cmdline_config_is_text("a\x7f", 2, &at));
+    assert_int_equal(at, 1);
+}
+
 /* The whole path efi_main.c takes: config file, then load options, then parse. */
 static void test_config_then_load_options_then_parse(void **state)
 {
@@ -574,6 +731,10 @@ int main(void)
         cmocka_unit_test(test_unknown_options),
         cmocka_unit_test(test_problem_text_is_cut_to_fit),
         cmocka_unit_test(test_problems_beyond_max_are_counted),
+        cmocka_unit_test(test_using_names_the_value_in_force),
+        cmocka_unit_test(test_every_word_says_what_is_used),
+        cmocka_unit_test(test_problem_at),
+        cmocka_unit_test(test_guest_list_checks),
         cmocka_unit_test(test_log_level_name),
         /* cmdline.c */
         cmocka_unit_test(test_config_to_one_line),
@@ -585,6 +746,7 @@ int main(void)
         cmocka_unit_test(test_ucs2_stops_at_size_and_nul),
         cmocka_unit_test(test_ucs2_non_printable_rejected),
         cmocka_unit_test(test_ucs2_truncation),
+        cmocka_unit_test(test_config_is_text),
         cmocka_unit_test(test_config_then_load_options_then_parse),
     };
     return cmocka_run_group_tests_name("boot options: cmdline assembly and parsing", tests,

@@ -302,8 +302,11 @@ static void test_elf64_named(void **state)
     struct fake_elf e;
     fake_elf_init(&e);
     e.hdr.eh.e_ident[EI_CLASS] = ELFCLASS64;
-    assert_rejected(f, &e, sizeof(e), "64-bit ELF");
-    assert_string_equal(f->why, "64-bit ELF (class 2): hvlab loads 32-bit Multiboot kernels");
+    assert_rejected(f, &e, sizeof(e), "ELF class 2 (ELFCLASS64");
+    assert_string_equal(f->why, "ELF class 2 (ELFCLASS64, a 64-bit file): hvlab loads 32-bit "
+                                "x86 kernels (ELFCLASS32, EM_386)");
+    e.hdr.eh.e_ident[EI_CLASS] = 0; /* ELFCLASSNONE */
+    assert_rejected(f, &e, sizeof(e), "ELF class 0x0 is neither ELFCLASS32 (1) nor ELFCLASS64");
 }
 
 static void test_big_endian(void **state)
@@ -327,15 +330,25 @@ static void test_x86_64_machine(void **state)
     struct fake_elf e;
     fake_elf_init(&e);
     e.hdr.eh.e_machine = EM_X86_64;
-    assert_rejected(*state, &e, sizeof(e), "ELF machine 0x3e is x86-64");
+    assert_rejected(*state, &e, sizeof(e),
+                    "ELF machine 0x3e (EM_X86_64, 64-bit x86): hvlab loads 32-bit x86 "
+                    "kernels (ELFCLASS32, EM_386)");
 }
 
 static void test_other_machine(void **state)
 {
     struct fake_elf e;
     fake_elf_init(&e);
-    e.hdr.eh.e_machine = 0x28; /* EM_ARM */
-    assert_rejected(*state, &e, sizeof(e), "ELF machine 0x28 is not i386");
+    e.hdr.eh.e_machine = EM_ARM;
+    assert_rejected(*state, &e, sizeof(e),
+                    "ELF machine 0x28 (EM_ARM, 32-bit Arm): hvlab loads");
+    e.hdr.eh.e_machine = EM_AARCH64;
+    assert_rejected(*state, &e, sizeof(e), "ELF machine 0xb7 (EM_AARCH64, 64-bit Arm)");
+    e.hdr.eh.e_machine = EM_RISCV;
+    assert_rejected(*state, &e, sizeof(e), "ELF machine 0xf3 (EM_RISCV)");
+    e.hdr.eh.e_machine = 0x1234;
+    assert_rejected(*state, &e, sizeof(e),
+                    "ELF machine 0x1234 (a machine hvlab does not know): hvlab loads");
 }
 
 static void test_not_executable_type(void **state)
@@ -413,7 +426,13 @@ static void test_segment_outside_ram(void **state)
     fake_elf_init(&e);
     e.hdr.ph[PH_DATA].p_paddr = RAM_SIZE - DATA_MEMSZ / 2;
     assert_rejected(*state, &e, sizeof(e),
-                    "segment 1 at 0x3ff800-0x400800 lies outside guest RAM (0x0-0x400000)");
+                    "kernel larger than guest RAM: segment 1 at 0x3ff800-0x400800 ends past "
+                    "guest RAM (0x0-0x400000, 4 MiB): it needs mem=5M or more");
+    fake_elf_init(&e);
+    e.hdr.ph[PH_DATA].p_paddr = 0x8000000; /* 128 MiB */
+    assert_rejected(*state, &e, sizeof(e),
+                    "segment 1 at 0x8000000-0x8001000 lies beyond the end of guest RAM "
+                    "(0x0-0x400000, 4 MiB): it needs mem=129M or more");
 }
 
 static void test_segment_address_overflow(void **state)
@@ -423,6 +442,70 @@ static void test_segment_address_overflow(void **state)
     e.hdr.ph[PH_DATA].p_paddr = 0xFFFFF800u;
     assert_rejected(*state, &e, sizeof(e),
                     "segment 1: address 0xfffff800 + memory size 0x1000 overflows 32 bits");
+}
+
+/* A .bss so large the kernel cannot fit in guest RAM, even the most mem= gives. */
+static void test_kernel_larger_than_ram(void **state)
+{
+    struct fake_elf e;
+    fake_elf_init(&e);
+    e.hdr.ph[PH_DATA].p_memsz = 0x10000000; /* 256 MiB of .bss */
+    assert_rejected(*state, &e, sizeof(e),
+                    "kernel larger than guest RAM: segment 1 at 0x101000-0x10101000 ends past "
+                    "guest RAM (0x0-0x400000, 4 MiB): it needs mem=258M or more");
+    e.hdr.ph[PH_DATA].p_memsz = 0x40000000; /* 1 GiB: more than mem= allows */
+    assert_rejected(*state, &e, sizeof(e),
+                    "it needs 1026 MiB, more than mem= allows (1024 MiB)");
+    /* The last byte of RAM is still RAM. */
+    fake_elf_init(&e);
+    e.hdr.ph[PH_DATA].p_paddr = RAM_SIZE - DATA_MEMSZ;
+    struct guest_image out;
+    assert_int_equal(load(*state, &e, sizeof(e), &out), 0);
+}
+
+/* hvlab's own ranges in guest RAM: the page of the Multiboot information and the PC BIOS
+ * area the memory map marks reserved. A segment may touch them but not overlap them. */
+static void test_segment_in_reserved_ranges(void **state)
+{
+    struct fixture *f = *state;
+    struct fake_elf e;
+    struct guest_image out;
+    fake_elf_init(&e);
+    e.hdr.ph[PH_DATA].p_paddr = MULTIBOOT_INFO_GPA;
+    assert_rejected(f, &e, sizeof(e),
+                    "segment 1 at 0x1000-0x2000 overlaps 0x1000-0x2000, where hvlab writes the "
+                    "Multiboot information");
+    e.hdr.ph[PH_DATA].p_paddr = MULTIBOOT_INFO_RESERVED_END - 1;
+    assert_rejected(f, &e, sizeof(e), "segment 1 at 0x1fff-0x2fff overlaps 0x1000-0x2000");
+    e.hdr.ph[PH_DATA].p_paddr = MULTIBOOT_INFO_GPA - DATA_MEMSZ + 1;
+    assert_rejected(f, &e, sizeof(e), "segment 1 at 0x1-0x1001 overlaps 0x1000-0x2000");
+    e.hdr.ph[PH_DATA].p_paddr = GUEST_LOWER_MEMORY_END - 0x10;
+    assert_rejected(f, &e, sizeof(e),
+                    "segment 1 at 0x9fbf0-0xa0bf0 overlaps 0x9fc00-0x100000, the PC BIOS area "
+                    "(EBDA, VGA, ROM) the memory map marks reserved");
+    e.hdr.ph[PH_DATA].p_paddr = GUEST_UPPER_MEMORY_START - 1;
+    assert_rejected(f, &e, sizeof(e),
+                    "segment 1 at 0xfffff-0x100fff overlaps 0x9fc00-0x100000");
+    /* The segment before the first problem is named by its own index. */
+    fake_elf_init(&e);
+    e.hdr.ph[PH_TEXT].p_paddr = 0xA0000; /* VGA memory */
+    assert_rejected(f, &e, sizeof(e), "segment 0 at 0xa0000-0xa0100 overlaps 0x9fc00-0x100000");
+
+    /* Touching on either side is fine: RAM between them is the kernel's. */
+    fake_elf_init(&e);
+    e.hdr.ph[PH_DATA].p_paddr = MULTIBOOT_INFO_RESERVED_END;
+    assert_int_equal(load(f, &e, sizeof(e), &out), 0);
+    e.hdr.ph[PH_DATA].p_paddr = GUEST_LOWER_MEMORY_END - DATA_MEMSZ;
+    assert_int_equal(load(f, &e, sizeof(e), &out), 0);
+    e.hdr.ph[PH_DATA].p_paddr = MULTIBOOT_INFO_GPA - DATA_MEMSZ;
+    assert_int_equal(load(f, &e, sizeof(e), &out), 0);
+}
+
+static void test_empty_file(void **state)
+{
+    struct fake_elf e;
+    fake_elf_init(&e);
+    assert_rejected(*state, &e, 0, "empty file (0 bytes): not an ELF kernel");
 }
 
 /* ---- Multiboot header ----------------------------------------------------- */
@@ -609,6 +692,43 @@ static void test_real_hello_elf(void **state)
 static void test_real_hostile_elf(void **state)
 {
     check_real_guest(*state, "build/guest/hostile.elf");
+}
+
+/* ---- broken copies of hello (guest/guest.mk, tools/mkbadelf.c) ----------- */
+
+/* build/guest/bad/NAME.elf must be refused, with why starting `expected`, loaded into
+ * the 64 MiB of guest RAM a guest gets by default. */
+static void check_bad_guest(const char *name, const char *expected)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "build/guest/bad/%s.elf", name);
+    size_t size;
+    uint8_t *file = read_file(path, &size);
+    if (!file)
+        skip(); /* not built: run `make bad-guests` */
+    struct fixture *f = fixture_new(64 * MIB);
+    struct guest_image out;
+    int rc = guest_load_elf(&f->mem, file, size, &out, f->why, sizeof(f->why));
+    if (rc == 0 || strncmp(f->why, expected, strlen(expected)) != 0)
+        fail_msg("%s: rc %d, why \"%s\", expected \"%s\"", path, rc, f->why, expected);
+    assert_ram_filled(f, GUEST_UPPER_MEMORY_START, RAM_JUNK, 0x10000); /* nothing written */
+    fixture_free(f);
+    free(file);
+}
+
+static void test_bad_guest_files(void **state)
+{
+    (void)state;
+    check_bad_guest("class64", "ELF class 2 (ELFCLASS64, a 64-bit file): hvlab loads 32-bit "
+                               "x86 kernels (ELFCLASS32, EM_386)");
+    check_bad_guest("arm", "ELF machine 0x28 (EM_ARM, 32-bit Arm): hvlab loads 32-bit x86 "
+                           "kernels (ELFCLASS32, EM_386)");
+    check_bad_guest("nomb", "no Multiboot header in the first 8 KiB");
+    check_bad_guest("lowseg", "segment 0 at 0x1000-0x268b overlaps 0x1000-0x2000, where hvlab "
+                              "writes the Multiboot information");
+    check_bad_guest("huge",
+                    "kernel larger than guest RAM: segment 2 at 0x103000-0x8107500 ends "
+                    "past guest RAM (0x0-0x4000000, 64 MiB): it needs mem=130M or more");
 }
 
 /* ---- Multiboot boot information ------------------------------------------- */
@@ -823,6 +943,9 @@ int main(void)
         T(test_memsz_below_filesz),
         T(test_segment_outside_ram),
         T(test_segment_address_overflow),
+        T(test_kernel_larger_than_ram),
+        T(test_segment_in_reserved_ranges),
+        T(test_empty_file),
         T(test_no_multiboot_header),
         T(test_multiboot_header_beyond_8k),
         T(test_multiboot_header_straddling_8k),
@@ -836,6 +959,7 @@ int main(void)
         T(test_entry_in_data_segment),
         T(test_real_hello_elf),
         T(test_real_hostile_elf),
+        T(test_bad_guest_files),
         T(test_info_fields),
         T(test_info_mmap_entries),
         T(test_info_strings),
