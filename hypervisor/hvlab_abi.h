@@ -14,16 +14,18 @@
 #define HVLAB_CPUID_RANGE_LAST    0x4FFFFFFFu
 #define HVLAB_SIGNATURE           "hvlab" /* padded with NULs to 12 bytes */
 
-#define HVLAB_ABI_VERSION           0x00010001u /* major << 16 | minor: 1.1 */
+#define HVLAB_ABI_VERSION           0x00010002u /* major << 16 | minor: 1.2 */
 #define HVLAB_FEATURE_CONSOLE_WRITE (1u << 0)
 #define HVLAB_FEATURE_MEMORY_SIZE   (1u << 1)
 #define HVLAB_FEATURE_TIME          (1u << 2)
 #define HVLAB_FEATURE_YIELD         (1u << 3)
 #define HVLAB_FEATURE_SHUTDOWN      (1u << 4)
 #define HVLAB_FEATURE_MMIO_INFO     (1u << 5) /* the hvlab-info MMIO page below */
+#define HVLAB_FEATURE_TICKS_LOST    (1u << 6) /* HC_TICKS_LOST (ABI 1.2) */
 #define HVLAB_FEATURES_ALL                                                                     \
     (HVLAB_FEATURE_CONSOLE_WRITE | HVLAB_FEATURE_MEMORY_SIZE | HVLAB_FEATURE_TIME |            \
-     HVLAB_FEATURE_YIELD | HVLAB_FEATURE_SHUTDOWN | HVLAB_FEATURE_MMIO_INFO)
+     HVLAB_FEATURE_YIELD | HVLAB_FEATURE_SHUTDOWN | HVLAB_FEATURE_MMIO_INFO |                 \
+     HVLAB_FEATURE_TICKS_LOST)
 
 /* Hypercall numbers (guest EAX). */
 enum hypercall {
@@ -33,6 +35,7 @@ enum hypercall {
     HC_TIME = 3,          /* -> nanoseconds since the guest started: RAX, and EDX:EAX */
     HC_YIELD = 4,         /* wait until an interrupt is pending for the guest -> 0 */
     HC_SHUTDOWN = 5,      /* EBX = status byte: the guest ends, as with the debug-exit port */
+    HC_TICKS_LOST = 6,    /* -> PIT edges that never became an IRQ 0 request: EDX:EAX */
 };
 #define HC_CONSOLE_WRITE_MAX 4096u
 

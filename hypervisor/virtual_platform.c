@@ -66,12 +66,14 @@ static bool timer_blocked(const struct virtual_platform *vp)
  * 8259A latches one edge in IRR and the others are lost, whether the guest held the line
  * blocked or hvlab came late (an emulator descheduled, like an SMI on a PC). Late ticks are
  * not paid back, since no PC delivers two ticks without an edge between them: see
- * docs/timer.md. The UART's IRQ 4 is a level. */
+ * docs/timer.md. Every edge that does not set IRR is counted lost (HC_TICKS_LOST). The
+ * UART's IRQ 4 is a level. */
 void vplatform_update(struct virtual_platform *vp, uint64_t tsc)
 {
     uint64_t edges = pit_irq0_edges(&vp->pit, vplatform_pit_clock(vp, tsc));
     if (edges) {
-        vp->ticks_lost += edges - 1;
+        bool latched = (vp->pic.master.irr & PIC_IRQ_BIT(VPLATFORM_PIT_IRQ)) != 0;
+        vp->ticks_lost += latched ? edges : edges - 1;
         pic_set_irq(&vp->pic, VPLATFORM_PIT_IRQ, true);
         pic_set_irq(&vp->pic, VPLATFORM_PIT_IRQ, false);
     }

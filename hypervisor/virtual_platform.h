@@ -41,7 +41,7 @@ struct virtual_platform {
     uint64_t tsc_hz;            /* host TSC frequency (arch/x86_64/tsc.c) */
     uint64_t tsc_start;         /* host TSC when the guest started: guest time zero */
     uint8_t port_b;             /* port B as last written (PORT_B_WRITABLE bits) */
-    uint64_t ticks_lost; /* PIT edges merged into the one before (see vplatform_update) */
+    uint64_t ticks_lost; /* PIT edges that never set IRR (see vplatform_update) */
     /* A device changed in a way that may change what the guest can be given (a PIC or
      * PIT write, the UART's IRQ line moving): the run loop brings the platform up to
      * date and delivers events only then, or when the next device event is due. */

@@ -70,6 +70,8 @@ void clock_delay_us(uint32_t us);
 
 /* Nanoseconds from HC_TIME (the caller checked HV_FEATURE_TIME). */
 static inline uint64_t hc_time_ns(void) { return hypercall_edx_eax(HC_TIME, 0, 0); }
+/* PIT edges that never became an IRQ 0 request (the caller checked HV_FEATURE_TICKS_LOST). */
+static inline uint64_t hc_ticks_lost(void) { return hypercall_edx_eax(HC_TICKS_LOST, 0, 0); }
 
 /* ---- traps (trap.c, trap_stubs.S): exceptions and IRQs through one dispatcher ---------- */
 
@@ -125,6 +127,10 @@ void trap_set_no_eoi(uint16_t mask);
 /* With IF = 1 (the caller's sti): wait until trap_irqs.count[irq] differs from `before`,
  * at most `ms` milliseconds. Returns the count then. */
 uint32_t wait_for_irq(unsigned irq, uint32_t before, uint32_t ms);
+
+/* Stop the PIT and take whatever IRQ 0 request is left from earlier checks: afterwards
+ * IRR bit 0 is clear and stays clear, only IRQ 0 is unmasked, and IF = 0. */
+void drain_timer_request(void);
 
 static inline void cpu_sti(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void cpu_cli(void) { __asm__ volatile("cli" ::: "memory"); }

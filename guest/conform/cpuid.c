@@ -8,9 +8,9 @@
 #include "conform.h"
 #include "cpuid.h"
 
-#define HV_FEATURES_1_1                                                                        \
+#define HV_FEATURES_1_2                                                                        \
     (HV_FEATURE_CONSOLE_WRITE | HV_FEATURE_MEMORY_SIZE | HV_FEATURE_TIME | HV_FEATURE_YIELD |  \
-     HV_FEATURE_SHUTDOWN)
+     HV_FEATURE_SHUTDOWN | HV_FEATURE_TICKS_LOST)
 
 /* CPUID.1:ECX[31] = 1 under a hypervisor. */
 enum tap_outcome check_cpuid_hypervisor_bit(void)
@@ -33,15 +33,15 @@ enum tap_outcome check_cpuid_signature(void)
     return TAP_PASS;
 }
 
-/* Leaf 0x40000001: ABI 1.1 and its five feature bits. */
+/* Leaf 0x40000001: ABI 1.2 and its call feature bits (bit 5, the MMIO page: mmio.c). */
 enum tap_outcome check_cpuid_abi_leaf(void)
 {
     REQUIRE_HVLAB();
     struct cpuid_regs r = cpuid(HV_CPUID_FEATURES);
-    if (r.eax != HV_ABI_VERSION_1_1)
-        return tap_fail("EAX 0x%08x, expected 0x%08x", r.eax, HV_ABI_VERSION_1_1);
-    if ((r.ebx & HV_FEATURES_1_1) != HV_FEATURES_1_1)
-        return tap_fail("EBX 0x%08x, expected bits 0x%08x set", r.ebx, HV_FEATURES_1_1);
+    if (r.eax != HV_ABI_VERSION_1_2)
+        return tap_fail("EAX 0x%08x, expected 0x%08x", r.eax, HV_ABI_VERSION_1_2);
+    if ((r.ebx & HV_FEATURES_1_2) != HV_FEATURES_1_2)
+        return tap_fail("EBX 0x%08x, expected bits 0x%08x set", r.ebx, HV_FEATURES_1_2);
     return TAP_PASS;
 }
 

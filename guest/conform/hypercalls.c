@@ -1,5 +1,5 @@
 /*
- * hypercalls.c - every hypercall of ABI 1.1 with good and bad arguments
+ * hypercalls.c - every hypercall of ABI 1.2 with good and bad arguments
  * (docs/hypercalls.md; the numbers are in lib/hypercall.h, mirroring
  * hypervisor/hvlab_abi.h). Only under hvlab: elsewhere VMCALL/VMMCALL mean something else.
  *
@@ -10,7 +10,7 @@
 #include "pic.h"
 #include "pit.h"
 
-#define HC_VERSION_EXPECTED HV_ABI_VERSION_1_1
+#define HC_VERSION_EXPECTED HV_ABI_VERSION_1_2
 #define HC_UNKNOWN          0xDEAD      /* no such call */
 #define OUTSIDE_RAM         0xE0000000u /* far above any guest RAM hvlab gives */
 #define WRAP_ADDRESS        0xFFFFFFF0u /* with WRAP_LENGTH: runs past 4 GiB to 0x10 */
@@ -42,7 +42,7 @@ static uint32_t addr(const void *p) { return (uint32_t)(uintptr_t)p; }
                             name);                                                             \
     } while (0)
 
-/* HC_VERSION returns the ABI version, 1.1. */
+/* HC_VERSION returns the ABI version, 1.2. */
 enum tap_outcome check_hc_version(void)
 {
     REQUIRE_HVLAB();

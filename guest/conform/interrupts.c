@@ -145,9 +145,8 @@ enum tap_outcome check_pic_eoi(void)
     return TAP_PASS;
 }
 
-/* Take whatever IRQ 0 request is left from earlier checks, with the PIT stopped so that
- * no new one can come: afterwards IRR bit 0 is clear and stays clear. IF = 0 on return. */
-static void drain_timer_request(void)
+/* With the PIT stopped first, no new request can come while the old one is taken. */
+void drain_timer_request(void)
 {
     pit_stop();
     pic_set_mask(ONLY_IRQ0);

@@ -33,7 +33,8 @@ static const struct tap_check checks[] = {
     {"cpuid: hypervisor bit CPUID.1:ECX[31] set", check_cpuid_hypervisor_bit},
     {"cpuid: leaf 0x40000000 signature \"hvlab\", max leaf >= 0x40000001",
      check_cpuid_signature},
-    {"cpuid: leaf 0x40000001 ABI 1.1 (0x00010001), feature bits 0-4", check_cpuid_abi_leaf},
+    {"cpuid: leaf 0x40000001 ABI 1.2 (0x00010002), feature bits 0-4 and 6",
+     check_cpuid_abi_leaf},
     {"cpuid: VMX hidden (CPUID.1:ECX[5] clear)", check_cpuid_vmx_hidden},
     {"cpuid: SVM hidden (CPUID.80000001H:ECX[2] clear)", check_cpuid_svm_hidden},
     /* io.c: port I/O of each width, string I/O */
@@ -53,8 +54,8 @@ static const struct tap_check checks[] = {
     {"uart: IIR reads 0x01 with nothing pending", check_uart_iir_idle},
     {"uart: loopback THR -> RBR, LSR.DR 1 then 0", check_uart_loopback_data},
     {"uart: loopback MSR reflects DTR/RTS/OUT1/OUT2", check_uart_loopback_msr},
-    /* hypercalls.c: ABI 1.1 with good and bad arguments (hvlab only) */
-    {"hypercall: HC_VERSION returns 0x00010001", check_hc_version},
+    /* hypercalls.c: ABI 1.2 with good and bad arguments (hvlab only) */
+    {"hypercall: HC_VERSION returns 0x00010002", check_hc_version},
     {"hypercall: HC_CONSOLE_WRITE of a good buffer returns its length", check_hc_console_write},
     {"hypercall: HC_CONSOLE_WRITE of length 0 returns 0", check_hc_console_write_empty},
     {"hypercall: HC_CONSOLE_WRITE of length 4097 returns HC_EINVAL",
@@ -77,7 +78,7 @@ static const struct tap_check checks[] = {
     /* mmio.c: the hvlab-info page, each access emulated by decoding the MOV (hvlab only) */
     {"mmio: CPUID 0x40000001 EBX bit 5 set, offset 0x0 reads 0x626c7668 (\"hvlb\")",
      check_mmio_magic},
-    {"mmio: offset 0x4 reads the ABI version 0x00010001 (disp8, into ECX)", check_mmio_version},
+    {"mmio: offset 0x4 reads the ABI version 0x00010002 (disp8, into ECX)", check_mmio_version},
     {"mmio: scratch 32-bit write/read, mov %eax,(%ebx) and mov 8(%esi),%edx",
      check_mmio_scratch_rw},
     {"mmio: scratch through SIB, disp32(%ebx,%ecx,4) and (%edx,%ecx,4)",
@@ -111,7 +112,7 @@ static const struct tap_check checks[] = {
      check_uart_rx_interrupt},
     {"interrupt: IRQ pending at sti is taken right after the shadow instruction",
      check_irq_after_sti_shadow},
-    {"pit: IRQ 0 at 100 Hz: median interval within 2% (HC_TIME; bare: TSC), never early",
+    {"pit: IRQ 0 at 100 Hz: every edge a tick or counted lost, as many edges as the rate gives",
      check_pit_rate},
     {"hlt: sti; hlt wakes on the PIT's IRQ 0", check_hlt_wakes},
     {"pic: edges while IRQ 0 is masked merge into one tick, nothing follows",

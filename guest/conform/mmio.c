@@ -87,8 +87,8 @@ enum tap_outcome check_mmio_version(void)
                      : "=c"(v)
                      : [page] "b"(PAGE), [off] "i"(HV_INFO_REG_VERSION)
                      : "memory");
-    if (v != HV_ABI_VERSION_1_1)
-        return tap_fail("read 0x%08x, expected 0x%08x", v, HV_ABI_VERSION_1_1);
+    if (v != HV_ABI_VERSION_1_2)
+        return tap_fail("read 0x%08x, expected 0x%08x", v, HV_ABI_VERSION_1_2);
     return TAP_PASS;
 }
 

@@ -29,6 +29,7 @@
 #define HV_ABI_MINOR(v) ((v)&0xFFFF)
 
 #define HV_ABI_VERSION_1_1 0x00010001u /* HC_TIME, HC_YIELD, HC_SHUTDOWN added */
+#define HV_ABI_VERSION_1_2 0x00010002u /* HC_TICKS_LOST added */
 
 /* Leaf 0x40000001 EBX: feature bits. */
 #define HV_FEATURE_CONSOLE_WRITE (1u << 0) /* HC_CONSOLE_WRITE is implemented */
@@ -37,6 +38,7 @@
 #define HV_FEATURE_YIELD         (1u << 3) /* HC_YIELD (ABI 1.1) */
 #define HV_FEATURE_SHUTDOWN      (1u << 4) /* HC_SHUTDOWN (ABI 1.1) */
 #define HV_FEATURE_MMIO_INFO     (1u << 5) /* the hvlab-info MMIO page (ABI 1.1) */
+#define HV_FEATURE_TICKS_LOST    (1u << 6) /* HC_TICKS_LOST (ABI 1.2) */
 
 /* The hvlab-info MMIO page (docs/hypercalls.md): register offsets and the magic value. */
 #define HV_INFO_MMIO_GPA    0xFEB00000u
@@ -52,6 +54,7 @@
 #define HC_TIME          3 /* -> nanoseconds since the guest started, in EDX:EAX */
 #define HC_YIELD         4 /* wait until an interrupt is pending for the guest -> 0 */
 #define HC_SHUTDOWN      5 /* EBX = status byte: the guest ends, as with the debug-exit port */
+#define HC_TICKS_LOST    6 /* -> PIT edges that never became an IRQ 0 request, in EDX:EAX */
 
 #define HC_CONSOLE_WRITE_MAX 4096 /* longest buffer HC_CONSOLE_WRITE accepts */
 
@@ -80,7 +83,7 @@ bool hv_uses_vmmcall(void);
 /* Make hypercall nr with two arguments; returns EAX. Only after hv_detect() found hvlab. */
 int32_t hypercall(uint32_t nr, uint32_t arg0, uint32_t arg1);
 
-/* The same for calls that answer in EDX:EAX (HC_TIME): EDX goes in as 0, so a call that
+/* The same for calls that answer in EDX:EAX (HC_TIME, HC_TICKS_LOST): EDX goes in as 0, so a call that
  * only sets EAX (an error) comes back with the high half 0. */
 uint64_t hypercall_edx_eax(uint32_t nr, uint32_t arg0, uint32_t arg1);
 

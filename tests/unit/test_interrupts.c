@@ -5,7 +5,7 @@
  *   interrupts.c  which event goes in at the next entry: re-injected, queued exception,
  *                 PIC interrupt; the interrupt window when the guest cannot take it
  *   handlers/time.c + wait.c  HLT woken by the PIT, HLT that could never wake, the watchdog
- *   hypercall.c   HC_TIME, HC_YIELD, HC_SHUTDOWN
+ *   hypercall.c   HC_TIME, HC_YIELD, HC_SHUTDOWN, HC_TICKS_LOST
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -389,6 +389,27 @@ static void test_hc_yield_nothing_armed(void **state)
     assert_int_equal(f->vcpu.end, GUEST_RUNNING); /* an error back, not a stop */
 }
 
+/* With IRQ 0 masked for 10.5 periods of a 1 kHz PIT, the first edge sets IRR and the nine
+ * after it are lost; 5 more periods with the request still waiting lose all 5. Every edge
+ * is a request or counted, in EDX:EAX (docs/timer.md). */
+static void test_hc_ticks_lost_counts_merged_edges(void **state)
+{
+    struct fixture *f = *state;
+    fake_tsc_step = 0;
+    fake_pic_init(&f->vp, MASK_ALL, MASK_ALL);
+    uint64_t start = fake_tsc_now;
+    fake_pit_periodic(&f->vp, PIT_1KHZ);
+    fake_tsc_now = start + 10500000; /* 10.5 ms: 10 edges of 0.99985 ms */
+    assert_int_equal(hypercall(f, HC_TICKS_LOST, 0), ACTION_RESUME);
+    assert_int_equal(f->vcpu.regs.gprs[GPR_RAX], 9);
+    assert_int_equal(f->vcpu.regs.gprs[GPR_RDX], 0);
+    assert_true(f->vp.pic.master.irr & 1u); /* the one request, waiting behind the mask */
+    fake_tsc_now = start + 15500000; /* 15.5 ms: 5 more edges, IRR still set */
+    assert_int_equal(hypercall(f, HC_TICKS_LOST, 0), ACTION_RESUME);
+    assert_int_equal(f->vcpu.regs.gprs[GPR_RAX], 14);
+    assert_int_equal(f->cpu.rip, GUEST_RIP + LEN_VMCALL);
+}
+
 static void test_hc_shutdown_ends_guest_with_status(void **state)
 {
     struct fixture *f = *state;
@@ -421,6 +442,7 @@ int main(void)
         T(test_hc_time_returns_nanoseconds),
         T(test_hc_yield_waits_for_tick),
         T(test_hc_yield_nothing_armed),
+        T(test_hc_ticks_lost_counts_merged_edges),
         T(test_hc_shutdown_ends_guest_with_status),
 #undef T
     };
