@@ -696,9 +696,11 @@ static void test_real_hostile_elf(void **state)
 
 /* ---- broken copies of hello (guest/guest.mk, tools/mkbadelf.c) ----------- */
 
-/* build/guest/bad/NAME.elf must be refused, with why starting `expected`, loaded into
- * the 64 MiB of guest RAM a guest gets by default. */
-static void check_bad_guest(const char *name, const char *expected)
+/* build/guest/bad/NAME.elf, loaded into the 64 MiB of guest RAM a guest gets by default,
+ * must be refused with nothing written; its reason goes to `why`. Returns the file (the
+ * caller frees it) so that expected addresses come from its own program headers, not from
+ * today's size of hello. */
+static uint8_t *refuse_bad_guest(const char *name, char *why, size_t why_size)
 {
     char path[64];
     snprintf(path, sizeof(path), "build/guest/bad/%s.elf", name);
@@ -708,12 +710,34 @@ static void check_bad_guest(const char *name, const char *expected)
         skip(); /* not built: run `make bad-guests` */
     struct fixture *f = fixture_new(64 * MIB);
     struct guest_image out;
-    int rc = guest_load_elf(&f->mem, file, size, &out, f->why, sizeof(f->why));
-    if (rc == 0 || strncmp(f->why, expected, strlen(expected)) != 0)
-        fail_msg("%s: rc %d, why \"%s\", expected \"%s\"", path, rc, f->why, expected);
+    int rc = guest_load_elf(&f->mem, file, size, &out, why, why_size);
+    assert_int_equal(rc, -1);
     assert_ram_filled(f, GUEST_UPPER_MEMORY_START, RAM_JUNK, 0x10000); /* nothing written */
     fixture_free(f);
-    free(file);
+    return file;
+}
+
+/* The why of a refused file must be `expected` exactly. */
+static void assert_why(const char *name, const char *why, const char *expected)
+{
+    if (strcmp(why, expected) != 0)
+        fail_msg("build/guest/bad/%s.elf: why \"%s\", expected \"%s\"", name, why, expected);
+}
+
+static struct elf32_phdr program_header(const uint8_t *file, unsigned i)
+{
+    struct elf32_ehdr eh;
+    struct elf32_phdr ph;
+    memcpy(&eh, file, sizeof(eh));
+    memcpy(&ph, file + eh.e_phoff + i * sizeof(ph), sizeof(ph));
+    return ph;
+}
+
+static void check_bad_guest(const char *name, const char *expected)
+{
+    char why[256];
+    free(refuse_bad_guest(name, why, sizeof(why)));
+    assert_why(name, why, expected);
 }
 
 static void test_bad_guest_files(void **state)
@@ -723,12 +747,46 @@ static void test_bad_guest_files(void **state)
                                "x86 kernels (ELFCLASS32, EM_386)");
     check_bad_guest("arm", "ELF machine 0x28 (EM_ARM, 32-bit Arm): hvlab loads 32-bit x86 "
                            "kernels (ELFCLASS32, EM_386)");
-    check_bad_guest("nomb", "no Multiboot header in the first 8 KiB");
-    check_bad_guest("lowseg", "segment 0 at 0x1000-0x268b overlaps 0x1000-0x2000, where hvlab "
-                              "writes the Multiboot information");
-    check_bad_guest("huge",
-                    "kernel larger than guest RAM: segment 2 at 0x103000-0x8107500 ends "
-                    "past guest RAM (0x0-0x4000000, 64 MiB): it needs mem=130M or more");
+    check_bad_guest("nomb", "no Multiboot header in the first 8 KiB (magic 0x1badb002, 4-byte "
+                            "aligned)");
+}
+
+/* lowseg's first segment was moved onto the Multiboot information page. */
+static void test_bad_guest_low_segment(void **state)
+{
+    (void)state;
+    char why[256], expected[256];
+    uint8_t *file = refuse_bad_guest("lowseg", why, sizeof(why));
+    struct elf32_phdr ph = program_header(file, 0);
+    snprintf(expected, sizeof(expected),
+             "segment 0 at 0x%x-0x%x overlaps 0x1000-0x2000, where hvlab writes the "
+             "Multiboot information",
+             ph.p_paddr, ph.p_paddr + ph.p_memsz);
+    assert_why("lowseg", why, expected);
+    free(file);
+}
+
+/* huge's last segment grew past 64 MiB: the message names it and the smallest mem= in
+ * MiB that holds it. */
+static void test_bad_guest_huge(void **state)
+{
+    (void)state;
+    char why[256], expected[256];
+    uint8_t *file = refuse_bad_guest("huge", why, sizeof(why));
+    struct elf32_phdr ph = program_header(file, 2);
+    uint32_t end = ph.p_paddr + ph.p_memsz;
+    snprintf(expected, sizeof(expected),
+             "kernel larger than guest RAM: segment 2 at 0x%x-0x%x ends past guest RAM "
+             "(0x0-0x4000000, 64 MiB): it needs mem=",
+             ph.p_paddr, end);
+    if (strncmp(why, expected, strlen(expected)) != 0)
+        fail_msg("huge: why \"%s\", expected it to start \"%s\"", why, expected);
+    unsigned mib = 0;
+    char rest[16] = "";
+    assert_int_equal(sscanf(why + strlen(expected), "%uM%15[ a-z]", &mib, rest), 2);
+    assert_string_equal(rest, " or more");
+    assert_true((uint64_t)mib * MIB >= end && (uint64_t)(mib - 1) * MIB < end);
+    free(file);
 }
 
 /* ---- Multiboot boot information ------------------------------------------- */
@@ -960,6 +1018,8 @@ int main(void)
         T(test_real_hello_elf),
         T(test_real_hostile_elf),
         T(test_bad_guest_files),
+        T(test_bad_guest_low_segment),
+        T(test_bad_guest_huge),
         T(test_info_fields),
         T(test_info_mmap_entries),
         T(test_info_strings),
