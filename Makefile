@@ -4,7 +4,7 @@
 #   make run        boot it in the emulator that fits this host (EMU=bochs|qemu-svm|kvm)
 #   make test       unit tests + boot tests; ends with "N passed, N failed"
 #   make soak       boot the conformance guest SOAK_N=10 times per vendor under SOAK_LOAD=2
-#                   CPU-bound processes (~15 min); ends with "N passed, N failed"
+#                   CPU-bound processes (~3 min); ends with "N passed, N failed"
 #   make bench      exit costs, overhead and boot cost in exact emulator instructions (~1 min)
 #   make iso        build/hvlab.iso: GRUB (UEFI) menu that chainloads hvlab.efi
 #   make gdb        boot in QEMU with the gdb stub, symbols loaded
