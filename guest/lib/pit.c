@@ -7,21 +7,20 @@
 
 #include "io.h"
 
-/* Control word, then the count LSB first: counting starts with the MSB. */
-void pit_start_periodic(uint16_t divisor)
-{
-    outb(PIT_CONTROL_PORT, PIT_SELECT_CHANNEL0 | PIT_ACCESS_LOHI | PIT_MODE_RATE | PIT_BINARY);
-    outb(PIT_CHANNEL0_PORT, divisor & 0xFF);
-    outb(PIT_CHANNEL0_PORT, divisor >> 8);
-}
+#define LOW_BYTE(x) ((x)&0xFF)
 
-void pit_start_one_shot(uint16_t count)
+/* Control word for channel 0 in `mode`, then the count LSB first: counting starts with
+ * the MSB. */
+static void start_channel0(uint8_t mode, uint16_t count)
 {
-    outb(PIT_CONTROL_PORT,
-         PIT_SELECT_CHANNEL0 | PIT_ACCESS_LOHI | PIT_MODE_TERMINAL | PIT_BINARY);
-    outb(PIT_CHANNEL0_PORT, count & 0xFF);
+    outb(PIT_CONTROL_PORT, PIT_SELECT_CHANNEL0 | PIT_ACCESS_LOHI | mode | PIT_BINARY);
+    outb(PIT_CHANNEL0_PORT, LOW_BYTE(count));
     outb(PIT_CHANNEL0_PORT, count >> 8);
 }
+
+void pit_start_periodic(uint16_t divisor) { start_channel0(PIT_MODE_RATE, divisor); }
+
+void pit_start_one_shot(uint16_t count) { start_channel0(PIT_MODE_TERMINAL, count); }
 
 void pit_stop(void)
 {
