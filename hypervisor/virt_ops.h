@@ -84,6 +84,9 @@ struct virt_ops {
      * (the size of the per-reason statistics). */
     const char *(*exit_reason_name)(uint32_t raw_reason);
     uint32_t raw_reason_count;
+    /* The manual's name for the hardware's own exit number (vm_exit.hw_code): every
+     * code the manual lists has one. */
+    const char *(*exit_code_name)(uint64_t hw_code);
 };
 
 #endif

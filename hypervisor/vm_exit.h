@@ -77,7 +77,8 @@ enum guest_gpr {
 
 struct vm_exit {
     enum vm_exit_kind kind;
-    uint32_t raw_reason;    /* the vendor's exit code (VMX basic exit reason, SVM EXITCODE) */
+    uint32_t raw_reason; /* statistics slot: VMX basic exit reason, SVM compact number */
+    uint64_t hw_code;    /* the vendor's own number: VMX basic exit reason, SVM EXITCODE */
     uint64_t qualification; /* the vendor's exit qualification / EXITINFO1, for reports */
     uint64_t rip;           /* guest RIP of the instruction that exited */
     uint32_t instr_len;     /* its length in bytes; 0 when the exit has none */

@@ -35,6 +35,6 @@ enum exit_action handle_exception(struct vcpu *vcpu, const struct vm_exit *exit)
 
 enum exit_action handle_unexpected(struct vcpu *vcpu, const struct vm_exit *exit)
 {
-    return vcpu_stop(vcpu, "exit reason %u (%s) is not handled by hvlab", exit->raw_reason,
-                     vcpu->ops->exit_reason_name(exit->raw_reason));
+    return vcpu_stop(vcpu, "exit 0x%lx (%s) is not handled by hvlab",
+                     (unsigned long)exit->hw_code, vcpu->ops->exit_code_name(exit->hw_code));
 }

@@ -92,6 +92,13 @@ static const char *fake_exit_reason_name(uint32_t raw_reason)
     return FAKE_EXIT_REASON_NAME;
 }
 
+static const char *fake_exit_code_name(uint64_t hw_code)
+{
+    if (last_attached)
+        last_attached->last_code_named = hw_code;
+    return FAKE_EXIT_CODE_NAME;
+}
+
 const struct virt_ops fake_ops = {
     .name = "fake backend",
     .enable = fake_enable,
@@ -108,6 +115,7 @@ const struct virt_ops fake_ops = {
     .dump_guest = fake_dump_guest,
     .exit_reason_name = fake_exit_reason_name,
     .raw_reason_count = VCPU_RAW_REASONS_MAX,
+    .exit_code_name = fake_exit_code_name,
 };
 
 void fake_vcpu_attach(struct vcpu *vcpu, struct fake_cpu *cpu, const struct guest_memory *mem)

@@ -76,4 +76,5 @@ const struct virt_ops svm_ops = {
     .dump_guest = svm_dump_guest,
     .exit_reason_name = svm_raw_reason_name,
     .raw_reason_count = SVM_RAW_REASON_COUNT,
+    .exit_code_name = svm_exit_code_name,
 };

@@ -151,12 +151,16 @@
 #define SVM_EXIT_INVPCID             0x0A2ull
 #define SVM_EXIT_MCOMMIT             0x0A3ull
 #define SVM_EXIT_TLBSYNC             0x0A4ull
+#define SVM_EXIT_BUSLOCK             0x0A5ull /* bus lock threshold reached */
+#define SVM_EXIT_IDLE_HLT            0x0A6ull /* HLT with no interrupt pending (idle HLT) */
 #define SVM_EXIT_NPF                 0x400ull /* nested page fault */
 #define SVM_EXIT_AVIC_INCOMPLETE_IPI 0x401ull
 #define SVM_EXIT_AVIC_NOACCEL        0x402ull
 #define SVM_EXIT_VMGEXIT             0x403ull
 #define SVM_EXIT_INVALID             (~0ull)     /* -1: VMRUN's consistency checks failed */
 #define SVM_EXIT_BUSY                (~0ull - 1) /* -2: the VMSA is busy (SEV-SNP) */
+#define SVM_EXIT_IDLE_REQUIRED       (~0ull - 2) /* -3: VMRUN needs the sibling idle (SEV-SNP) */
+#define SVM_EXIT_INVALID_PMC         (~0ull - 3) /* -4: invalid PMC state at VMRUN */
 
 /* ---- EVENTINJ (VMCB offset 0x0A8), also the format of EXITINTINFO.
  * See: APM Vol. 2, "Event Injection"

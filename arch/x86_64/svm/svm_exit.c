@@ -163,6 +163,7 @@ void svm_exit_decode(struct vcpu *vcpu, struct vm_exit *e)
 
     *e = (struct vm_exit){0};
     e->raw_reason = raw;
+    e->hw_code = code;
     e->qualification = vmcb->control.exitinfo1;
     e->rip = vmcb->save.rip;
     e->kind = row ? row->kind : VM_EXIT_OTHER;

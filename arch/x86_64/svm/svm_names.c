@@ -108,22 +108,48 @@ static const char *const high_names[] = {
 
 _Static_assert(SVM_RAW_DENSE_FIRST + ARRAY_LEN(dense_names) == SVM_RAW_NPF,
                "raw reasons 4..104 are exit codes 0x40..0xA4");
+/* The codes numbered after the others, in raw-reason order from SVM_RAW_INVALID. */
+static const struct {
+    uint64_t code;
+    const char *name;
+} tail[] = {
+    {SVM_EXIT_INVALID, "VMEXIT_INVALID"},
+    {SVM_EXIT_BUSY, "VMEXIT_BUSY"},
+    {SVM_EXIT_BUSLOCK, "VMEXIT_BUSLOCK"},
+    {SVM_EXIT_IDLE_HLT, "VMEXIT_IDLE_HLT"},
+    {SVM_EXIT_IDLE_REQUIRED, "VMEXIT_IDLE_REQUIRED"},
+    {SVM_EXIT_INVALID_PMC, "VMEXIT_INVALID_PMC"},
+};
+
 _Static_assert(SVM_RAW_NPF + ARRAY_LEN(high_names) == SVM_RAW_INVALID,
                "raw reasons 105..108 are exit codes 0x400..0x403");
+_Static_assert(SVM_RAW_INVALID + ARRAY_LEN(tail) == SVM_RAW_UNKNOWN,
+               "raw reasons 109..114 are the tail codes");
+_Static_assert(SVM_RAW_REASON_COUNT == SVM_RAW_UNKNOWN + 1, "unknown is the last slot");
 _Static_assert(SVM_RAW_REASON_COUNT <= 128, "must fit VCPU_RAW_REASONS_MAX");
+
+#define LOW32_MASK         0xFFFFFFFFull
+#define NEGATIVE_CODE_LOW32 ((uint32_t)SVM_EXIT_INVALID_PMC) /* -4 .. -1 in 32 bits */
+
+uint64_t svm_exit_code_normalize(uint64_t code)
+{
+    if ((code & ~LOW32_MASK) == 0 && (uint32_t)code >= NEGATIVE_CODE_LOW32)
+        return code | ~LOW32_MASK; /* sign-extend QEMU's 32-bit -1 .. -4 */
+    return code;
+}
 
 uint32_t svm_raw_reason(uint64_t code)
 {
+    code = svm_exit_code_normalize(code);
     if (code < SVM_EXIT_EXCEPTION_BASE)
         return (uint32_t)(code / GROUP_SIZE); /* CR read, CR write, DR read, DR write */
     if (code <= DENSE_LAST)
         return SVM_RAW_DENSE_FIRST + (uint32_t)(code - SVM_EXIT_EXCEPTION_BASE);
     if (code >= SVM_EXIT_NPF && code <= SVM_EXIT_VMGEXIT)
         return SVM_RAW_NPF + (uint32_t)(code - SVM_EXIT_NPF);
-    if (code == SVM_EXIT_INVALID)
-        return SVM_RAW_INVALID;
-    if (code == SVM_EXIT_BUSY)
-        return SVM_RAW_BUSY;
+    for (uint32_t i = 0; i < ARRAY_LEN(tail); i++)
+        if (code == tail[i].code)
+            return SVM_RAW_INVALID + i;
     return SVM_RAW_UNKNOWN;
 }
 
@@ -144,15 +170,14 @@ const char *svm_raw_reason_name(uint32_t raw)
         name = dense_names[raw - SVM_RAW_DENSE_FIRST];
     else if (raw < SVM_RAW_INVALID)
         name = high_names[raw - SVM_RAW_NPF];
-    else if (raw == SVM_RAW_INVALID)
-        name = "VMEXIT_INVALID";
-    else if (raw == SVM_RAW_BUSY)
-        name = "VMEXIT_BUSY";
+    else if (raw < SVM_RAW_UNKNOWN)
+        name = tail[raw - SVM_RAW_INVALID].name;
     return name ? name : "unknown SVM exit code";
 }
 
 const char *svm_exit_code_name(uint64_t code)
 {
+    code = svm_exit_code_normalize(code);
     if (code < SVM_EXIT_EXCEPTION_BASE) {
         static const char *const cr_dr[4][GROUP_SIZE] = {
 #define N16(kind, what)                                                                        \

@@ -17,7 +17,14 @@
  *   105..108      0x400-0x403                        VMEXIT_NPF .. VMEXIT_VMGEXIT
  *   109           -1                                 VMEXIT_INVALID
  *   110           -2                                 VMEXIT_BUSY
- *   111           any other code                     (unknown)
+ *   111, 112      0xA5, 0xA6                         VMEXIT_BUSLOCK, VMEXIT_IDLE_HLT
+ *   113, 114      -3, -4                             VMEXIT_IDLE_REQUIRED, _INVALID_PMC
+ *   115           any other code                     (not in the manual)
+ *
+ * (0xA5 and up came after the rest was numbered; they sit at the end so the numbers
+ * reports and tests know stay.) EXITCODE is 64 bits wide, and -1 is all ones; QEMU TCG
+ * (7.2) stores its exit code from a 32-bit variable, so its VMEXIT_INVALID reads
+ * 0x00000000FFFFFFFF: both forms count as the same negative code.
  *
  * Wording: AMD APM Vol. 2, Appendix C "SVM Intercept Exit Codes".
  */
@@ -32,13 +39,16 @@
 #define SVM_RAW_DR_WRITE     3u
 #define SVM_RAW_DENSE_FIRST  4u   /* raw reason of exit code 0x40 (VMEXIT_EXCP0) */
 #define SVM_RAW_NPF          105u /* raw reasons of 0x400..0x403 follow from here */
-#define SVM_RAW_INVALID      109u
+#define SVM_RAW_INVALID      109u /* raw reasons of the codes after VMGEXIT follow from here */
 #define SVM_RAW_BUSY         110u
-#define SVM_RAW_UNKNOWN      111u
-#define SVM_RAW_REASON_COUNT 112u
+#define SVM_RAW_UNKNOWN      115u
+#define SVM_RAW_REASON_COUNT 116u
 
 /* The compact raw reason of an SVM exit code (table above). */
 uint32_t svm_raw_reason(uint64_t exitcode);
+
+/* The exit code as the APM numbers it: a 32-bit negative code (QEMU's) sign-extended. */
+uint64_t svm_exit_code_normalize(uint64_t exitcode);
 
 /* The APM name of an exit code ("VMEXIT_CPUID"); "unknown SVM exit code" else. */
 const char *svm_exit_code_name(uint64_t exitcode);

@@ -86,4 +86,5 @@ const struct virt_ops vmx_ops = {
     .dump_guest = vmx_dump_guest,
     .exit_reason_name = vmx_exit_reason_name,
     .raw_reason_count = VMX_EXIT_REASON_COUNT,
+    .exit_code_name = vmx_exit_code_name,
 };

@@ -208,6 +208,7 @@ void vmx_exit_decode(struct vm_exit *e, uint32_t exit_reason)
     uint32_t basic = exit_reason & EXIT_REASON_BASIC_MASK;
     *e = (struct vm_exit){0};
     e->raw_reason = basic;
+    e->hw_code = basic;
     e->qualification = vmcs_read(VMCS_RO_EXIT_QUALIFICATION);
     e->rip = vmcs_read(VMCS_GUEST_RIP);
     e->instr_len = (uint32_t)vmcs_read(VMCS_RO_EXIT_INSTR_LEN);

@@ -103,6 +103,12 @@ const char *vmx_exit_reason_name(uint32_t basic_reason)
     return "unknown exit reason";
 }
 
+const char *vmx_exit_code_name(uint64_t code)
+{
+    return code <= EXIT_REASON_BASIC_MASK ? vmx_exit_reason_name((uint32_t)code)
+                                          : "unknown exit reason";
+}
+
 /* See: "VM Instruction Error Numbers", Table "VM-Instruction Error Numbers" */
 static const char *const instruction_error_names[VMX_ERR_COUNT] = {
     [VMX_ERR_VMCALL_IN_ROOT] = "VMCALL executed in VMX root operation",

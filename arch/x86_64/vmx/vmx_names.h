@@ -43,6 +43,10 @@ const char *vmx_control_name(const struct vmx_control_name *table, uint32_t bit)
  * e.g. 10 -> "CPUID", 30 -> "I/O instruction"; "unknown exit reason" else. */
 const char *vmx_exit_reason_name(uint32_t basic_reason);
 
+/* The same for a 64-bit exit code (virt_ops.exit_code_name): numbers past 16 bits are
+ * no basic exit reason. */
+const char *vmx_exit_code_name(uint64_t code);
+
 /* Manual description of a VM-instruction error number, e.g.
  * 7 -> "VM entry with invalid control field(s)";
  * "unknown VM-instruction error" for 0, unused and out-of-range numbers. */
