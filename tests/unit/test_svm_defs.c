@@ -37,17 +37,49 @@ static void test_raw_reasons(void **state)
     assert_int_equal(svm_raw_reason(0x7F), 67); /* SHUTDOWN */
     assert_int_equal(svm_raw_reason(0x81), 69); /* VMMCALL */
     assert_int_equal(svm_raw_reason(0xA4), 104);
-    assert_int_equal(svm_raw_reason(0xA5), SVM_RAW_UNKNOWN);
+    assert_int_equal(svm_raw_reason(0xA5), 111); /* BUSLOCK: numbered after the rest */
+    assert_int_equal(svm_raw_reason(0xA6), 112); /* IDLE_HLT */
+    assert_int_equal(svm_raw_reason(0xA7), SVM_RAW_UNKNOWN);
     assert_int_equal(svm_raw_reason(0x400), 105); /* NPF */
     assert_int_equal(svm_raw_reason(0x403), 108);
     assert_int_equal(svm_raw_reason(0x404), SVM_RAW_UNKNOWN);
     assert_int_equal(svm_raw_reason(~0ull), 109);     /* VMEXIT_INVALID */
     assert_int_equal(svm_raw_reason(~0ull - 1), 110); /* VMEXIT_BUSY */
+    assert_int_equal(svm_raw_reason(~0ull - 2), 113); /* VMEXIT_IDLE_REQUIRED */
+    assert_int_equal(svm_raw_reason(~0ull - 3), 114); /* VMEXIT_INVALID_PMC */
+    assert_int_equal(svm_raw_reason(~0ull - 4), SVM_RAW_UNKNOWN);
+    assert_int_equal(svm_raw_reason(0xFFFFFFFFull), 109); /* QEMU's 32-bit -1 */
     assert_true(SVM_RAW_REASON_COUNT <= 128);
-    /* every code 0 .. 0xA4 and 0x400 .. 0x403 gets its own name back */
-    for (uint64_t code = 0x40; code <= 0x403; code = code == 0xA4 ? 0x400 : code + 1)
+    /* every code 0x40 .. 0xA6 and 0x400 .. 0x403 gets its own name back */
+    for (uint64_t code = 0x40; code <= 0x403; code = code == 0xA6 ? 0x400 : code + 1)
         assert_string_equal(svm_raw_reason_name(svm_raw_reason(code)),
                             svm_exit_code_name(code));
+}
+
+/* Every exit code APM Vol. 2 Appendix C lists has a name: 0x00-0xA6, 0x400-0x403 and
+ * -1 .. -4 (also in QEMU's 32-bit form); one past each range has none. */
+static void test_every_listed_code_named(void **state)
+{
+    (void)state;
+    static const char unknown[] = "unknown SVM exit code";
+    for (uint64_t code = 0; code <= 0xA6; code++)
+        assert_string_not_equal(svm_exit_code_name(code), unknown);
+    for (uint64_t code = 0x400; code <= 0x403; code++)
+        assert_string_not_equal(svm_exit_code_name(code), unknown);
+    for (uint64_t minus = 1; minus <= 4; minus++) {
+        assert_string_not_equal(svm_exit_code_name(0 - minus), unknown);
+        assert_string_equal(svm_exit_code_name(0 - minus),
+                            svm_exit_code_name((uint32_t)(0 - minus)));
+    }
+    assert_string_equal(svm_exit_code_name(0xA7), unknown);
+    assert_string_equal(svm_exit_code_name(0x404), unknown);
+    assert_string_equal(svm_exit_code_name(0 - 5ull), unknown);
+    assert_string_equal(svm_exit_code_name(0xFFFFFFFBull), unknown);
+    assert_string_equal(svm_exit_code_name(0xA5), "VMEXIT_BUSLOCK");
+    assert_string_equal(svm_exit_code_name(0xA6), "VMEXIT_IDLE_HLT");
+    assert_string_equal(svm_exit_code_name(0 - 3ull), "VMEXIT_IDLE_REQUIRED");
+    assert_string_equal(svm_exit_code_name(0 - 4ull), "VMEXIT_INVALID_PMC");
+    assert_string_equal(svm_exit_code_name(0xFFFFFFFFull), "VMEXIT_INVALID");
 }
 
 static void test_names(void **state)
@@ -176,6 +208,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_raw_reasons),
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_every_listed_code_named),
         cmocka_unit_test(test_checker),
         cmocka_unit_test(test_explain_prints),
     };

@@ -128,7 +128,7 @@ _Static_assert(SVM_RAW_INVALID + ARRAY_LEN(tail) == SVM_RAW_UNKNOWN,
 _Static_assert(SVM_RAW_REASON_COUNT == SVM_RAW_UNKNOWN + 1, "unknown is the last slot");
 _Static_assert(SVM_RAW_REASON_COUNT <= 128, "must fit VCPU_RAW_REASONS_MAX");
 
-#define LOW32_MASK         0xFFFFFFFFull
+#define LOW32_MASK          0xFFFFFFFFull
 #define NEGATIVE_CODE_LOW32 ((uint32_t)SVM_EXIT_INVALID_PMC) /* -4 .. -1 in 32 bits */
 
 uint64_t svm_exit_code_normalize(uint64_t code)
