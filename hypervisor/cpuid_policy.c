@@ -5,9 +5,8 @@
 #include "hypervisor/cpuid_policy.h"
 
 #include "arch/x86_64/cpu_bits.h"
+#include "hypervisor/cr_policy.h"
 #include "hypervisor/hvlab_abi.h"
-
-#define CPUID_1_ECX_SMX (1u << 6) /* safer mode extensions (GETSEC) */
 
 /* Pack up to 4 bytes of a string into a register, first byte lowest (CPUID order). */
 static uint32_t pack4(const char *s, unsigned offset)
@@ -22,10 +21,26 @@ static uint32_t pack4(const char *s, unsigned offset)
     return v;
 }
 
-struct cpuid_result cpuid_policy_apply(uint32_t leaf, uint32_t subleaf,
-                                       struct cpuid_result host)
+/* Leaf 0xD: only the XCR0 components hvlab offers (cr_policy.h), no supervisor states
+ * (IA32_XSS is not offered: XSAVES hidden) and no XFD. Subleaf 0 ECX (the size for every
+ * supported component) stays the host's: larger than needed, which is safe. */
+static struct cpuid_result xsave_leaf(uint32_t subleaf, struct cpuid_result r)
 {
-    (void)subleaf;
+    if (subleaf == CPUID_D_SUBLEAF_XCR0) {
+        r.eax &= (uint32_t)XCR0_HVLAB_POLICY;
+        r.edx &= (uint32_t)(XCR0_HVLAB_POLICY >> 32);
+    } else if (subleaf == CPUID_D_SUBLEAF_FLAGS) {
+        r.eax &= ~(CPUID_D1_EAX_XSAVES | CPUID_D1_EAX_XFD);
+        r.ecx = r.edx = 0; /* the IA32_XSS bits */
+    } else if (subleaf > CPUID_D_SUBLEAF_LAST || !(XCR0_HVLAB_POLICY & (1ull << subleaf))) {
+        r = (struct cpuid_result){0, 0, 0, 0};
+    }
+    return r;
+}
+
+struct cpuid_result cpuid_policy_apply(uint32_t leaf, uint32_t subleaf,
+                                       struct cpuid_result host, uint64_t guest_cr4)
+{
     struct cpuid_result r = host;
 
     if (leaf >= HVLAB_CPUID_LEAF_IDENT && leaf <= HVLAB_CPUID_RANGE_LAST) {
@@ -43,7 +58,17 @@ struct cpuid_result cpuid_policy_apply(uint32_t leaf, uint32_t subleaf,
     }
     if (leaf == CPUID_LEAF_FEATURES) {
         r.ecx |= CPUID_1_ECX_HYPERVISOR;
-        r.ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_SMX);
+        r.ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | CPUID_1_ECX_OSXSAVE);
+        if (guest_cr4 & CR4_OSXSAVE) /* OSXSAVE is the guest's own CR4 bit, not the host's */
+            r.ecx |= CPUID_1_ECX_OSXSAVE;
+    } else if (leaf == CPUID_LEAF_EXT_FEATURES7 && subleaf == 0) {
+        /* Features whose CR4 or XCR0 bit hvlab does not offer (cr_policy.c). */
+        r.ebx &= ~CPUID_7_EBX_MPX;
+        r.ecx &= ~(CPUID_7_ECX_PKU | CPUID_7_ECX_OSPKE | CPUID_7_ECX_CET_SS);
+        r.edx &= ~(CPUID_7_EDX_CET_IBT | CPUID_7_EDX_AMX_BF16 | CPUID_7_EDX_AMX_TILE |
+                   CPUID_7_EDX_AMX_INT8);
+    } else if (leaf == CPUID_LEAF_XSAVE) {
+        r = xsave_leaf(subleaf, r);
     } else if (leaf == CPUID_LEAF_EXT_FEATURES) {
         r.ecx &= ~CPUID_80000001_ECX_SVM;
     }

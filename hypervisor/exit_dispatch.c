@@ -24,6 +24,7 @@ static const exit_handler handlers[VM_EXIT_KIND_COUNT] = {
     [VM_EXIT_INTERRUPT] = handle_interrupt,
     [VM_EXIT_INTERRUPT_WINDOW] = handle_interrupt_window,
     [VM_EXIT_VIRT_INSTRUCTION] = handle_virt_instruction,
+    [VM_EXIT_XSETBV] = handle_xsetbv,
     [VM_EXIT_TIMER] = handle_timer,
     [VM_EXIT_OTHER] = handle_unexpected,
 };
@@ -43,6 +44,7 @@ static const char *const kind_names[VM_EXIT_KIND_COUNT] = {
     [VM_EXIT_INTERRUPT] = "interrupt",
     [VM_EXIT_INTERRUPT_WINDOW] = "interrupt window",
     [VM_EXIT_VIRT_INSTRUCTION] = "virtualization instruction",
+    [VM_EXIT_XSETBV] = "XSETBV",
     [VM_EXIT_TIMER] = "timer",
     [VM_EXIT_OTHER] = "other",
 };

@@ -20,6 +20,7 @@ enum exit_action handle_hypercall(struct vcpu *vcpu, const struct vm_exit *exit)
 enum exit_action handle_msr_read(struct vcpu *vcpu, const struct vm_exit *exit);
 enum exit_action handle_msr_write(struct vcpu *vcpu, const struct vm_exit *exit);
 enum exit_action handle_cr_access(struct vcpu *vcpu, const struct vm_exit *exit);
+enum exit_action handle_xsetbv(struct vcpu *vcpu, const struct vm_exit *exit);
 enum exit_action handle_memory_violation(struct vcpu *vcpu, const struct vm_exit *exit);
 enum exit_action handle_memory_misconfig(struct vcpu *vcpu, const struct vm_exit *exit);
 enum exit_action handle_triple_fault(struct vcpu *vcpu, const struct vm_exit *exit);

@@ -3,7 +3,7 @@
  */
 #include "hypervisor/mmio_bus.h"
 
-#include "arch/x86_64/cpu_bits.h"
+#include "hypervisor/guest_fetch.h"
 #include "hypervisor/guest_memory.h"
 #include "hypervisor/mmio_decode.h"
 
@@ -33,27 +33,11 @@ static uint64_t size_mask(uint8_t size)
     return size >= 8 ? ~0ull : (1ull << (BYTE_BITS * size)) - 1;
 }
 
-/* The instruction bytes at CS:RIP. With guest paging off a linear address is a
- * guest-physical one; with paging on it would need a guest page walk, which hvlab does
- * not do (the same limit as string I/O). Bytes past the end of RAM are not fetched. */
-static size_t fetch(struct vcpu *vcpu, const struct vm_exit *exit, uint8_t *bytes)
-{
-    if (vcpu->ops->get_reg(vcpu, VCPU_REG_CR0) & CR0_PG)
-        return 0;
-    uint64_t linear = vcpu->ops->get_reg(vcpu, VCPU_REG_CS_BASE) + exit->rip;
-    size_t n = MMIO_INSN_MAX;
-    while (n && !guest_memory_contains(vcpu->mem, linear, n))
-        n--;
-    if (n)
-        guest_memory_read(vcpu->mem, linear, bytes, n);
-    return n;
-}
-
 enum exit_action mmio_emulate(struct vcpu *vcpu, const struct vm_exit *exit,
                               const struct mmio_device *d)
 {
     uint8_t bytes[MMIO_INSN_MAX];
-    size_t n = fetch(vcpu, exit, bytes);
+    size_t n = guest_fetch_instruction(vcpu, exit->rip, bytes);
     if (n == 0)
         return vcpu_stop(vcpu,
                          "%s access at 0x%lx from code hvlab cannot fetch (guest paging "

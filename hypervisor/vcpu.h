@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hypervisor/cr_policy.h"
 #include "hypervisor/guest_memory.h"
 #include "hypervisor/msr_policy.h"
 #include "hypervisor/virt_ops.h"
@@ -57,6 +58,11 @@ struct vcpu {
     char stop_reason[160]; /* GUEST_STOPPED: one line saying what the guest did */
 
     uint64_t msr_store[MSR_STORE_SLOTS]; /* MSRs the guest may write (msr_policy.c) */
+
+    /* What the guest's CPUID lets it set in CR4 and XCR0 (cr_policy.h), and its XCR0:
+     * neither vendor switches XCR0 at entry and exit, so hvlab loads it (vm.c). */
+    struct guest_cpu_limits limits;
+    uint64_t xcr0;
 
     uint64_t exits;
     uint64_t exits_by_reason[VCPU_RAW_REASONS_MAX];

@@ -9,8 +9,12 @@
 #include "hypervisor/vm.h"
 
 #include "arch/x86_64/cpu_bits.h"
+#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/tsc.h"
+#include "arch/x86_64/xcr0.h"
 #include "hypervisor/console.h"
+#include "hypervisor/cpuid_policy.h"
+#include "hypervisor/cr_policy.h"
 #include "hypervisor/devices/uart16550.h"
 #include "hypervisor/exit_dispatch.h"
 #include "hypervisor/fmt.h"
@@ -63,6 +67,26 @@ static int load_kernel(const struct guest_memory *mem, const struct boot_guest_i
 
 static uint64_t read_tsc(void) { return rdtsc(); }
 
+/* The guest's view of one CPUID leaf, with CR4 as at reset (OSXSAVE clear). */
+static struct cpuid_result guest_cpuid(uint32_t leaf, uint32_t subleaf)
+{
+    struct cpuid_regs hw = cpuid(leaf, subleaf);
+    return cpuid_policy_apply(leaf, subleaf,
+                              (struct cpuid_result){hw.eax, hw.ebx, hw.ecx, hw.edx}, 0);
+}
+
+/* What the guest's CPUID lets it set in CR4 and XCR0. XSAVE is offered only if hvlab can
+ * load the guest's XCR0 (xcr0.h); the guest's XCR0 starts at its reset value, x87 only. */
+static void set_cpu_limits(struct vcpu *vcpu)
+{
+    struct cpuid_result leaf1 = guest_cpuid(CPUID_LEAF_FEATURES, 0);
+    if (!xcr0_host_enable())
+        leaf1.ecx &= ~CPUID_1_ECX_XSAVE;
+    vcpu->limits = cr_policy_limits(leaf1, guest_cpuid(CPUID_LEAF_EXT_FEATURES7, 0),
+                                    guest_cpuid(CPUID_LEAF_XSAVE, CPUID_D_SUBLEAF_XCR0));
+    vcpu->xcr0 = XCR0_X87;
+}
+
 /* The run loop: bring the devices to now and deliver an event (interrupts.c) when
  * something changed or a device event is due, arm the time source for the next device
  * event or the watchdog's next look, enter the guest, dispatch its exit; until a handler
@@ -85,6 +109,8 @@ static bool run(struct vcpu *vcpu, struct vm_exit *exit)
         if (vcpu->watchdog_tsc && vcpu->watchdog_look_tsc < deadline)
             deadline = vcpu->watchdog_look_tsc;
         vcpu->deadline_tsc = deadline;
+        if (vcpu->limits.xcr0_supported)
+            xcr0_load(vcpu->xcr0);
         if (vcpu->ops->vcpu_run(vcpu, exit) != 0) {
             vcpu_stop(vcpu, "VM entry failed (the VM-entry checker's finding is above)");
             return false;
@@ -226,6 +252,7 @@ enum hv_status vm_run_guest(const struct boot_info *info, const struct virt_ops 
     vcpu.watchdog_s = info->options.watchdog_s;
     vcpu.watchdog_tsc = (uint64_t)info->options.watchdog_s * tsc_hz;
     vcpu.deadline_tsc = VCPU_NO_DEADLINE;
+    set_cpu_limits(&vcpu);
     io_bus_reset();
     mmio_bus_reset();
     vplatform_reset(&platform, read_tsc, tsc_hz);

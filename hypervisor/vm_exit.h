@@ -26,6 +26,7 @@ enum vm_exit_kind {
     VM_EXIT_INTERRUPT,        /* an external interrupt arrived for the host */
     VM_EXIT_INTERRUPT_WINDOW, /* the guest can take an interrupt now (it asked for one) */
     VM_EXIT_VIRT_INSTRUCTION, /* the guest ran VMXON/VMRUN & co. */
+    VM_EXIT_XSETBV,           /* XSETBV: a write of an extended control register (XCR0) */
     VM_EXIT_TIMER,            /* the host time source reached vcpu->deadline_tsc */
     VM_EXIT_OTHER,            /* anything else: the guest is stopped with a report */
     VM_EXIT_KIND_COUNT
@@ -77,8 +78,8 @@ enum guest_gpr {
 
 struct vm_exit {
     enum vm_exit_kind kind;
-    uint32_t raw_reason; /* statistics slot: VMX basic exit reason, SVM compact number */
-    uint64_t hw_code;    /* the vendor's own number: VMX basic exit reason, SVM EXITCODE */
+    uint32_t raw_reason;    /* statistics slot: VMX basic exit reason, SVM compact number */
+    uint64_t hw_code;       /* the vendor's own number: VMX basic exit reason, SVM EXITCODE */
     uint64_t qualification; /* the vendor's exit qualification / EXITINFO1, for reports */
     uint64_t rip;           /* guest RIP of the instruction that exited */
     uint32_t instr_len;     /* its length in bytes; 0 when the exit has none */
@@ -101,6 +102,9 @@ struct vm_exit {
             enum cr_access_type access;
             enum guest_gpr gpr; /* MOV forms */
             uint16_t lmsw_source;
+            /* The backend could not say which register or how long the instruction is
+             * (SVM without decode assists): the core decodes it (cr_decode.h). */
+            bool undecoded;
         } cr;
         struct {
             uint64_t gpa; /* guest-physical address accessed */

@@ -51,6 +51,22 @@ DEFINE_CR_ACCESSORS(3)
 DEFINE_CR_ACCESSORS(4)
 #undef DEFINE_CR_ACCESSORS
 
+/* XCR0 (SDM Vol. 2C, "XGETBV", "XSETBV"): needs CR4.OSXSAVE. */
+static inline uint64_t xgetbv(uint32_t xcr)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(xcr));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void xsetbv(uint32_t xcr, uint64_t value)
+{
+    __asm__ volatile("xsetbv"
+                     :
+                     : "c"(xcr), "a"((uint32_t)value), "d"((uint32_t)(value >> 32))
+                     : "memory");
+}
+
 /* PAUSE: a spin-wait hint (SDM Vol. 2B, "PAUSE—Spin Loop Hint"). */
 static inline void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
 

@@ -12,8 +12,9 @@ enum exit_action handle_cpuid(struct vcpu *vcpu, const struct vm_exit *exit)
     uint32_t leaf = (uint32_t)vcpu_gpr(vcpu, GPR_RAX);
     uint32_t subleaf = (uint32_t)vcpu_gpr(vcpu, GPR_RCX);
     struct cpuid_regs hw = cpuid(leaf, subleaf);
-    struct cpuid_result r = cpuid_policy_apply(
-        leaf, subleaf, (struct cpuid_result){hw.eax, hw.ebx, hw.ecx, hw.edx});
+    struct cpuid_result r =
+        cpuid_policy_apply(leaf, subleaf, (struct cpuid_result){hw.eax, hw.ebx, hw.ecx, hw.edx},
+                           vcpu->ops->get_reg(vcpu, VCPU_REG_CR4));
 
     /* CPUID writes the low 32 bits and clears the upper 32 bits of RAX..RDX. */
     vcpu_set_gpr(vcpu, GPR_RAX, r.eax);

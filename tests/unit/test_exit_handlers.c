@@ -35,6 +35,7 @@
 #include "hypervisor/guest_memory.h"
 #include "hypervisor/hvlab_abi.h"
 #include "hypervisor/io_bus.h"
+#include "hypervisor/mmio_decode.h"
 #include "hypervisor/uart16550_regs.h"
 #include "hypervisor/vcpu.h"
 #include "hypervisor/virtual_platform.h"
@@ -60,6 +61,15 @@
 #define LEN_CLTS    2 /* 0F 06 */
 #define LEN_LMSW    3 /* 0F 01 /6 */
 #define LEN_HLT     1 /* F4 */
+#define LEN_XSETBV  3 /* 0F 01 D1 */
+#define RAW_XSETBV  55
+
+/* The guest's CPU in these tests: the CR4 bits of a CPU with everything cr_policy.c
+ * offers, and XCR0 with x87, SSE and AVX (no AVX-512). */
+#define TEST_CR4_VALID                                                                         \
+    (CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_MCE | CR4_PGE | CR4_PCE |  \
+     CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_FSGSBASE | CR4_OSXSAVE)
+#define TEST_XCR0_SUPPORTED (XCR0_X87 | XCR0_SSE | XCR0_AVX)
 
 /* VMX basic exit reasons (SDM Vol. 3C, Appendix C), used only as labels for the
  * statistics; the core never looks inside them. */
@@ -115,6 +125,9 @@ static int setup(void **state)
     f->cpu.reg[VCPU_REG_RSP] = GUEST_RSP;
     f->cpu.reg[VCPU_REG_RFLAGS] = RFLAGS_FIXED1;
     f->cpu.reg[VCPU_REG_CR0] = GUEST_CR0;
+    f->cpu.reg[VCPU_REG_CODE_BYTES] = MMIO_MODE_32;
+    f->vcpu.limits = (struct guest_cpu_limits){TEST_CR4_VALID, TEST_XCR0_SUPPORTED};
+    f->vcpu.xcr0 = XCR0_X87;
 
     io_bus_reset(); /* the unclaimed-port count and log are global */
     vplatform_reset(&f->platform, fake_tsc, FAKE_TSC_HZ);
@@ -292,9 +305,11 @@ static void test_cpuid_leaf1_hypervisor_bit_no_vmx(void **state)
     uint64_t ecx = gpr(f, GPR_RCX);
     assert_true(ecx & CPUID_1_ECX_HYPERVISOR);
     assert_false(ecx & CPUID_1_ECX_VMX);
-    assert_false(ecx & (1u << 6)); /* SMX */
+    assert_false(ecx & (1u << 6));           /* SMX */
+    assert_false(ecx & CPUID_1_ECX_OSXSAVE); /* the guest's CR4.OSXSAVE is clear */
     /* Everything else is the host's answer, zero-extended to 64 bits. */
-    uint32_t policy_bits = CPUID_1_ECX_HYPERVISOR | CPUID_1_ECX_VMX | (1u << 6);
+    uint32_t policy_bits =
+        CPUID_1_ECX_HYPERVISOR | CPUID_1_ECX_VMX | (1u << 6) | CPUID_1_ECX_OSXSAVE;
     assert_int_equal(ecx & ~policy_bits, host.ecx & ~policy_bits);
     assert_int_equal(gpr(f, GPR_RAX), host.eax);
     assert_int_equal(gpr(f, GPR_RDX), host.edx);
@@ -1002,6 +1017,135 @@ static void test_mov_cr4_valid(void **state)
     assert_int_equal(f->cpu.reg[VCPU_REG_CR4], cr4);
 }
 
+/* A bit the guest's CPUID does not offer is reserved to it, whatever the host has: each
+ * one alone faults, CR4 unchanged. */
+static void test_mov_cr4_unoffered_bits_gp(void **state)
+{
+    struct fixture *f = *state;
+    for (unsigned bit = 0; bit < 64; bit++) {
+        if (TEST_CR4_VALID & BIT64(bit))
+            continue;
+        f->vcpu.pending_event.valid = false;
+        assert_gp0_injected(f, mov_to_cr(f, 4, CR4_PAE | BIT64(bit)));
+    }
+    f->vcpu.limits.cr4_valid &= ~CR4_OSXSAVE; /* a CPU without XSAVE */
+    f->vcpu.pending_event.valid = false;
+    assert_gp0_injected(f, mov_to_cr(f, 4, CR4_OSXSAVE));
+    assert_int_equal(f->cpu.set_reg_calls[VCPU_REG_CR4], 0);
+}
+
+/* SVM without decode assists: the exit names only "write of CR4"; hvlab reads the MOV at
+ * RIP for the register and the length. */
+static struct vm_exit undecoded_cr4_write(struct fixture *f, const uint8_t *insn, size_t len)
+{
+    assert_int_equal(guest_memory_write(&f->mem, GUEST_RIP, insn, len), 0);
+    struct vm_exit e = cr_exit(4, CR_MOV_TO, GPR_RAX);
+    e.instr_len = 0;
+    e.u.cr.undecoded = true;
+    return e;
+}
+
+static void test_mov_cr4_decoded_from_memory(void **state)
+{
+    struct fixture *f = *state;
+    static const uint8_t mov_cr4_ebx[] = {0x0F, 0x22, 0xE3}; /* mov %ebx, %cr4 */
+    set_gpr(f, GPR_RBX, CR4_PAE);
+    assert_resumed_past(f, run(f, undecoded_cr4_write(f, mov_cr4_ebx, 3)), 3);
+    assert_int_equal(f->cpu.reg[VCPU_REG_CR4], CR4_PAE);
+
+    static const uint8_t mov_cr4_r9[] = {0x2E, 0x41, 0x0F, 0x22, 0xE1}; /* cs; mov %r9,%cr4 */
+    f->cpu.reg[VCPU_REG_CODE_BYTES] = MMIO_MODE_64;
+    f->cpu.rip = GUEST_RIP;
+    set_gpr(f, GPR_R9, CR4_PAE | CR4_PGE);
+    assert_resumed_past(f, run(f, undecoded_cr4_write(f, mov_cr4_r9, 5)), 5);
+    assert_int_equal(f->cpu.reg[VCPU_REG_CR4], CR4_PAE | CR4_PGE);
+
+    f->cpu.rip = GUEST_RIP; /* the rules apply as for a decoded exit */
+    set_gpr(f, GPR_R9, CR4_VMXE);
+    assert_gp0_injected(f, run(f, undecoded_cr4_write(f, mov_cr4_r9, 5)));
+}
+
+static void test_mov_cr4_undecodable_stops(void **state)
+{
+    struct fixture *f = *state;
+    static const uint8_t nops[] = {0x90, 0x90, 0x90};
+    assert_stopped(f, run(f, undecoded_cr4_write(f, nops, 3)),
+                   "CR4 write exit at RIP 0x100040 not decoded: not a MOV to/from a control "
+                   "register: bytes 90 90 90 aa"); /* RAM_JUNK after */
+    f->vcpu.end = GUEST_RUNNING;
+    static const uint8_t mov_cr0_eax[] = {0x0F, 0x22, 0xC0};
+    assert_stopped(
+        f, run(f, undecoded_cr4_write(f, mov_cr0_eax, 3)),
+        "CR4 write exit at RIP 0x100040 not decoded: the instruction is a MOV to CR0");
+    f->vcpu.end = GUEST_RUNNING;
+    f->cpu.reg[VCPU_REG_CR0] = GUEST_CR0 | CR0_PG;
+    assert_stopped(f, run(f, undecoded_cr4_write(f, mov_cr0_eax, 3)),
+                   "CR4 write exit at RIP 0x100040 not decoded: code hvlab cannot fetch (guest "
+                   "paging on, or RIP outside RAM)");
+}
+
+/* ---- XSETBV ---------------------------------------------------------------------------- */
+
+static enum exit_action xsetbv_exit(struct fixture *f, uint32_t xcr, uint64_t value)
+{
+    f->cpu.rip = GUEST_RIP;
+    f->vcpu.pending_event.valid = false;
+    set_gpr(f, GPR_RCX, xcr);
+    set_gpr(f, GPR_RAX, (uint32_t)value | 0xABCD000000000000ull); /* upper halves ignored */
+    set_gpr(f, GPR_RDX, (uint32_t)(value >> 32) | 0x1234000000000000ull);
+    return run(f, make_exit(VM_EXIT_XSETBV, RAW_XSETBV, LEN_XSETBV));
+}
+
+static void test_xsetbv_without_osxsave_ud(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(xsetbv_exit(f, XCR_XCR0, XCR0_X87 | XCR0_SSE), ACTION_RESUME);
+    assert_true(f->vcpu.pending_event.valid);
+    assert_int_equal(f->vcpu.pending_event.vector, EXC_INVALID_OPCODE);
+    assert_false(f->vcpu.pending_event.has_error_code);
+    assert_int_equal(f->cpu.rip, GUEST_RIP);
+    assert_int_equal(f->vcpu.xcr0, XCR0_X87);
+}
+
+static void test_xsetbv_bad_values_gp(void **state)
+{
+    struct fixture *f = *state;
+    f->cpu.reg[VCPU_REG_CR4] = CR4_OSXSAVE;
+    assert_gp0_injected(f, xsetbv_exit(f, 1, XCR0_X87));                   /* not XCR0 */
+    assert_gp0_injected(f, xsetbv_exit(f, XCR_XCR0, 0));                   /* x87 cleared */
+    assert_gp0_injected(f, xsetbv_exit(f, XCR_XCR0, XCR0_SSE));            /* x87 cleared */
+    assert_gp0_injected(f, xsetbv_exit(f, XCR_XCR0, XCR0_X87 | XCR0_AVX)); /* no SSE */
+    assert_gp0_injected(f, xsetbv_exit(f, XCR_XCR0, XCR0_X87 | XCR0_SSE | XCR0_AVX512));
+    assert_gp0_injected(f, xsetbv_exit(f, XCR_XCR0, XCR0_X87 | BIT64(63)));
+    assert_gp0_injected(f, xsetbv_exit(f, XCR_XCR0, XCR0_X87 | XCR0_PKRU));
+    assert_int_equal(f->vcpu.xcr0, XCR0_X87);
+}
+
+static void test_xsetbv_valid_sets_guest_xcr0(void **state)
+{
+    struct fixture *f = *state;
+    f->cpu.reg[VCPU_REG_CR4] = CR4_OSXSAVE;
+    assert_resumed_past(f, xsetbv_exit(f, XCR_XCR0, XCR0_X87 | XCR0_SSE | XCR0_AVX),
+                        LEN_XSETBV);
+    assert_false(f->vcpu.pending_event.valid);
+    assert_int_equal(f->vcpu.xcr0, XCR0_X87 | XCR0_SSE | XCR0_AVX);
+    assert_resumed_past(f, xsetbv_exit(f, XCR_XCR0, XCR0_X87), LEN_XSETBV);
+    assert_int_equal(f->vcpu.xcr0, XCR0_X87);
+}
+
+/* CPUID.1:ECX.OSXSAVE follows the guest's CR4, not the host's. */
+static void test_cpuid_osxsave_follows_guest_cr4(void **state)
+{
+    struct fixture *f = *state;
+    f->cpu.reg[VCPU_REG_CR4] = CR4_OSXSAVE;
+    run_cpuid(f, CPUID_LEAF_FEATURES, 0);
+    assert_true(gpr(f, GPR_RCX) & CPUID_1_ECX_OSXSAVE);
+    f->cpu.rip = GUEST_RIP;
+    f->cpu.reg[VCPU_REG_CR4] = 0;
+    run_cpuid(f, CPUID_LEAF_FEATURES, 0);
+    assert_false(gpr(f, GPR_RCX) & CPUID_1_ECX_OSXSAVE);
+}
+
 static void test_clts_clears_ts(void **state)
 {
     struct fixture *f = *state;
@@ -1240,8 +1384,7 @@ static void test_dispatch_kind_out_of_range(void **state)
 {
     struct fixture *f = *state;
     struct vm_exit e = make_exit(VM_EXIT_KIND_COUNT, 77, 2);
-    assert_stopped(f, run(f, e),
-                   "exit 0x4d (" FAKE_EXIT_CODE_NAME ") is not handled by hvlab");
+    assert_stopped(f, run(f, e), "exit 0x4d (" FAKE_EXIT_CODE_NAME ") is not handled by hvlab");
     assert_int_equal(f->vcpu.exits, 1);
     assert_int_equal(f->vcpu.exits_by_reason[77], 1);
 
@@ -1352,6 +1495,13 @@ int main(void)
         T(test_mov_cr0_from_rsp),
         T(test_mov_cr4_vmxe_gp),
         T(test_mov_cr4_valid),
+        T(test_mov_cr4_unoffered_bits_gp),
+        T(test_mov_cr4_decoded_from_memory),
+        T(test_mov_cr4_undecodable_stops),
+        T(test_xsetbv_without_osxsave_ud),
+        T(test_xsetbv_bad_values_gp),
+        T(test_xsetbv_valid_sets_guest_xcr0),
+        T(test_cpuid_osxsave_follows_guest_cr4),
         T(test_clts_clears_ts),
         T(test_lmsw_cannot_clear_pe),
         T(test_lmsw_sets_pe),

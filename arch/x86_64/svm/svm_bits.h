@@ -89,6 +89,7 @@
 #define SVM_IOPM_PAGES            3           /* 12 KiB: one bit per port, 64K ports + 3 bits */
 #define SVM_MSRPM_PAGES           2 /* 8 KiB: two bits (read, write) per MSR, 3 ranges */
 #define SVM_GUEST_ASID            1 /* ASID 0 belongs to the host: a guest needs >= 1 */
+#define SVM_INTERCEPT_CR_WRITE(n) (1u << (16 + (n))) /* intercept_cr bits 31:16: CRn writes */
 
 /* ---- Exit codes (EXITCODE, VMCB offset 0x070). See: Appendix C "SVM Intercept Exit
  * Codes". Groups of 16 (CRs, DRs) and 32 (exceptions) are given as bases. */
@@ -228,6 +229,12 @@ enum svm_segment { SVM_SEG_ES, SVM_SEG_CS, SVM_SEG_SS, SVM_SEG_DS, SVM_SEG_FS, S
 #define SVM_LEN_VMMCALL 3 /* 0F 01 D9 */
 #define SVM_LEN_MSR     2 /* RDMSR 0F 32, WRMSR 0F 30 */
 #define SVM_LEN_SVM_OP  3 /* VMRUN/VMLOAD/VMSAVE/STGI/CLGI/SKINIT/INVLPGA: 0F 01 D8-DF */
+#define SVM_LEN_XSETBV  3 /* 0F 01 D1 */
+
+/* ---- EXITINFO1 of a MOV CRx intercept, with decode assists. See: APM Vol. 2, "Decode
+ * Assists", "MOV CRx Instructions". */
+#define SVM_CR_EXITINFO1_MOV      (1ull << 63) /* the instruction was a MOV CRx */
+#define SVM_CR_EXITINFO1_GPR_MASK 0xFull       /* bits 3:0: the GPR number */
 
 /* ---- Segment attributes in the VMCB: descriptor bits 47:40 and 55:52 packed into 12
  * bits. See: APM Vol. 2, "VMCB State Save Area" (segment attribute format)

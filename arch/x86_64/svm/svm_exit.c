@@ -44,6 +44,8 @@ static const struct exit_row rows[] = {
     {SVM_EXIT_CLGI, VM_EXIT_VIRT_INSTRUCTION, "CLGI", SVM_LEN_SVM_OP},
     {SVM_EXIT_SKINIT, VM_EXIT_VIRT_INSTRUCTION, "SKINIT", SVM_LEN_SVM_OP},
     {SVM_EXIT_NPF, VM_EXIT_MEMORY_VIOLATION, 0, 0},
+    {SVM_EXIT_CR_WRITE_BASE + 4, VM_EXIT_CR_ACCESS, 0, 0}, /* length: decode_cr_write */
+    {SVM_EXIT_XSETBV, VM_EXIT_XSETBV, 0, SVM_LEN_XSETBV},
 };
 
 /* The row of an exit code, through the compact raw number (svm_names.h): one load per
@@ -88,6 +90,23 @@ static uint8_t address_size(uint64_t info, const struct vmcb_save *s)
     if ((s->efer & EFER_LMA) && (s->cs.attrib & SVM_ATTR_L))
         return 8;
     return (s->cs.attrib & SVM_ATTR_DB) ? 4 : 2;
+}
+
+/* MOV to CR4 (the one CR write hvlab intercepts). Decode assists name the GPR and NRIP
+ * save gives the length; without both the core decodes the instruction (cr_decode.h). */
+static void decode_cr_write(struct vm_exit *e, const struct vmcb *vmcb)
+{
+    uint64_t info = vmcb->control.exitinfo1;
+    e->u.cr.cr = (uint8_t)(vmcb->control.exitcode - SVM_EXIT_CR_WRITE_BASE);
+    e->u.cr.access = CR_MOV_TO;
+    bool decoded = (svm_caps.features & CPUID_SVM_EDX_DECODE) &&
+                   (svm_caps.features & CPUID_SVM_EDX_NRIPS) && (info & SVM_CR_EXITINFO1_MOV);
+    if (decoded) {
+        e->u.cr.gpr = (enum guest_gpr)(info & SVM_CR_EXITINFO1_GPR_MASK);
+        e->instr_len = (uint32_t)(vmcb->control.next_rip - e->rip);
+    } else {
+        e->u.cr.undecoded = true;
+    }
 }
 
 /* IN/OUT/INS/OUTS. See: APM Vol. 2, "IOIO Intercepts" (EXITINFO1 drawn in svm_bits.h). */
@@ -183,6 +202,7 @@ void svm_exit_decode(struct vcpu *vcpu, struct vm_exit *e)
             e->kind = VM_EXIT_MSR_WRITE;
         break;
     case VM_EXIT_MEMORY_VIOLATION: decode_npf(e, sv); break;
+    case VM_EXIT_CR_ACCESS: decode_cr_write(e, vmcb); break;
     case VM_EXIT_EXCEPTION: e->u.exception.vector = EXC_NMI; break; /* VMEXIT_NMI */
     case VM_EXIT_VIRT_INSTRUCTION: e->u.virt.mnemonic = row->mnemonic; break;
     default: break;

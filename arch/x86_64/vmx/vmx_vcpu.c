@@ -53,7 +53,7 @@ static int set_controls(uint32_t field, uint32_t plain_msr, uint32_t true_msr,
     return 0;
 }
 
-static int setup_controls(struct vmx_vcpu *vv, char *why, size_t why_len)
+static int setup_controls(struct vmx_vcpu *vv, uint64_t cr4_valid, char *why, size_t why_len)
 {
     /* Pin-based: host interrupts and NMIs exit instead of reaching the guest's IDT. The
      * VMX-preemption timer is hvlab's time source (vmx_backend.c): checked here, turned
@@ -117,12 +117,13 @@ static int setup_controls(struct vmx_vcpu *vv, char *why, size_t why_len)
     vmcs_write(VMCS_CTRL_ENTRY_INTR_INFO, 0);
 
     /* CR0/CR4: hvlab owns the bits VMX fixes (set in FIXED0 or clear in FIXED1), except
-     * PE and PG, which unrestricted guest hands back to the guest. The guest reads its own
-     * value from the read shadow; changing an owned bit exits. See: "Guest/Host Masks and
-     * Read Shadows for CR0 and CR4". */
+     * PE and PG, which unrestricted guest hands back to the guest, and every CR4 bit the
+     * guest's CPUID does not offer (so setting one exits and faults: cr.c). The guest
+     * reads its own value from the read shadow; changing an owned bit exits. See:
+     * "Guest/Host Masks and Read Shadows for CR0 and CR4". */
     vv->cr0_owned =
         (vmx_caps.cr0_fixed0 | ~vmx_caps.cr0_fixed1) & ~(CR0_PE | CR0_PG) & CR_MASK_LOW32;
-    vv->cr4_owned = (vmx_caps.cr4_fixed0 | ~vmx_caps.cr4_fixed1) & CR_MASK_LOW32;
+    vv->cr4_owned = (vmx_caps.cr4_fixed0 | ~vmx_caps.cr4_fixed1 | ~cr4_valid) & CR_MASK_LOW32;
     vmcs_write(VMCS_CTRL_CR0_GUEST_HOST_MASK, vv->cr0_owned);
     vmcs_write(VMCS_CTRL_CR4_GUEST_HOST_MASK, vv->cr4_owned);
     return 0;
@@ -288,7 +289,8 @@ int vmx_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
     if (r != VMX_OK)
         return FAIL_WHY("VMPTRLD failed: %s", vmx_failure_text(r, text, sizeof(text)));
 
-    if (setup_controls(vv, why, why_len) != 0 || setup_ept(vv, mem, why, why_len) != 0)
+    if (setup_controls(vv, vcpu->limits.cr4_valid, why, why_len) != 0 ||
+        setup_ept(vv, mem, why, why_len) != 0)
         return -1;
     setup_time_source(vv);
     setup_host_state();

@@ -1,0 +1,148 @@
+/*
+ * test_cr_policy.c - Host unit tests for the CR4/XCR0 rules (hypervisor/cr_policy.c) and
+ * the MOV CR decoder (hypervisor/cr_decode.c). CPUID bit numbers and encodings are
+ * written out from the SDM here, not taken from cpu_bits.h, so a wrong constant fails.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "arch/x86_64/cpu_bits.h"
+#include "hypervisor/cr_decode.h"
+#include "hypervisor/cr_policy.h"
+
+#define B(n) (1u << (n))
+
+static const struct cpuid_result none = {0, 0, 0, 0};
+
+static void test_cr4_from_cpuid(void **state)
+{
+    (void)state;
+    /* No feature at all: only PCE, which every CPU since the Pentium Pro has. */
+    struct guest_cpu_limits l = cr_policy_limits(none, none, none);
+    assert_int_equal(l.cr4_valid, 1u << 8);
+    assert_int_equal(l.xcr0_supported, 0);
+
+    /* Leaf 1 EDX: VME(1) -> VME+PVI, DE(2), PSE(3), TSC(4) -> TSD, PAE(6), MCE(7),
+     * PGE(13), FXSR(24) -> OSFXSR, SSE(25) -> OSXMMEXCPT. */
+    struct cpuid_result leaf1 = {
+        0, 0, 0, B(1) | B(2) | B(3) | B(4) | B(6) | B(7) | B(13) | B(24) | B(25)};
+    l = cr_policy_limits(leaf1, none, none);
+    assert_int_equal(l.cr4_valid, 0x7FFu); /* CR4 bits 0-10 */
+
+    /* Leaf 7 EBX bit 0 -> FSGSBASE (16); leaf 1 ECX bit 26 (XSAVE) -> OSXSAVE (18). */
+    struct cpuid_result leaf7 = {0, B(0) | B(7) | B(20), B(2) | B(16),
+                                 0};                /* + SMEP SMAP UMIP LA57 */
+    leaf1.ecx = B(26) | B(5) | B(6);                /* + VMX, SMX: never offered */
+    struct cpuid_result xsave = {0x2E7, 0, 0, 0x1}; /* x87 SSE AVX MPX... and bit 32 */
+    l = cr_policy_limits(leaf1, leaf7, xsave);
+    assert_int_equal(l.cr4_valid, 0x7FFu | B(16) | B(18));
+    assert_int_equal(l.xcr0_supported, 0xE7u); /* x87 SSE AVX + AVX-512; not MPX, PKRU, 32 */
+
+    leaf1.ecx = 0; /* no XSAVE: no XCR0 at all, whatever leaf 0xD says */
+    assert_int_equal(cr_policy_limits(leaf1, leaf7, xsave).xcr0_supported, 0);
+}
+
+static void test_xcr0_rules(void **state)
+{
+    (void)state;
+    const uint64_t all = 0xE7; /* x87 SSE AVX opmask ZMM_Hi256 Hi16_ZMM */
+    const char *why = "unset";
+    assert_true(cr_policy_xcr0_valid(0x1, all, &why));
+    assert_null(why);
+    assert_true(cr_policy_xcr0_valid(0x3, all, 0));
+    assert_true(cr_policy_xcr0_valid(0x7, all, 0));
+    assert_true(cr_policy_xcr0_valid(0xE7, all, 0));
+    assert_false(cr_policy_xcr0_valid(0x0, all, &why));
+    assert_string_equal(why, "x87 state (bit 0) must stay enabled");
+    assert_false(cr_policy_xcr0_valid(0x2, all, 0));
+    assert_false(cr_policy_xcr0_valid(0x5, all, &why));
+    assert_string_equal(why, "AVX (bit 2) without SSE (bit 1)");
+    assert_false(cr_policy_xcr0_valid(0x27, all, &why)); /* opmask alone */
+    assert_string_equal(why, "AVX-512 (bits 7:5) not all together with AVX");
+    assert_false(cr_policy_xcr0_valid(0xE3, all, 0)); /* AVX-512 without AVX */
+    assert_false(cr_policy_xcr0_valid(0x1 | (1ull << 63), all, &why));
+    assert_string_equal(why, "a component the CPU does not support");
+    assert_false(cr_policy_xcr0_valid(0x7, 0x3, 0)); /* AVX not supported */
+    /* The pair rules, with a CPU that has MPX and AMX. */
+    assert_false(cr_policy_xcr0_valid(0x1 | B(3), 0x6001F, &why));
+    assert_string_equal(why, "MPX (bits 4:3) or AMX (bits 18:17) not in pairs");
+    assert_true(cr_policy_xcr0_valid(0x1 | B(3) | B(4), 0x6001F, 0));
+    assert_false(cr_policy_xcr0_valid(0x1 | B(17), 0x6001F, 0));
+}
+
+static struct cr_instruction decode_ok(const uint8_t *bytes, size_t len, enum mmio_mode mode)
+{
+    struct cr_instruction in;
+    const char *why = 0;
+    if (!cr_decode(bytes, len, mode, &in, &why))
+        fail_msg("decode failed: %s", why);
+    return in;
+}
+
+static void test_decode_mov_cr(void **state)
+{
+    (void)state;
+    static const uint8_t to_cr4_ebx[] = {0x0F, 0x22, 0xE3};
+    struct cr_instruction in = decode_ok(to_cr4_ebx, 3, MMIO_MODE_32);
+    assert_int_equal(in.access, CR_MOV_TO);
+    assert_int_equal(in.cr, 4);
+    assert_int_equal(in.gpr, 3);
+    assert_int_equal(in.length, 3);
+
+    static const uint8_t from_cr0_esi_mod0[] = {0x0F, 0x20, 0x06, 0x90}; /* mod ignored */
+    in = decode_ok(from_cr0_esi_mod0, 4, MMIO_MODE_32);
+    assert_int_equal(in.access, CR_MOV_FROM);
+    assert_int_equal(in.cr, 0);
+    assert_int_equal(in.gpr, 6);
+    assert_int_equal(in.length, 3);
+
+    static const uint8_t rex_rb[] = {0x66, 0x45, 0x0F, 0x22, 0xC1}; /* mov %r9, %cr8 */
+    in = decode_ok(rex_rb, 5, MMIO_MODE_64);
+    assert_int_equal(in.cr, 8);
+    assert_int_equal(in.gpr, 9);
+    assert_int_equal(in.length, 5);
+
+    static const uint8_t lock_cr0[] = {0xF0, 0x0F, 0x22, 0xC2}; /* AltMovCr8: CR8, EDX */
+    in = decode_ok(lock_cr0, 4, MMIO_MODE_32);
+    assert_int_equal(in.cr, 8);
+    assert_int_equal(in.gpr, 2);
+}
+
+static void test_decode_refusals(void **state)
+{
+    (void)state;
+    struct cr_instruction in;
+    const char *why;
+    static const uint8_t lock_cr4[] = {0xF0, 0x0F, 0x22, 0xE0};
+    assert_false(cr_decode(lock_cr4, 4, MMIO_MODE_32, &in, &why));
+    assert_string_equal(why, "LOCK prefix on a MOV CR other than CR0");
+    static const uint8_t rex_in_32bit[] = {0x41, 0x0F, 0x22, 0xE0}; /* INC ECX there */
+    assert_false(cr_decode(rex_in_32bit, 4, MMIO_MODE_32, &in, &why));
+    assert_string_equal(why, "not a MOV to/from a control register");
+    static const uint8_t cut[] = {0x0F, 0x22};
+    assert_false(cr_decode(cut, 2, MMIO_MODE_32, &in, &why));
+    assert_string_equal(why, "instruction bytes end before ModRM");
+    assert_false(cr_decode(cut, 0, MMIO_MODE_32, &in, &why));
+    /* 13 prefixes + 0F 22 /r is 16 bytes: over the 15-byte limit. */
+    uint8_t longest[16];
+    for (int i = 0; i < 13; i++)
+        longest[i] = 0x2E;
+    longest[13] = 0x0F, longest[14] = 0x22, longest[15] = 0xE0;
+    assert_false(cr_decode(longest, 16, MMIO_MODE_32, &in, &why));
+    assert_true(cr_decode(longest + 1, 15, MMIO_MODE_32, &in, &why));
+    assert_int_equal(in.length, 15);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cr4_from_cpuid),
+        cmocka_unit_test(test_xcr0_rules),
+        cmocka_unit_test(test_decode_mov_cr),
+        cmocka_unit_test(test_decode_refusals),
+    };
+    return cmocka_run_group_tests(tests, 0, 0);
+}
