@@ -183,6 +183,16 @@ enum tap_outcome check_exc_gp_msr_vmx_basic(void);
 enum tap_outcome check_exc_ud_vmxon(void);
 enum tap_outcome check_exc_ud_vmrun(void);
 
+/* faults.c */
+enum tap_outcome check_fault_cr4_reserved(void);
+enum tap_outcome check_fault_vmxe_then_vmxon(void);
+enum tap_outcome check_fault_cr0_nw_without_cd(void);
+enum tap_outcome check_fault_efer_reserved(void);
+enum tap_outcome check_fault_xsetbv_without_osxsave(void);
+enum tap_outcome check_fault_xcr0_reserved(void);
+enum tap_outcome check_fault_vmx_instructions_ud(void);
+enum tap_outcome check_fault_svm_instructions_ud(void);
+
 /* mmio.c */
 enum tap_outcome check_mmio_magic(void);
 enum tap_outcome check_mmio_version(void);

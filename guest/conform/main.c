@@ -75,6 +75,22 @@ static const struct tap_check checks[] = {
     {"exception: rdmsr IA32_VMX_BASIC (0x480) raises #GP(0)", check_exc_gp_msr_vmx_basic},
     {"exception: vmxon raises #UD", check_exc_ud_vmxon},
     {"exception: vmrun raises #UD", check_exc_ud_vmrun},
+    /* faults.c: reserved bits and absent instructions fault as on a CPU without them */
+    {"fault: CR4.VMXE, CR4.SMXE and CR4 bit 31 (not in CPUID) raise #GP(0), CR4 kept",
+     check_fault_cr4_reserved},
+    {"fault: after the refused CR4.VMXE write, vmxon raises #UD", check_fault_vmxe_then_vmxon},
+    {"fault: CR0.NW without CR0.CD raises #GP(0), CR0 kept", check_fault_cr0_nw_without_cd},
+    {"fault: EFER bit 1 and EFER.SVME (SVM not in CPUID) raise #GP(0), EFER kept",
+     check_fault_efer_reserved},
+    {"fault: xsetbv with CR4.OSXSAVE clear raises #UD (no XSAVE: CR4.OSXSAVE raises #GP)",
+     check_fault_xsetbv_without_osxsave},
+    {"fault: reserved XCR0 values raise #GP(0), XCR0 kept; x87/SSE/AVX load; CPUID OSXSAVE "
+     "follows CR4",
+     check_fault_xcr0_reserved},
+    {"fault: every VMX instruction raises #UD (vmcall too, unless it is the hypercall)",
+     check_fault_vmx_instructions_ud},
+    {"fault: every SVM instruction raises #UD (vmmcall too, unless it is the hypercall)",
+     check_fault_svm_instructions_ud},
     /* mmio.c: the hvlab-info page, each access emulated by decoding the MOV (hvlab only) */
     {"mmio: CPUID 0x40000001 EBX bit 5 set, offset 0x0 reads 0x626c7668 (\"hvlb\")",
      check_mmio_magic},

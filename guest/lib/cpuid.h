@@ -30,6 +30,17 @@ struct cpuid_regs {
     uint32_t eax, ebx, ecx, edx;
 };
 
+/* Execute CPUID for (leaf, subleaf). */
+static inline struct cpuid_regs cpuid_sub(uint32_t leaf, uint32_t subleaf)
+{
+    struct cpuid_regs r;
+
+    __asm__ volatile("cpuid"
+                     : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+                     : "a"(leaf), "c"(subleaf));
+    return r;
+}
+
 /* Execute CPUID for leaf (subleaf 0). */
 static inline struct cpuid_regs cpuid(uint32_t leaf)
 {
