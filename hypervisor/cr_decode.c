@@ -23,6 +23,12 @@
 #define OPCODE_ESCAPE       0x0F
 #define OPCODE_MOV_FROM_CR  0x20
 #define OPCODE_MOV_TO_CR    0x22
+#define OPCODE_CLTS         0x06 /* 0F 06 */
+#define OPCODE_GROUP7       0x01 /* 0F 01 /6 with a register: LMSW */
+#define GROUP7_LMSW         6
+#define MODRM_MOD(m)        ((m) >> 6)
+#define MOD_REGISTER        3
+#define CLTS_BYTES          2
 #define CR_ALT_MOV_CR8      8 /* LOCK MOV CR0 means CR8 (APM Vol. 3, "MOV CRn") */
 #define MODRM_REG(m)        (((m) >> 3) & 7)
 #define MODRM_RM(m)         ((m)&7)
@@ -54,11 +60,23 @@ bool cr_decode(const uint8_t *bytes, size_t len, enum mmio_mode mode,
     uint8_t rex = 0;
     if (mode == MMIO_MODE_64 && i < len && bytes[i] >= REX_MIN && bytes[i] <= REX_MAX)
         rex = bytes[i++];
+    if (len - i >= CLTS_BYTES && bytes[i] == OPCODE_ESCAPE && bytes[i + 1] == OPCODE_CLTS) {
+        *out = (struct cr_instruction){CR_CLTS, 0, 0, (uint8_t)(i + CLTS_BYTES)};
+        return true;
+    }
     if (len - i < OPCODE_BYTES)
         return fail(why, "instruction bytes end before ModRM");
+    if (bytes[i] == OPCODE_ESCAPE && bytes[i + 1] == OPCODE_GROUP7 &&
+        MODRM_REG(bytes[i + 2]) == GROUP7_LMSW) {
+        if (MODRM_MOD(bytes[i + 2]) != MOD_REGISTER)
+            return fail(why, "LMSW with a memory operand");
+        uint8_t gpr = (uint8_t)(MODRM_RM(bytes[i + 2]) + ((rex & REX_B) ? REG_HIGH : 0));
+        *out = (struct cr_instruction){CR_LMSW, 0, gpr, (uint8_t)(i + OPCODE_BYTES)};
+        return true;
+    }
     if (bytes[i] != OPCODE_ESCAPE ||
         (bytes[i + 1] != OPCODE_MOV_TO_CR && bytes[i + 1] != OPCODE_MOV_FROM_CR))
-        return fail(why, "not a MOV to/from a control register");
+        return fail(why, "not a MOV CR, CLTS or LMSW");
     uint8_t modrm = bytes[i + 2];
     unsigned cr = MODRM_REG(modrm) + ((rex & REX_R) ? REG_HIGH : 0);
     if (lock) {

@@ -3,17 +3,33 @@
  */
 #include "hypervisor/guest_fetch.h"
 
-#include "arch/x86_64/cpu_bits.h"
+#include "hypervisor/guest_walk.h"
 
 size_t guest_fetch_instruction(struct vcpu *vcpu, uint64_t rip, uint8_t *bytes)
 {
-    if (vcpu->ops->get_reg(vcpu, VCPU_REG_CR0) & CR0_PG)
-        return 0;
+    struct guest_paging p = {
+        .cr0 = vcpu->ops->get_reg(vcpu, VCPU_REG_CR0),
+        .cr3 = vcpu->ops->get_reg(vcpu, VCPU_REG_CR3),
+        .cr4 = vcpu->ops->get_reg(vcpu, VCPU_REG_CR4),
+        .efer = vcpu->ops->get_reg(vcpu, VCPU_REG_EFER),
+    };
     uint64_t linear = vcpu->ops->get_reg(vcpu, VCPU_REG_CS_BASE) + rip;
-    size_t n = MMIO_INSN_MAX;
-    while (n && !guest_memory_contains(vcpu->mem, linear, n))
-        n--;
-    if (n)
-        guest_memory_read(vcpu->mem, linear, bytes, n);
+    size_t n = 0;
+    /* Page by page: the instruction may cross into a page mapped elsewhere, or not at all. */
+    while (n < MMIO_INSN_MAX) {
+        uint64_t gpa;
+        if (!guest_walk(vcpu->mem, &p, linear + n, &gpa, 0))
+            break;
+        size_t in_page = GUEST_PAGE_SIZE - ((linear + n) & (GUEST_PAGE_SIZE - 1));
+        size_t take = MMIO_INSN_MAX - n < in_page ? MMIO_INSN_MAX - n : in_page;
+        size_t got = take;
+        while (got && !guest_memory_contains(vcpu->mem, gpa, got))
+            got--;
+        if (got)
+            guest_memory_read(vcpu->mem, gpa, bytes + n, got);
+        n += got;
+        if (got < take)
+            break; /* RAM ends inside the instruction */
+    }
     return n;
 }

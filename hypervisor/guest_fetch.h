@@ -11,10 +11,9 @@
 #include "hypervisor/mmio_decode.h"
 #include "hypervisor/vcpu.h"
 
-/* Copy up to MMIO_INSN_MAX bytes at CS.base + rip into bytes; returns how many (0: none).
- * With guest paging off a linear address is a guest-physical one; with paging on it would
- * need a guest page walk, which hvlab does not do yet: 0. Bytes past the end of RAM are
- * not fetched. */
+/* Copy up to MMIO_INSN_MAX bytes at CS.base + rip into bytes, through the guest's own page
+ * tables (guest_walk.h); returns how many (0: none). Bytes on a page that is not mapped
+ * or past the end of RAM are not fetched. */
 size_t guest_fetch_instruction(struct vcpu *vcpu, uint64_t rip, uint8_t *bytes);
 
 #endif

@@ -40,8 +40,8 @@ enum exit_action mmio_emulate(struct vcpu *vcpu, const struct vm_exit *exit,
     size_t n = guest_fetch_instruction(vcpu, exit->rip, bytes);
     if (n == 0)
         return vcpu_stop(vcpu,
-                         "%s access at 0x%lx from code hvlab cannot fetch (guest paging "
-                         "on, or RIP outside RAM): not emulated",
+                         "%s access at 0x%lx from code hvlab cannot fetch (not mapped by "
+                         "the guest's page tables, or outside RAM): not emulated",
                          d->name, (unsigned long)exit->u.mem.gpa);
 
     struct mmio_access a;

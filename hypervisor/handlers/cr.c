@@ -4,7 +4,8 @@
  * VT-x: with unrestricted guest and EPT the guest owns CR3 and the CR0/CR4 bits it may
  * change; it exits only when it changes a bit the hypervisor owns (the CR0/CR4
  * guest/host masks: bits VMX forces, and every CR4 bit the guest's CPU does not offer).
- * SVM: every MOV to CR4 exits (there are no masks), so a reserved bit faults here too.
+ * SVM: every write of CR0 and CR4 exits (there are no masks), so a reserved bit faults
+ * here too; without decode assists the instruction is read from guest memory.
  * The handler applies the architectural rules a real CPU applies, then hands the new
  * value to the backend, which keeps any forced bits set behind the guest's back.
  * See: SDM Vol. 3C, "Exit Qualification for Control-Register Accesses"; Vol. 2B, MOV CR;
@@ -58,8 +59,8 @@ static bool decode_from_memory(struct vcpu *vcpu, struct vm_exit *e, char *why, 
     size_t n = guest_fetch_instruction(vcpu, e->rip, bytes);
     if (n == 0) {
         fmt_snprintf(why, why_len,
-                     "code hvlab cannot fetch (guest paging on, or RIP outside "
-                     "RAM)");
+                     "code hvlab cannot fetch (not mapped by the "
+                     "guest's page tables, or outside RAM)");
         return false;
     }
     struct cr_instruction insn;
@@ -70,12 +71,18 @@ static bool decode_from_memory(struct vcpu *vcpu, struct vm_exit *e, char *why, 
                      n > 1 ? bytes[1] : 0, n > 2 ? bytes[2] : 0, n > 3 ? bytes[3] : 0);
         return false;
     }
-    if (insn.cr != e->u.cr.cr || insn.access != e->u.cr.access) {
-        fmt_snprintf(why, why_len, "the instruction is a MOV %s CR%u",
-                     insn.access == CR_MOV_TO ? "to" : "from", insn.cr);
+    /* A CR write exit is a MOV to that CR, or for CR0 also CLTS or LMSW (APM Vol. 2,
+     * "CR0 Intercepts"). */
+    bool writes = insn.access == CR_MOV_TO || insn.access == CR_CLTS || insn.access == CR_LMSW;
+    if (insn.cr != e->u.cr.cr || writes != (e->u.cr.access == CR_MOV_TO)) {
+        fmt_snprintf(why, why_len, "the instruction %s CR%u",
+                     writes ? "writes" : "reads", insn.cr);
         return false;
     }
+    e->u.cr.access = insn.access;
     e->u.cr.gpr = (enum guest_gpr)insn.gpr;
+    if (insn.access == CR_LMSW) /* LMSW loads the low 16 bits of its operand */
+        e->u.cr.lmsw_source = (uint16_t)vcpu_gpr(vcpu, e->u.cr.gpr);
     e->instr_len = insn.length;
     e->u.cr.undecoded = false;
     return true;

@@ -109,6 +109,18 @@ static void test_decode_mov_cr(void **state)
     in = decode_ok(lock_cr0, 4, MMIO_MODE_32);
     assert_int_equal(in.cr, 8);
     assert_int_equal(in.gpr, 2);
+
+    static const uint8_t clts[] = {0x66, 0x0F, 0x06, 0x0F};
+    in = decode_ok(clts, 4, MMIO_MODE_32);
+    assert_int_equal(in.access, CR_CLTS);
+    assert_int_equal(in.cr, 0);
+    assert_int_equal(in.length, 3);
+
+    static const uint8_t lmsw_r10[] = {0x41, 0x0F, 0x01, 0xF2}; /* lmsw %r10w */
+    in = decode_ok(lmsw_r10, 4, MMIO_MODE_64);
+    assert_int_equal(in.access, CR_LMSW);
+    assert_int_equal(in.gpr, 10);
+    assert_int_equal(in.length, 4);
 }
 
 static void test_decode_refusals(void **state)
@@ -121,7 +133,12 @@ static void test_decode_refusals(void **state)
     assert_string_equal(why, "LOCK prefix on a MOV CR other than CR0");
     static const uint8_t rex_in_32bit[] = {0x41, 0x0F, 0x22, 0xE0}; /* INC ECX there */
     assert_false(cr_decode(rex_in_32bit, 4, MMIO_MODE_32, &in, &why));
-    assert_string_equal(why, "not a MOV to/from a control register");
+    assert_string_equal(why, "not a MOV CR, CLTS or LMSW");
+    static const uint8_t lmsw_mem[] = {0x0F, 0x01, 0x30}; /* lmsw (%eax) */
+    assert_false(cr_decode(lmsw_mem, 3, MMIO_MODE_32, &in, &why));
+    assert_string_equal(why, "LMSW with a memory operand");
+    static const uint8_t sgdt[] = {0x0F, 0x01, 0x00}; /* 0F 01 /0: not LMSW */
+    assert_false(cr_decode(sgdt, 3, MMIO_MODE_32, &in, &why));
     static const uint8_t cut[] = {0x0F, 0x22};
     assert_false(cr_decode(cut, 2, MMIO_MODE_32, &in, &why));
     assert_string_equal(why, "instruction bytes end before ModRM");

@@ -1070,18 +1070,56 @@ static void test_mov_cr4_undecodable_stops(void **state)
     struct fixture *f = *state;
     static const uint8_t nops[] = {0x90, 0x90, 0x90};
     assert_stopped(f, run(f, undecoded_cr4_write(f, nops, 3)),
-                   "CR4 write exit at RIP 0x100040 not decoded: not a MOV to/from a control "
-                   "register: bytes 90 90 90 aa"); /* RAM_JUNK after */
+                   "CR4 write exit at RIP 0x100040 not decoded: not a MOV CR, CLTS or LMSW: "
+                   "bytes 90 90 90 aa"); /* RAM_JUNK after */
     f->vcpu.end = GUEST_RUNNING;
     static const uint8_t mov_cr0_eax[] = {0x0F, 0x22, 0xC0};
     assert_stopped(
         f, run(f, undecoded_cr4_write(f, mov_cr0_eax, 3)),
-        "CR4 write exit at RIP 0x100040 not decoded: the instruction is a MOV to CR0");
+        "CR4 write exit at RIP 0x100040 not decoded: the instruction writes CR0");
     f->vcpu.end = GUEST_RUNNING;
     f->cpu.reg[VCPU_REG_CR0] = GUEST_CR0 | CR0_PG;
-    assert_stopped(f, run(f, undecoded_cr4_write(f, mov_cr0_eax, 3)),
-                   "CR4 write exit at RIP 0x100040 not decoded: code hvlab cannot fetch (guest "
-                   "paging on, or RIP outside RAM)");
+    assert_stopped(
+        f, run(f, undecoded_cr4_write(f, mov_cr0_eax, 3)),
+        "CR4 write exit at RIP 0x100040 not decoded: code hvlab cannot fetch (not mapped "
+        "by the guest's page tables, or outside RAM)");
+}
+
+/* SVM without decode assists, CR0 write intercept: MOV CR0, CLTS and LMSW all arrive as
+ * "write of CR0" and are told apart by their bytes. */
+static struct vm_exit undecoded_cr0_write(struct fixture *f, const uint8_t *insn, size_t len)
+{
+    f->cpu.rip = GUEST_RIP;
+    struct vm_exit e = undecoded_cr4_write(f, insn, len);
+    e.u.cr.cr = 0;
+    return e;
+}
+
+static void test_cr0_write_decoded_from_memory(void **state)
+{
+    struct fixture *f = *state;
+    static const uint8_t mov_cr0_edx[] = {0x0F, 0x22, 0xC2};
+    set_gpr(f, GPR_RDX, GUEST_CR0 | CR0_TS);
+    assert_resumed_past(f, run(f, undecoded_cr0_write(f, mov_cr0_edx, 3)), 3);
+    assert_int_equal(f->cpu.reg[VCPU_REG_CR0], GUEST_CR0 | CR0_TS);
+
+    static const uint8_t clts[] = {0x0F, 0x06};
+    assert_resumed_past(f, run(f, undecoded_cr0_write(f, clts, 2)), 2);
+    assert_int_equal(f->cpu.reg[VCPU_REG_CR0], GUEST_CR0);
+
+    static const uint8_t lmsw_si[] = {0x0F, 0x01, 0xF6}; /* lmsw %si */
+    set_gpr(f, GPR_RSI, 0xFFFF0000u | CR0_MP | CR0_PE);
+    assert_resumed_past(f, run(f, undecoded_cr0_write(f, lmsw_si, 3)), 3);
+    assert_int_equal(f->cpu.reg[VCPU_REG_CR0], GUEST_CR0 | CR0_MP);
+
+    set_gpr(f, GPR_RDX, GUEST_CR0 | CR0_NW); /* NW without CD: #GP as for a decoded exit */
+    assert_gp0_injected(f, run(f, undecoded_cr0_write(f, mov_cr0_edx, 3)));
+
+    f->vcpu.pending_event.valid = false;
+    static const uint8_t lmsw_mem[] = {0x0F, 0x01, 0x33}; /* lmsw (%ebx) */
+    assert_stopped(f, run(f, undecoded_cr0_write(f, lmsw_mem, 3)),
+                   "CR0 write exit at RIP 0x100040 not decoded: LMSW with a memory operand: "
+                   "bytes 0f 01 33 aa");
 }
 
 /* ---- XSETBV ---------------------------------------------------------------------------- */
@@ -1498,6 +1536,7 @@ int main(void)
         T(test_mov_cr4_unoffered_bits_gp),
         T(test_mov_cr4_decoded_from_memory),
         T(test_mov_cr4_undecodable_stops),
+        T(test_cr0_write_decoded_from_memory),
         T(test_xsetbv_without_osxsave_ud),
         T(test_xsetbv_bad_values_gp),
         T(test_xsetbv_valid_sets_guest_xcr0),

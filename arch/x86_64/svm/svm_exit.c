@@ -44,7 +44,7 @@ static const struct exit_row rows[] = {
     {SVM_EXIT_CLGI, VM_EXIT_VIRT_INSTRUCTION, "CLGI", SVM_LEN_SVM_OP},
     {SVM_EXIT_SKINIT, VM_EXIT_VIRT_INSTRUCTION, "SKINIT", SVM_LEN_SVM_OP},
     {SVM_EXIT_NPF, VM_EXIT_MEMORY_VIOLATION, 0, 0},
-    {SVM_EXIT_CR_WRITE_BASE + 4, VM_EXIT_CR_ACCESS, 0, 0}, /* length: decode_cr_write */
+    {SVM_EXIT_CR_WRITE_BASE, VM_EXIT_CR_ACCESS, 0, 0}, /* CR0 and CR4: decode_cr_write */
     {SVM_EXIT_XSETBV, VM_EXIT_XSETBV, 0, SVM_LEN_XSETBV},
 };
 
@@ -92,7 +92,8 @@ static uint8_t address_size(uint64_t info, const struct vmcb_save *s)
     return (s->cs.attrib & SVM_ATTR_DB) ? 4 : 2;
 }
 
-/* MOV to CR4 (the one CR write hvlab intercepts). Decode assists name the GPR and NRIP
+/* A write of CR0 (MOV, CLTS, LMSW) or CR4 (MOV), the CR writes hvlab intercepts; all
+ * their exit codes share one raw reason. Decode assists name the GPR of a MOV and NRIP
  * save gives the length; without both the core decodes the instruction (cr_decode.h). */
 static void decode_cr_write(struct vm_exit *e, const struct vmcb *vmcb)
 {

@@ -59,9 +59,10 @@ static int setup_intercepts(struct vmcb_control *c, char *why, size_t why_len)
                          SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
                          SVM_INTERCEPT_SKINIT;
     c->intercept_exceptions = 0; /* guest exceptions go to the guest's IDT */
-    /* CR4 writes and XSETBV: SVM has no CR masks, and hardware would let the guest set a
-     * bit its CPUID does not offer (CR4.VMXE) or load XCR0 for the host too (cr.c). */
-    c->intercept_cr = SVM_INTERCEPT_CR_WRITE(4);
+    /* CR0 and CR4 writes and XSETBV: SVM has no CR masks, and the CPU (QEMU TCG at least)
+     * would let the guest set a bit its CPUID does not offer (CR4.VMXE), NW without CD, or
+     * load XCR0 for the host too; hvlab applies the architectural checks (cr.c). */
+    c->intercept_cr = SVM_INTERCEPT_CR_WRITE(0) | SVM_INTERCEPT_CR_WRITE(4);
     c->intercept_misc2 |= SVM_INTERCEPT_XSETBV;
 
     /* With virtual interrupt masking, the host's RFLAGS.IF at VMRUN (1: svm_entry.S)
