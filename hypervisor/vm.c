@@ -147,8 +147,8 @@ static enum hv_status report_end(struct vcpu *vcpu, const struct vm_exit *exit)
     }
     log_warn("guest \"%s\" stopped: %s", vcpu->guest_name, vcpu->stop_reason);
     if (exit) {
-        log_warn("  at exit reason %u (%s), qualification 0x%lx, guest RIP 0x%lx",
-                 exit->raw_reason, vcpu->ops->exit_reason_name(exit->raw_reason),
+        log_warn("  at exit 0x%lx (%s), qualification 0x%lx, guest RIP 0x%lx",
+                 (unsigned long)exit->hw_code, vcpu->ops->exit_code_name(exit->hw_code),
                  (unsigned long)exit->qualification, (unsigned long)exit->rip);
         vcpu->ops->dump_guest(vcpu);
     }

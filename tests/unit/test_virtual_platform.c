@@ -204,7 +204,7 @@ static void test_late_ticks_merge(void **state)
 
 /* The policy itself: after a late tick, the next one needs a new PIT edge. Each EOI (an
  * exit) brings the platform up to date; none of them, however soon, raises IRQ 0 again
- * before the next edge, and that edge raises exactly one. This is what check 56 of the
+ * before the next edge, and that edge raises exactly one. This is what check 64 of the
  * conformance guest relies on: nothing but an edge can follow the tick it takes. */
 static void test_no_tick_without_a_new_edge(void **state)
 {
