@@ -5,6 +5,8 @@
 #   make test       unit tests + boot tests; ends with "N passed, N failed"
 #   make soak       boot the conformance guest SOAK_N=10 times per vendor under SOAK_LOAD=2
 #                   CPU-bound processes (~3 min); ends with "N passed, N failed"
+#   make fuzz       run every libFuzzer harness of tests/fuzz/ FUZZ_S=30 seconds (~4 min);
+#                   one line each with its executions and crashes
 #   make bench      exit costs, overhead and boot cost in exact emulator instructions (~1 min)
 #   make iso        build/hvlab.iso: GRUB (UEFI) menu that chainloads hvlab.efi
 #   make gdb        boot in QEMU with the gdb stub, symbols loaded
@@ -51,6 +53,7 @@ HV_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(HV_C) $(HV_S)) $(BUILD)/obj/guest_ima
 all: $(BUILD)/hvlab.efi
 
 include guest/guest.mk
+include tests/fuzz/fuzz.mk
 
 $(BUILD)/obj/boot/%.c.o: boot/%.c
 	@mkdir -p $(dir $@)
@@ -146,7 +149,7 @@ format:
 	git ls-files '*.c' '*.h' | xargs clang-format -i
 
 help:
-	@sed -n '1,13p' Makefile
+	@sed -n '1,15p' Makefile
 
 clean:
 	rm -rf $(BUILD)

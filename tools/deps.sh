@@ -6,7 +6,7 @@ set -euo pipefail
 
 PACKAGES=(build-essential gnu-efi ovmf qemu-system-x86 bochs bochsbios vgabios mtools
           dosfstools grub-efi-amd64-bin grub-pc-bin grub-common xorriso libcmocka-dev gdb
-          gnuplot-nox)
+          gnuplot-nox clang libclang-rt-dev)
 # The harness test replaces the list to check the "missing package" path.
 [ -z "${HVLAB_PACKAGES:-}" ] || read -r -a PACKAGES <<< "$HVLAB_PACKAGES"
 

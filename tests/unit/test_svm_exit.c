@@ -159,6 +159,24 @@ static void test_exitintinfo_becomes_interrupted_event(void **state)
     assert_false(e.interrupted.has_error_code);
 }
 
+/* Found by tests/fuzz/fuzz_svm_exit: every type but 0, 2 and 3 was read as a software
+ * interrupt, so a reserved type (1, 5, 6, 7) would have been re-injected as INT n. */
+static void test_exitintinfo_reserved_types_are_not_delivered(void **state)
+{
+    (void)state;
+    static const uint64_t reserved[] = {1, 5, 6, 7}; /* APM: EVENTINJ TYPE, "reserved" */
+    for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
+        vmcb.control.exitintinfo =
+            0x30 | (reserved[i] << SVM_EVENT_TYPE_SHIFT) | SVM_EVENT_VALID;
+        assert_false(decode(SVM_EXIT_NPF, 0, 0x9000).interrupted.valid);
+    }
+    vmcb.control.exitintinfo = 0x30 | (SVM_EVENT_TYPE_SOFT_INT << SVM_EVENT_TYPE_SHIFT) |
+                               SVM_EVENT_VALID; /* INT 0x30: defined, delivered again */
+    struct vm_exit e = decode(SVM_EXIT_NPF, 0, 0x9000);
+    assert_true(e.interrupted.valid);
+    assert_int_equal(e.interrupted.type, EVENT_SOFTWARE_INTERRUPT);
+}
+
 /* ---- permission maps ------------------------------------------------------------------ */
 
 static void test_msrpm_layout(void **state)
@@ -233,6 +251,7 @@ int main(void)
         T(test_interrupt_and_window),
         T(test_vmrun_and_unknown),
         T(test_exitintinfo_becomes_interrupted_event),
+        T(test_exitintinfo_reserved_types_are_not_delivered),
         T(test_msrpm_layout),
         T(test_msrpm_set_touches_only_its_bits),
         T(test_iopm_multibyte_access_checks_every_bit),

@@ -158,15 +158,22 @@ static void decode_npf(struct vm_exit *e, const struct svm_vcpu *sv)
  * "Interrupted Event Delivery". */
 static void decode_interrupted(struct vm_exit *e, uint64_t info)
 {
-    if (!(info & SVM_EVENT_VALID))
-        return;
+    /* The four types EVENTINJ defines; the others are reserved: no event is made up. */
+    static const struct {
+        bool used;
+        enum guest_event_type type;
+    } types[SVM_EVENT_TYPE_MASK + 1] = {
+        [SVM_EVENT_TYPE_INTR] = {true, EVENT_EXTERNAL_INTERRUPT},
+        [SVM_EVENT_TYPE_NMI] = {true, EVENT_NMI},
+        [SVM_EVENT_TYPE_EXCEPTION] = {true, EVENT_EXCEPTION},
+        [SVM_EVENT_TYPE_SOFT_INT] = {true, EVENT_SOFTWARE_INTERRUPT},
+    };
     uint64_t type = (info >> SVM_EVENT_TYPE_SHIFT) & SVM_EVENT_TYPE_MASK;
+    if (!(info & SVM_EVENT_VALID) || !types[type].used)
+        return;
     e->interrupted = (struct guest_event){
         .valid = true,
-        .type = type == SVM_EVENT_TYPE_INTR        ? EVENT_EXTERNAL_INTERRUPT
-                : type == SVM_EVENT_TYPE_NMI       ? EVENT_NMI
-                : type == SVM_EVENT_TYPE_EXCEPTION ? EVENT_EXCEPTION
-                                                   : EVENT_SOFTWARE_INTERRUPT,
+        .type = types[type].type,
         .vector = (uint8_t)(info & SVM_EVENT_VECTOR_MASK),
         .has_error_code = (info & SVM_EVENT_ERROR_CODE_VALID) != 0,
         .error_code = (uint32_t)(info >> SVM_EVENT_ERROR_CODE_SHIFT),

@@ -178,23 +178,27 @@ static void decode_event(struct vm_exit *e)
  * again. See: SDM Vol. 3C, "Information for VM Exits That Occur During Event Delivery". */
 static void decode_interrupted(struct vm_exit *e)
 {
-    static const enum guest_event_type types[] = {
-        [VMX_INTR_TYPE_EXTERNAL] = EVENT_EXTERNAL_INTERRUPT,
-        [VMX_INTR_TYPE_NMI] = EVENT_NMI,
-        [VMX_INTR_TYPE_HW_EXCEPTION] = EVENT_EXCEPTION,
-        [VMX_INTR_TYPE_SW_INTERRUPT] = EVENT_SOFTWARE_INTERRUPT,
-        [VMX_INTR_TYPE_PRIV_SW_EXCEPTION] = EVENT_SOFTWARE_EXCEPTION,
-        [VMX_INTR_TYPE_SW_EXCEPTION] = EVENT_SOFTWARE_EXCEPTION,
+    /* Types 1 and 7 are "not used" in this field: no row, so no event is made up. */
+    static const struct {
+        bool used;
+        enum guest_event_type type;
+    } types[] = {
+        [VMX_INTR_TYPE_EXTERNAL] = {true, EVENT_EXTERNAL_INTERRUPT},
+        [VMX_INTR_TYPE_NMI] = {true, EVENT_NMI},
+        [VMX_INTR_TYPE_HW_EXCEPTION] = {true, EVENT_EXCEPTION},
+        [VMX_INTR_TYPE_SW_INTERRUPT] = {true, EVENT_SOFTWARE_INTERRUPT},
+        [VMX_INTR_TYPE_PRIV_SW_EXCEPTION] = {true, EVENT_SOFTWARE_EXCEPTION},
+        [VMX_INTR_TYPE_SW_EXCEPTION] = {true, EVENT_SOFTWARE_EXCEPTION},
     };
     uint32_t raw = (uint32_t)vmcs_read(VMCS_RO_IDT_VECTORING_INFO);
     if (!(raw & INTR_INFO_VALID))
         return; /* the common case: no delivery was under way */
     struct vmx_intr_info info = vmx_intr_info_decode(raw);
-    if (info.type >= sizeof(types) / sizeof(types[0]))
+    if (info.type >= sizeof(types) / sizeof(types[0]) || !types[info.type].used)
         return;
     e->interrupted = (struct guest_event){
         .valid = true,
-        .type = types[info.type],
+        .type = types[info.type].type,
         .vector = info.vector,
         .has_error_code = info.error_code_valid,
         .error_code =
