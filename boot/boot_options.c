@@ -16,6 +16,8 @@ static const char *const selftest_names[] = {
     [SELFTEST_NONE] = "none",   [SELFTEST_UD] = "ud",   [SELFTEST_GP] = "gp",
     [SELFTEST_PANIC] = "panic", [SELFTEST_OOM] = "oom", [SELFTEST_ENTRY] = "entry",
 };
+#define OOM_AT_PREFIX    "oom-at="
+#define OOM_AT_SEPARATOR '+'
 
 bool boot_guest_list_next(const char **list, char *name, size_t cap)
 {
@@ -200,7 +202,16 @@ static void put_in_force(struct text *t, const struct boot_options *o, enum word
         break;
     case WORD_SELFTEST:
         put_str(t, "; using ");
-        put_str(t, selftest_names[o->selftest]);
+        if (o->selftest == SELFTEST_OOM_AT) {
+            put_str(t, OOM_AT_PREFIX);
+            for (unsigned i = 0; i < o->oom_at_count; i++) {
+                if (i)
+                    put_chars(t, "+", 1);
+                put_uint(t, o->oom_at[i]);
+            }
+        } else {
+            put_str(t, selftest_names[o->selftest]);
+        }
         break;
     case WORD_GDB:
         put_str(t, o->gdb_wait ? "; using gdb (a bare gdb word is given too)"
@@ -307,6 +318,31 @@ static int lookup(const char *const *names, int count, const char *v, size_t len
     return -1;
 }
 
+/* selftest=oom-at=K[+K...]: 1..BOOT_GUESTS_MAX numbers, each 1..SELFTEST_OOM_AT_MAX. True
+ * (and the option set) if [val, val+vlen) is one; false changes nothing. */
+static bool apply_oom_at(struct boot_options *o, const char *val, size_t vlen)
+{
+    size_t plen = sizeof(OOM_AT_PREFIX) - 1;
+    if (vlen <= plen || !word_is(val, plen, OOM_AT_PREFIX))
+        return false;
+    unsigned ks[BOOT_GUESTS_MAX], count = 0;
+    for (size_t i = plen, start = plen; i <= vlen; i++) {
+        if (i < vlen && val[i] != OOM_AT_SEPARATOR)
+            continue;
+        uint64_t k;
+        if (count == BOOT_GUESTS_MAX || !parse_uint(val + start, i - start, &k) || k == 0 ||
+            k > SELFTEST_OOM_AT_MAX)
+            return false;
+        ks[count++] = (unsigned)k;
+        start = i + 1;
+    }
+    o->selftest = SELFTEST_OOM_AT;
+    o->oom_at_count = count;
+    for (unsigned i = 0; i < count; i++)
+        o->oom_at[i] = ks[i];
+    return true;
+}
+
 /* mem=SIZE: a size within GUEST_MEM_MIN..GUEST_MEM_MAX, a multiple of 4 KiB. */
 static void apply_mem(struct parser *p, const char *w, const char *val, size_t vlen)
 {
@@ -396,9 +432,16 @@ static void apply(struct parser *p, const char *w, size_t len)
             o->selftest = (enum selftest)s;
             return;
         }
+        if (apply_oom_at(o, val, vlen))
+            return;
         t = problem(p, WORD_SELFTEST, w);
         put_str(t, "selftest= wants ");
         put_names(t, selftest_names, SELFTEST_ENTRY + 1);
+        put_str(t, "|" OOM_AT_PREFIX "K[+K...] (K 1..");
+        put_uint(t, SELFTEST_OOM_AT_MAX);
+        put_str(t, ", at most ");
+        put_uint(t, BOOT_GUESTS_MAX);
+        put_str(t, ")");
         problem_got(t, val, vlen);
     } else if (word_is(key, klen, "gdb")) {
         t = problem(p, WORD_GDB, w);

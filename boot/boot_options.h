@@ -18,13 +18,16 @@ enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 /* Faults injected on purpose, to test hvlab's own failure paths. */
 enum selftest {
     SELFTEST_NONE,
-    SELFTEST_UD,    /* execute ud2 in the hypervisor: #UD report */
-    SELFTEST_GP,    /* read a non-canonical address: #GP report */
-    SELFTEST_PANIC, /* call panic() */
-    SELFTEST_OOM,   /* allocate until the page pool is exhausted */
-    SELFTEST_ENTRY, /* corrupt the guest state (CR0.PG without PE): VM entry must fail
+    SELFTEST_UD,     /* execute ud2 in the hypervisor: #UD report */
+    SELFTEST_GP,     /* read a non-canonical address: #GP report */
+    SELFTEST_PANIC,  /* call panic() */
+    SELFTEST_OOM,    /* allocate until the page pool is exhausted */
+    SELFTEST_ENTRY,  /* corrupt the guest state (CR0.PG without PE): VM entry must fail
                        and the VM-entry checker must name the rule */
+    SELFTEST_OOM_AT, /* oom-at=K[+K...]: the i-th guest's creation runs out of memory at
+                        its K-th page allocation (boot_options.oom_at; hypervisor/vm.c) */
 };
+#define SELFTEST_OOM_AT_MAX 99999u /* the largest K: more than any creation makes */
 
 #define GUEST_LIST_SEPARATOR     ','
 #define BOOT_GUEST_NAME_MAX      32  /* one name of guest=, with its NUL */
@@ -46,7 +49,9 @@ struct boot_options {
     char guest[BOOT_GUEST_LIST_MAX];      /* guest=NAME[,NAME...] (default "hello") */
     uint64_t guest_mem;                   /* mem=SIZE[K|M|G] guest RAM in bytes */
     char guest_args[BOOT_GUEST_ARGS_MAX]; /* after "--": the guest's Multiboot cmdline */
-    enum selftest selftest;               /* selftest=ud|gp|panic|oom|entry */
+    enum selftest selftest;               /* selftest=ud|gp|panic|oom|entry|oom-at=K */
+    unsigned oom_at[BOOT_GUESTS_MAX];     /* SELFTEST_OOM_AT: K for each guest, in order */
+    unsigned oom_at_count;                /* Ks given; later guests are created as usual */
     unsigned watchdog_s; /* watchdog=SECONDS: stop a guest that runs this long without
                             a single VM exit (0 = never) */
     bool gdb_wait;       /* gdb: wait for a debugger before hv_main */

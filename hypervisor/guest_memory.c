@@ -5,6 +5,10 @@
 
 #include "hypervisor/fmt.h"
 
+#define KIB_SHIFT 10
+#define MIB_SHIFT 20
+#define MIB       (1ull << MIB_SHIFT)
+
 /* Append [gpa, gpa+size) at hpa, merging with the previous chunk when both sides are
  * contiguous and of the same page size. */
 static int add_chunk(struct guest_memory *m, uint64_t gpa, uint64_t hpa, uint64_t size,
@@ -46,8 +50,11 @@ int guest_memory_create(struct guest_memory *m, uint64_t ram_size, page_source_f
         if (!large)
             hpa = alloc(ctx, 1, 1);
         if (!hpa) {
-            fmt_snprintf(why, why_len, "out of memory backing guest RAM at 0x%lx of 0x%lx",
-                         (unsigned long)gpa, (unsigned long)ram_size);
+            bool mib = ram_size % MIB == 0;
+            fmt_snprintf(why, why_len,
+                         "out of memory: guest RAM (%lu %s), none for guest-physical 0x%lx",
+                         (unsigned long)(ram_size >> (mib ? MIB_SHIFT : KIB_SHIFT)),
+                         mib ? "MiB" : "KiB", (unsigned long)gpa);
             return -1;
         }
         uint64_t size = large ? GUEST_LARGE_PAGE_SIZE : GUEST_PAGE_SIZE;

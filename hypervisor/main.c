@@ -26,8 +26,8 @@ static enum hv_status run_guests(const struct boot_info *info, const struct virt
     enum hv_status worst = HV_STATUS_OK;
     char name[BOOT_GUEST_NAME_MAX];
     const char *list = info->options.guest;
-    while (boot_guest_list_next(&list, name, sizeof(name)))
-        if (vm_run_guest(info, hw, name, tsc_hz) != HV_STATUS_OK)
+    for (unsigned position = 0; boot_guest_list_next(&list, name, sizeof(name)); position++)
+        if (vm_run_guest(info, hw, name, position, tsc_hz) != HV_STATUS_OK)
             worst = HV_STATUS_GUEST_FAILED;
     return worst;
 }

@@ -52,8 +52,40 @@ static void ledger_add(const char *what, size_t pages)
         ledger.entry[ledger.count++] = (struct memory_ledger_entry){what, pages};
 }
 
+static struct {
+    bool on;
+    unsigned calls, fail_from;
+} counter;
+
+void memory_count_start(unsigned fail_from)
+{
+    counter.on = true;
+    counter.calls = 0;
+    counter.fail_from = fail_from;
+}
+
+unsigned memory_count_stop(void)
+{
+    counter.on = false;
+    return counter.calls;
+}
+
+/* Is this call one that must fail on purpose (memory_count_start)? Says so once. */
+static bool fails_on_purpose(size_t count, const char *what)
+{
+    if (!counter.on || ++counter.calls < counter.fail_from || !counter.fail_from)
+        return false;
+    if (counter.calls == counter.fail_from)
+        log_info("selftest: allocation %u (%s, %lu %s) fails on purpose, and every one "
+                 "after it",
+                 counter.calls, what, (unsigned long)count, count == 1 ? "page" : "pages");
+    return true;
+}
+
 void *pages_alloc(size_t count, size_t align_pages, const char *what)
 {
+    if (fails_on_purpose(count, what))
+        return NULL;
     uint64_t addr = page_pool_alloc(&pool, count, align_pages);
     if (!addr) {
         log_error("out of memory: %s needs %lu pages (aligned to %lu); %lu pages free, "

@@ -32,6 +32,7 @@ struct memory_checkpoint {
     size_t pages;      /* pages holding the copy */
     size_t free_count; /* pool.free_count when taken (the copy's own pages excluded) */
 };
+/* -1 when its pages cannot be allocated (cp->pages says how many were asked). */
 int memory_checkpoint(struct memory_checkpoint *cp);
 void memory_rollback(const struct memory_checkpoint *cp);
 
@@ -45,6 +46,14 @@ struct memory_ledger_entry {
 void memory_ledger_open(void);
 /* Close it; fills up to max entries and returns how many there are. */
 size_t memory_ledger_close(struct memory_ledger_entry *out, size_t max);
+
+/* Fault injection, for selftest=oom-at=K (hypervisor/vm.c) and the unit tests: after
+ * memory_count_start every pages_alloc call is counted, and from the fail_from-th on
+ * (1-based; 0 = none) each fails as if the pool had run dry there, so that no fallback
+ * (guest RAM's 4 KiB pages when a 2 MiB run is refused) hides the failure.
+ * memory_count_stop ends it and returns the calls counted, failed ones included. */
+void memory_count_start(unsigned fail_from);
+unsigned memory_count_stop(void);
 
 /* Pages still free, and pages in the pool. */
 size_t memory_free_pages(void);

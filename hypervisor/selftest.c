@@ -18,7 +18,8 @@ void selftest_run(enum selftest which)
 {
     switch (which) {
     case SELFTEST_NONE:
-    case SELFTEST_ENTRY: /* done by vm.c, once there is a guest to corrupt */ return;
+    case SELFTEST_ENTRY: /* done by vm.c, once there is a guest to corrupt */
+    case SELFTEST_OOM_AT: /* done by vm.c and memory.c, while each guest is created */ return;
     case SELFTEST_UD:
         log_info("selftest: executing ud2 in the hypervisor");
         __asm__ volatile("ud2");

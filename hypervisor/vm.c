@@ -202,13 +202,10 @@ static int prepare(const struct boot_info *info, const struct boot_guest_image *
     struct guest_image loaded;
     struct multiboot_boot mb;
 
-    memory_ledger_open();
     if (guest_memory_create(mem, info->options.guest_mem, pages_source, GUEST_RAM_TAG, why,
-                            why_len) != 0)
-        return -1;
-    if (load_kernel(mem, image, &loaded, why, why_len) != 0)
-        return -1;
-    if (multiboot_info_build(mem, MULTIBOOT_INFO_GPA, loaded.load_start, loaded.load_end,
+                            why_len) != 0 ||
+        load_kernel(mem, image, &loaded, why, why_len) != 0 ||
+        multiboot_info_build(mem, MULTIBOOT_INFO_GPA, loaded.load_start, loaded.load_end,
                              info->options.guest_args, LOADER_NAME, &mb, why, why_len) != 0)
         return -1;
     log_info("guest \"%s\": %u segments at 0x%x-0x%x, entry 0x%x, %lu MiB RAM, "
@@ -217,8 +214,25 @@ static int prepare(const struct boot_info *info, const struct boot_guest_image *
              (unsigned long)(mem->ram_size >> 20), info->options.guest_args);
 
     struct guest_start start = {.eip = loaded.entry, .eax = mb.eax, .ebx = mb.ebx};
-    if (vcpu->ops->vcpu_create(vcpu, mem, &start, why, why_len) != 0)
+    return vcpu->ops->vcpu_create(vcpu, mem, &start, why, why_len);
+}
+
+/* Create the VM (prepare), its page allocations counted and, with selftest=oom-at=K for
+ * this guest, failing from the K-th on (memory.c). Nothing is given back here: the
+ * caller rolls the pool back to its checkpoint, whichever step failed. */
+static int create(const struct boot_info *info, const struct boot_guest_image *image,
+                  unsigned oom_at, struct guest_memory *mem, struct vcpu *vcpu, char *why,
+                  size_t why_len)
+{
+    memory_ledger_open();
+    int rc = prepare(info, image, mem, vcpu, why, why_len);
+    unsigned made = memory_count_stop();
+    if (rc != 0) {
+        memory_ledger_close(0, 0);
         return -1;
+    }
+    if (oom_at)
+        log_info("selftest: oom-at=%u: creation made only %u allocations", oom_at, made);
     report_footprint(vcpu);
     if (info->options.selftest == SELFTEST_ENTRY) {
         /* CR0.PG=1 with PE=0 is never a valid guest state, unrestricted or not. */
@@ -228,8 +242,30 @@ static int prepare(const struct boot_info *info, const struct boot_guest_image *
     return 0;
 }
 
+/* Which page allocation of the creation of guest number `position` (in guest=) fails on
+ * purpose: selftest=oom-at=K[+K...] gives the i-th K to the i-th guest; 0 for none. */
+static unsigned oom_at_for(const struct boot_options *o, unsigned position)
+{
+    return o->selftest == SELFTEST_OOM_AT && position < o->oom_at_count ? o->oom_at[position]
+                                                                        : 0;
+}
+
+/* Every page a guest took is back: the pool's free count is what it was before. */
+static void check_pool(const char *name, size_t free_before, bool report)
+{
+    size_t free_after = memory_free_pages();
+    if (report)
+        log_info("memory pool: %lu pages free before, %lu after", (unsigned long)free_before,
+                 (unsigned long)free_after);
+    if (free_after != free_before)
+        log_error("memory pool: guest \"%s\" did not give back %ld pages (%lu free before, "
+                  "%lu after)",
+                  name, (long)(free_before - free_after), (unsigned long)free_before,
+                  (unsigned long)free_after);
+}
+
 enum hv_status vm_run_guest(const struct boot_info *info, const struct virt_ops *ops,
-                            const char *name, uint64_t tsc_hz)
+                            const char *name, unsigned position, uint64_t tsc_hz)
 {
     static struct guest_memory mem; /* large: keep it off the stack */
     static struct vcpu vcpu;
@@ -241,8 +277,17 @@ enum hv_status vm_run_guest(const struct boot_info *info, const struct virt_ops 
     const struct boot_guest_image *image = find_guest(info, name);
     if (!image)
         return HV_STATUS_GUEST_FAILED;
-    if (memory_checkpoint(&checkpoint) != 0)
+    /* Counted from here: the checkpoint is the creation's first allocation. */
+    unsigned oom_at = oom_at_for(&info->options, position);
+    size_t free_before = memory_free_pages();
+    memory_count_start(oom_at);
+    if (memory_checkpoint(&checkpoint) != 0) {
+        memory_count_stop();
+        log_error("guest \"%s\" not started: out of memory: memory checkpoint (%lu %s)", name,
+                  (unsigned long)checkpoint.pages, checkpoint.pages == 1 ? "page" : "pages");
+        check_pool(name, free_before, oom_at != 0);
         return HV_STATUS_GUEST_FAILED;
+    }
 
     memset(&vcpu, 0, sizeof(vcpu));
     vcpu.ops = ops;
@@ -258,7 +303,7 @@ enum hv_status vm_run_guest(const struct boot_info *info, const struct virt_ops 
     vplatform_reset(&platform, read_tsc, tsc_hz);
 
     enum hv_status status;
-    if (prepare(info, image, &mem, &vcpu, why, sizeof(why)) != 0) {
+    if (create(info, image, oom_at, &mem, &vcpu, why, sizeof(why)) != 0) {
         log_error("guest \"%s\" not started: %s", name, why);
         status = HV_STATUS_GUEST_FAILED;
     } else {
@@ -274,5 +319,6 @@ enum hv_status vm_run_guest(const struct boot_info *info, const struct virt_ops 
         status = report_end(&vcpu, exited ? &exit : 0);
     }
     memory_rollback(&checkpoint);
+    check_pool(name, free_before, oom_at != 0);
     return status;
 }

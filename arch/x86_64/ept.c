@@ -34,10 +34,11 @@ static unsigned leaf_level_for(uint64_t page_size)
     return page_size == EPT_PAGE_SIZE_2M ? EPT_LEVEL_PD : EPT_LEVEL_PT;
 }
 
-/* The entry for gpa in the table at leaf_level, creating the tables above it on the way
- * down. NULL when a table cannot be allocated or a 2 MiB leaf is already in the way. */
-static uint64_t *entry_for(struct ept *ept, uint64_t gpa, unsigned leaf_level,
-                           page_source_fn alloc, void *ctx)
+/* The entry for gpa in the table at leaf_level into *out, creating the tables above it
+ * on the way down. EPT_BUILD_NO_MEMORY when a table cannot be allocated, EPT_BUILD_BAD_MAP
+ * when a large page is already in the way. */
+static int entry_for(struct ept *ept, uint64_t gpa, unsigned leaf_level, page_source_fn alloc,
+                     void *ctx, uint64_t **out)
 {
     uint64_t *table = table_at(ept->pml4);
     for (unsigned level = EPT_LEVEL_PML4; level > leaf_level; level--) {
@@ -45,25 +46,29 @@ static uint64_t *entry_for(struct ept *ept, uint64_t gpa, unsigned leaf_level,
         if (!(*entry & EPT_PRESENT_MASK)) {
             uint64_t next = alloc(ctx, 1, 1); /* zeroed: 512 not-present entries */
             if (!next)
-                return NULL;
+                return EPT_BUILD_NO_MEMORY;
             ept->table_pages++;
             *entry = next | NONLEAF_FLAGS;
         } else if (*entry & EPT_LARGE_PAGE) {
-            return NULL; /* this range is already one large page */
+            return EPT_BUILD_BAD_MAP; /* this range is already one large page */
         }
         table = table_at(*entry & EPT_ADDR_MASK);
     }
-    return &table[ept_index(gpa, leaf_level)];
+    *out = &table[ept_index(gpa, leaf_level)];
+    return 0;
 }
 
-/* Map one page of page_size (4 KiB or 2 MiB) at gpa to hpa. -1 on OOM or overlap. */
+/* Map one page of page_size (4 KiB or 2 MiB) at gpa to hpa. 0, or an EPT_BUILD_ failure. */
 static int map_page(struct ept *ept, uint64_t gpa, uint64_t hpa, uint64_t page_size,
                     page_source_fn alloc, void *ctx)
 {
     unsigned level = leaf_level_for(page_size);
-    uint64_t *entry = entry_for(ept, gpa, level, alloc, ctx);
-    if (!entry || (*entry & EPT_PRESENT_MASK))
-        return -1;
+    uint64_t *entry;
+    int rc = entry_for(ept, gpa, level, alloc, ctx, &entry);
+    if (rc != 0)
+        return rc;
+    if (*entry & EPT_PRESENT_MASK)
+        return EPT_BUILD_BAD_MAP; /* two chunks on one page */
     if (level == EPT_LEVEL_PD) {
         /* See: Table "Format of an EPT Page-Directory Entry (PDE) that Maps a 2-MByte Page" */
         *entry = (hpa & EPT_ADDR_MASK_2M) | LEAF_FLAGS | EPT_LARGE_PAGE;
@@ -90,17 +95,19 @@ int ept_build(struct ept *ept, const struct guest_memory *m, bool allow_2m,
     *ept = (struct ept){0};
     ept->pml4 = alloc(ctx, 1, 1);
     if (!ept->pml4)
-        return -1;
+        return EPT_BUILD_NO_MEMORY;
     ept->table_pages = 1;
 
     for (size_t i = 0; i < m->chunk_count; i++) {
         const struct guest_ram_chunk *c = &m->chunks[i];
         uint64_t page_size = c->large && allow_2m ? EPT_PAGE_SIZE_2M : EPT_PAGE_SIZE_4K;
         if (!chunk_mappable(c, page_size))
-            return -1;
-        for (uint64_t offset = 0; offset < c->size; offset += page_size)
-            if (map_page(ept, c->gpa + offset, c->hpa + offset, page_size, alloc, ctx) != 0)
-                return -1;
+            return EPT_BUILD_BAD_MAP;
+        for (uint64_t offset = 0; offset < c->size; offset += page_size) {
+            int rc = map_page(ept, c->gpa + offset, c->hpa + offset, page_size, alloc, ctx);
+            if (rc != 0)
+                return rc;
+        }
     }
     return 0;
 }

@@ -159,9 +159,12 @@ struct ept {
 
 /* Map every chunk of m, and nothing else, read/write/execute with memory type WB: `large`
  * chunks with 2 MiB PDEs when allow_2m (see ept_caps_allow_2m), all else with 4 KiB PTEs.
- * Tables come from alloc(ctx, 1, 1). Returns 0, or -1 when alloc fails or the map is
- * malformed (chunks overlap, are misaligned, or reach past the 48-bit GPA range). On -1
- * the tables allocated so far stay allocated (the pool is not given back). */
+ * Tables come from alloc(ctx, 1, 1). Returns 0, EPT_BUILD_NO_MEMORY when alloc fails,
+ * or EPT_BUILD_BAD_MAP when the map is malformed (chunks overlap, are misaligned, or reach
+ * past the 48-bit GPA range). On failure the tables allocated so far stay allocated (the
+ * pool is not given back: the caller rolls it back, hypervisor/memory.h). */
+#define EPT_BUILD_NO_MEMORY (-1)
+#define EPT_BUILD_BAD_MAP   (-2)
 int ept_build(struct ept *ept, const struct guest_memory *m, bool allow_2m,
               page_source_fn alloc, void *ctx);
 

@@ -18,10 +18,11 @@
 /* Tables are identity-mapped pages: the host-physical address is the pointer. */
 static uint64_t *table_at(uint64_t hpa) { return (uint64_t *)(uintptr_t)hpa; }
 
-/* The entry for gpa in the table at leaf_level, creating the tables above it on the way
- * down. NULL when a table cannot be allocated or a large page is already in the way. */
-static uint64_t *entry_for(struct npt *npt, uint64_t gpa, unsigned leaf_level,
-                           page_source_fn alloc, void *ctx)
+/* The entry for gpa in the table at leaf_level into *out, creating the tables above it
+ * on the way down. NPT_BUILD_NO_MEMORY when a table cannot be allocated, NPT_BUILD_BAD_MAP
+ * when a large page is already in the way. */
+static int entry_for(struct npt *npt, uint64_t gpa, unsigned leaf_level, page_source_fn alloc,
+                     void *ctx, uint64_t **out)
 {
     uint64_t *table = table_at(npt->pml4);
     for (unsigned level = NPT_LEVEL_PML4; level > leaf_level; level--) {
@@ -29,25 +30,29 @@ static uint64_t *entry_for(struct npt *npt, uint64_t gpa, unsigned leaf_level,
         if (!(*entry & NPT_PRESENT)) {
             uint64_t next = alloc(ctx, 1, 1); /* zeroed: 512 not-present entries */
             if (!next)
-                return NULL;
+                return NPT_BUILD_NO_MEMORY;
             npt->table_pages++;
             *entry = next | TABLE_FLAGS;
         } else if (*entry & NPT_PS) {
-            return NULL; /* this range is already one large page */
+            return NPT_BUILD_BAD_MAP; /* this range is already one large page */
         }
         table = table_at(*entry & NPT_ADDR_MASK);
     }
-    return &table[npt_index(gpa, leaf_level)];
+    *out = &table[npt_index(gpa, leaf_level)];
+    return 0;
 }
 
-/* Map one page of page_size (4 KiB or 2 MiB) at gpa to hpa. -1 on OOM or overlap. */
+/* Map one page of page_size (4 KiB or 2 MiB) at gpa to hpa. 0, or an NPT_BUILD_ failure. */
 static int map_page(struct npt *npt, uint64_t gpa, uint64_t hpa, uint64_t page_size,
                     page_source_fn alloc, void *ctx)
 {
     unsigned level = page_size == NPT_PAGE_SIZE_2M ? NPT_LEVEL_PD : NPT_LEVEL_PT;
-    uint64_t *entry = entry_for(npt, gpa, level, alloc, ctx);
-    if (!entry || (*entry & NPT_PRESENT))
-        return -1;
+    uint64_t *entry;
+    int rc = entry_for(npt, gpa, level, alloc, ctx, &entry);
+    if (rc != 0)
+        return rc;
+    if (*entry & NPT_PRESENT)
+        return NPT_BUILD_BAD_MAP; /* two chunks on one page */
     if (level == NPT_LEVEL_PD) {
         /* See: "2-Mbyte PDE—Long Mode" */
         *entry = (hpa & NPT_ADDR_MASK_2M) | LEAF_FLAGS | NPT_PS;
@@ -74,17 +79,19 @@ int npt_build(struct npt *npt, const struct guest_memory *m, bool allow_2m,
     *npt = (struct npt){0};
     npt->pml4 = alloc(ctx, 1, 1);
     if (!npt->pml4)
-        return -1;
+        return NPT_BUILD_NO_MEMORY;
     npt->table_pages = 1;
 
     for (size_t i = 0; i < m->chunk_count; i++) {
         const struct guest_ram_chunk *c = &m->chunks[i];
         uint64_t page_size = c->large && allow_2m ? NPT_PAGE_SIZE_2M : NPT_PAGE_SIZE_4K;
         if (!chunk_mappable(c, page_size))
-            return -1;
-        for (uint64_t offset = 0; offset < c->size; offset += page_size)
-            if (map_page(npt, c->gpa + offset, c->hpa + offset, page_size, alloc, ctx) != 0)
-                return -1;
+            return NPT_BUILD_BAD_MAP;
+        for (uint64_t offset = 0; offset < c->size; offset += page_size) {
+            int rc = map_page(npt, c->gpa + offset, c->hpa + offset, page_size, alloc, ctx);
+            if (rc != 0)
+                return rc;
+        }
     }
     return 0;
 }

@@ -116,9 +116,12 @@ struct npt {
 
 /* Map every chunk of m, and nothing else, present/writable/user, executable, write-back:
  * `large` chunks with 2 MiB PDEs when allow_2m, all else with 4 KiB PTEs. Tables come
- * from alloc(ctx, 1, 1). Returns 0, or -1 when alloc fails or the map is malformed
- * (chunks overlap, are misaligned, or reach past the 48-bit GPA range). On -1 the tables
- * allocated so far stay allocated. */
+ * from alloc(ctx, 1, 1). Returns 0, NPT_BUILD_NO_MEMORY when alloc fails, or
+ * NPT_BUILD_BAD_MAP when the map is malformed (chunks overlap, are misaligned, or reach
+ * past the 48-bit GPA range). On failure the tables allocated so far stay allocated (the
+ * caller rolls the pool back, hypervisor/memory.h). */
+#define NPT_BUILD_NO_MEMORY (-1)
+#define NPT_BUILD_BAD_MAP   (-2)
 int npt_build(struct npt *npt, const struct guest_memory *m, bool allow_2m,
               page_source_fn alloc, void *ctx);
 

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -255,6 +256,10 @@ static void test_mem_syntax_errors(void **state)
     assert_int_equal(opts.guest_mem, GUEST_MEM_DEFAULT);
 }
 
+#define SELFTEST_WANTS                                                                         \
+    "selftest= wants none|ud|gp|panic|oom|entry|oom-at=K[+K...] (K 1..99999, at most 16), "    \
+    "got: "
+
 static void test_selftest(void **state)
 {
     (void)state;
@@ -268,9 +273,53 @@ static void test_selftest(void **state)
     assert_int_equal(opts.selftest, SELFTEST_OOM);
     assert_int_equal(parse("selftest=oom selftest=none"), 0);
     assert_int_equal(opts.selftest, SELFTEST_NONE);
-    assert_one_problem("selftest=crash",
-                       "selftest= wants none|ud|gp|panic|oom|entry, got: crash; using none");
+    assert_one_problem("selftest=crash", SELFTEST_WANTS "crash; using none");
     assert_int_equal(opts.selftest, SELFTEST_NONE);
+}
+
+/* selftest=oom-at=K[+K...]: one K per guest, in the order of guest=. */
+static void test_selftest_oom_at(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("selftest=oom-at=5"), 0);
+    assert_int_equal(opts.selftest, SELFTEST_OOM_AT);
+    assert_int_equal(opts.oom_at_count, 1);
+    assert_int_equal(opts.oom_at[0], 5);
+    assert_int_equal(parse("selftest=oom-at=1+9+99999"), 0);
+    assert_int_equal(opts.oom_at_count, 3);
+    assert_int_equal(opts.oom_at[0], 1);
+    assert_int_equal(opts.oom_at[1], 9);
+    assert_int_equal(opts.oom_at[2], 99999);
+    assert_int_equal(parse("selftest=oom-at=1+2+3+4+5+6+7+8+9+10+11+12+13+14+15+16"), 0);
+    assert_int_equal(opts.oom_at_count, 16);
+    assert_int_equal(opts.oom_at[15], 16);
+    assert_int_equal(parse("selftest=oom-at=3 selftest=oom"), 0); /* the last word wins */
+    assert_int_equal(opts.selftest, SELFTEST_OOM);
+
+    static const char *const bad[] = {
+        "oom-at=",
+        "oom-at=0",
+        "oom-at=100000",
+        "oom-at=1+",
+        "oom-at=+1",
+        "oom-at=1++2",
+        "oom-at=x",
+        "oom-at=-1",
+        "oom-at",
+        "oom-at=1,2",
+        "oom-at=1+2+3+4+5+6+7+8+9+1+2+3+4+5+6+7+8", /* 17 Ks: one more than guests */
+    };
+    char line[128], text[BOOT_OPTION_PROBLEM_LEN];
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        snprintf(line, sizeof(line), "selftest=%s", bad[i]);
+        snprintf(text, sizeof(text), SELFTEST_WANTS "%s; using none", bad[i]);
+        assert_one_problem(line, text);
+        assert_int_equal(opts.selftest, SELFTEST_NONE);
+    }
+    /* A bad list after a good one keeps the good one, and says so. */
+    assert_one_problem("selftest=oom-at=2+7 selftest=oom-at=0",
+                       SELFTEST_WANTS "oom-at=0; using oom-at=2+7");
+    assert_int_equal(opts.oom_at_count, 2);
 }
 
 static void test_gdb_bare_word(void **state)
@@ -399,8 +448,7 @@ static void test_using_names_the_value_in_force(void **state)
     assert_one_problem("mem=1G mem=0x10", MEM_SYNTAX "0x10; using 1G");
     assert_one_problem("watchdog=0 watchdog=-1",
                        "watchdog= wants seconds, 0..3600 (0 = off), got: -1; using 0 (off)");
-    assert_one_problem("selftest=boom selftest=ud",
-                       "selftest= wants none|ud|gp|panic|oom|entry, got: boom; using ud");
+    assert_one_problem("selftest=boom selftest=ud", SELFTEST_WANTS "boom; using ud");
     assert_one_problem("guest=hostile guest=a/b",
                        "guest= names are letters, digits, - and _, got: a/b; using hostile");
     assert_one_problem("boot=grub boot=", "boot= wants a name of 1..15 characters, got: ; "
@@ -724,6 +772,7 @@ int main(void)
         cmocka_unit_test(test_mem_bounds_and_granularity),
         cmocka_unit_test(test_mem_syntax_errors),
         cmocka_unit_test(test_selftest),
+        cmocka_unit_test(test_selftest_oom_at),
         cmocka_unit_test(test_gdb_bare_word),
         cmocka_unit_test(test_bare_words_ignored),
         cmocka_unit_test(test_guest_args_after_double_dash),

@@ -205,7 +205,7 @@ static void test_out_of_memory(void **state)
         a.limit = a.given + allowed;
         struct npt npt;
         int rc = npt_build(&npt, m, true, arena_alloc, &a);
-        assert_int_equal(rc, allowed == 4 ? 0 : -1);
+        assert_int_equal(rc, allowed == 4 ? 0 : NPT_BUILD_NO_MEMORY);
         assert_int_equal(a.given - 17 * MIB / PAGE, allowed);
         if (rc == 0)
             assert_int_equal(npt.table_pages, 4);
@@ -278,23 +278,23 @@ static void test_malformed_map(void **state)
     assert_int_equal(build_one_chunk((struct guest_ram_chunk){0, 0x40000000, PAGE, false},
                                      (struct guest_ram_chunk){0, 0x50000000, PAGE, false}, 2,
                                      true),
-                     -1);
+                     NPT_BUILD_BAD_MAP);
     /* a 4 KiB chunk inside a 2 MiB one, and a 2 MiB one over an existing PT */
     assert_int_equal(build_one_chunk((struct guest_ram_chunk){0, 0x40000000, 2 * MIB, true},
                                      (struct guest_ram_chunk){PAGE, 0x50000000, PAGE, false}, 2,
                                      true),
-                     -1);
+                     NPT_BUILD_BAD_MAP);
     assert_int_equal(build_one_chunk((struct guest_ram_chunk){PAGE, 0x50000000, PAGE, false},
                                      (struct guest_ram_chunk){0, 0x40000000, 2 * MIB, true}, 2,
                                      true),
-                     -1);
+                     NPT_BUILD_BAD_MAP);
     /* misaligned: gpa not on 4 KiB, a large chunk's hpa not on 2 MiB */
     assert_int_equal(build_one_chunk((struct guest_ram_chunk){0x800, 0x40000000, PAGE, false},
                                      none, 1, true),
-                     -1);
+                     NPT_BUILD_BAD_MAP);
     assert_int_equal(
         build_one_chunk((struct guest_ram_chunk){0, 0x40001000, 2 * MIB, true}, none, 1, true),
-        -1);
+        NPT_BUILD_BAD_MAP);
     /* ...which 4 KiB pages can map when 2 MiB pages are not allowed */
     assert_int_equal(
         build_one_chunk((struct guest_ram_chunk){0, 0x40001000, 2 * MIB, true}, none, 1, false),
@@ -303,7 +303,7 @@ static void test_malformed_map(void **state)
     assert_int_equal(build_one_chunk((struct guest_ram_chunk){(1ull << 48) - PAGE, 0x40000000,
                                                               2 * PAGE, false},
                                      none, 1, true),
-                     -1);
+                     NPT_BUILD_BAD_MAP);
 }
 
 /* ---- the walk over hand-written tables ------------------------------------ */

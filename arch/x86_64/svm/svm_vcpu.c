@@ -76,9 +76,11 @@ static int setup_intercepts(struct vmcb_control *c, char *why, size_t why_len)
      * ranges always exit when MSR_PROT is set. The one exception: the MSRs the VMCB
      * itself holds, below. See: "I/O Permission Map", "MSR Intercepts". */
     uint8_t *iopm = pages_alloc(SVM_IOPM_PAGES, 1, "SVM I/O permission map");
+    if (!iopm)
+        return FAIL_WHY("out of memory: SVM I/O permission map");
     uint8_t *msrpm = pages_alloc(SVM_MSRPM_PAGES, 1, "SVM MSR permission map");
-    if (!iopm || !msrpm)
-        return FAIL_WHY("no memory for the SVM I/O and MSR permission maps");
+    if (!msrpm)
+        return FAIL_WHY("out of memory: SVM MSR permission map");
     memset(iopm, PERMISSION_MAP_INTERCEPT_ALL, SVM_IOPM_PAGES * PAGE_SIZE);
     memset(msrpm, PERMISSION_MAP_INTERCEPT_ALL, SVM_MSRPM_PAGES * PAGE_SIZE);
     c->iopm_base_pa = (uint64_t)(uintptr_t)iopm;
@@ -107,8 +109,13 @@ static int setup_intercepts(struct vmcb_control *c, char *why, size_t why_len)
 static int setup_npt(struct svm_vcpu *sv, const struct guest_memory *mem, char *why,
                      size_t why_len)
 {
-    if (npt_build(&sv->npt, mem, true, pages_source, "nested page tables") != 0)
-        return FAIL_WHY("out of memory building the nested page tables");
+    int rc = npt_build(&sv->npt, mem, true, pages_source, "nested page tables");
+    if (rc == NPT_BUILD_NO_MEMORY)
+        return FAIL_WHY("out of memory: nested page table (%lu allocated before it)",
+                        (unsigned long)sv->npt.table_pages);
+    if (rc != 0)
+        return FAIL_WHY("guest RAM's map cannot be written as nested page tables (a "
+                        "hypervisor bug)");
     sv->vmcb->control.np_control = SVM_NP_ENABLE;
     sv->vmcb->control.n_cr3 = npt_n_cr3(&sv->npt);
     log_info("NPT built: %lu MiB guest RAM in %lu x 2 MiB + %lu x 4 KiB pages, %lu table "
@@ -190,9 +197,11 @@ int svm_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
      * TR, LDTR and syscall MSRs while the guest's are loaded (VMSAVE/VMLOAD). See:
      * "VMRUN Instruction", "VMSAVE and VMLOAD Instructions". */
     sv->vmcb = pages_alloc(1, 1, "VMCB");
+    if (!sv->vmcb)
+        return FAIL_WHY("out of memory: VMCB");
     void *host_state = pages_alloc(1, 1, "SVM host VMSAVE area");
-    if (!sv->vmcb || !host_state)
-        return FAIL_WHY("no memory for the VMCB");
+    if (!host_state)
+        return FAIL_WHY("out of memory: SVM host VMSAVE area");
     sv->host_state_pa = (uint64_t)(uintptr_t)host_state;
 
     if (setup_intercepts(&sv->vmcb->control, why, why_len) != 0 ||

@@ -100,9 +100,11 @@ static int setup_controls(struct vmx_vcpu *vv, uint64_t cr4_valid, char *why, si
     /* Every port and every MSR exits: bitmaps of all ones. See: "I/O-Bitmap Addresses",
      * "MSR-Bitmap Address". */
     uint8_t *io = pages_alloc(IO_BITMAP_PAGES, 1, "I/O bitmaps");
+    if (!io)
+        return FAIL_WHY("out of memory: I/O bitmaps");
     uint8_t *msr = pages_alloc(MSR_BITMAP_PAGES, 1, "MSR bitmap");
-    if (!io || !msr)
-        return FAIL_WHY("no memory for the I/O and MSR bitmaps");
+    if (!msr)
+        return FAIL_WHY("out of memory: MSR bitmap");
     memset(io, BITMAP_INTERCEPT_ALL, IO_BITMAP_PAGES * PAGE_SIZE);
     memset(msr, BITMAP_INTERCEPT_ALL, MSR_BITMAP_PAGES * PAGE_SIZE);
     vmcs_write(VMCS_CTRL_IO_BITMAP_A, (uint64_t)(uintptr_t)io);
@@ -138,8 +140,12 @@ static int setup_ept(struct vmx_vcpu *vv, const struct guest_memory *mem, char *
     uint64_t cap = rdmsr(MSR_IA32_VMX_EPT_VPID_CAP);
     if (!ept_caps_sufficient(cap, why, why_len))
         return -1;
-    if (ept_build(&vv->ept, mem, ept_caps_allow_2m(cap), pages_source, "EPT tables") != 0)
-        return FAIL_WHY("out of memory building the EPT tables");
+    int rc = ept_build(&vv->ept, mem, ept_caps_allow_2m(cap), pages_source, "EPT tables");
+    if (rc == EPT_BUILD_NO_MEMORY)
+        return FAIL_WHY("out of memory: EPT page table (%lu allocated before it)",
+                        (unsigned long)vv->ept.table_pages);
+    if (rc != 0)
+        return FAIL_WHY("guest RAM's map cannot be written as EPT (a hypervisor bug)");
     vmcs_write(VMCS_CTRL_EPT_POINTER, ept_pointer(&vv->ept, false));
     log_info("EPT built: %lu MiB guest RAM in %lu x 2 MiB + %lu x 4 KiB pages, %lu table "
              "pages",
@@ -278,7 +284,7 @@ int vmx_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
      * VMPTRLD to make it current. See: "VMCS Region", "Software Use of VMCS". */
     uint32_t *vmcs = pages_alloc(1, 1, "VMCS");
     if (!vmcs)
-        return FAIL_WHY("no memory for the VMCS");
+        return FAIL_WHY("out of memory: VMCS");
     vmcs[0] = vmx_caps.revision;
     vv->vmcs = (uint64_t)(uintptr_t)vmcs;
     char text[96];
