@@ -54,6 +54,9 @@ struct virt_ops {
      * makes the guest exit (VM_EXIT_TIMER) once the TSC reaches it, even if the guest
      * never exits by itself. -1 if the entry itself failed (the backend printed why). */
     int (*vcpu_run)(struct vcpu *vcpu, struct vm_exit *exit);
+    /* Let go of what the CPU still holds of the vCPU before its pages return to the pool
+     * (VT-x: VMCLEAR). Also after a vcpu_create that failed part-way. */
+    void (*vcpu_destroy)(struct vcpu *vcpu);
 
     uint64_t (*get_reg)(struct vcpu *vcpu, enum vcpu_reg reg);
     /* Write a guest register. For CR0/CR4 this is the value the guest asked for: the

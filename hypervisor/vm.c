@@ -318,6 +318,7 @@ enum hv_status vm_run_guest(const struct boot_info *info, const struct virt_ops 
         bool exited = run(&vcpu, &exit);
         status = report_end(&vcpu, exited ? &exit : 0);
     }
+    ops->vcpu_destroy(&vcpu);
     memory_rollback(&checkpoint);
     check_pool(name, free_before, oom_at != 0);
     return status;

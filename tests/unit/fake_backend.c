@@ -12,6 +12,8 @@ static int fake_enable(char *why, size_t why_len)
     return 0;
 }
 
+static void fake_vcpu_destroy(struct vcpu *vcpu) { (void)vcpu; }
+
 static int fake_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
                             const struct guest_start *start, char *why, size_t why_len)
 {
@@ -104,6 +106,7 @@ const struct virt_ops fake_ops = {
     .enable = fake_enable,
     .vcpu_create = fake_vcpu_create,
     .vcpu_run = fake_vcpu_run,
+    .vcpu_destroy = fake_vcpu_destroy,
     .get_reg = fake_get_reg,
     .set_reg = fake_set_reg,
     .get_rip = fake_get_rip,

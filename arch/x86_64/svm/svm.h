@@ -40,6 +40,7 @@ int svm_enable(char *why, size_t why_len);
 int svm_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
                     const struct guest_start *start, char *why, size_t why_len);
 int svm_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit);
+void svm_vcpu_destroy(struct vcpu *vcpu);
 
 /* Fill *exit from the VMCB after a #VMEXIT (svm_exit.c). */
 void svm_exit_decode(struct vcpu *vcpu, struct vm_exit *exit);

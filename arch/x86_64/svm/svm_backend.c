@@ -65,6 +65,7 @@ const struct virt_ops svm_ops = {
     .enable = svm_enable,
     .vcpu_create = svm_vcpu_create,
     .vcpu_run = svm_vcpu_run,
+    .vcpu_destroy = svm_vcpu_destroy,
     .get_reg = svm_get_reg,
     .set_reg = svm_set_reg,
     .get_rip = svm_get_rip,

@@ -214,3 +214,8 @@ int svm_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
              start->eip, SVM_GUEST_ASID);
     return 0;
 }
+
+/* Nothing to let go of: outside VMRUN the CPU keeps no VMCB state that software must
+ * flush, and hvlab never marks a field clean (vmcb_clean = 0), so a reused page is read
+ * afresh (APM Vol. 2, "VMCB Clean Bits"). */
+void svm_vcpu_destroy(struct vcpu *vcpu) { (void)vcpu; }

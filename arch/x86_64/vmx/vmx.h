@@ -44,6 +44,7 @@ int vmx_enable(char *why, size_t why_len);
 int vmx_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
                     const struct guest_start *start, char *why, size_t why_len);
 int vmx_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit);
+void vmx_vcpu_destroy(struct vcpu *vcpu);
 
 /* Fill *exit from the VMCS after a VM exit (vmx_exit.c). */
 void vmx_exit_decode(struct vm_exit *exit, uint32_t exit_reason);

@@ -305,3 +305,19 @@ int vmx_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
              start->eip);
     return 0;
 }
+
+/* A VMCS region may hold processor-cached state until VMCLEAR writes it back and makes
+ * it inactive; only then may its memory be reused (SDM Vol. 3C, "Software Use of
+ * Virtual-Machine Control Structures"). */
+void vmx_vcpu_destroy(struct vcpu *vcpu)
+{
+    struct vmx_vcpu *vv = vcpu->arch;
+    if (!vv || !vv->vmcs)
+        return;
+    char text[96];
+    enum vmx_result r = vmclear(vv->vmcs);
+    if (r != VMX_OK)
+        log_error("VMCLEAR of guest \"%s\"'s VMCS failed: %s", vcpu->guest_name,
+                  vmx_failure_text(r, text, sizeof(text)));
+    vv->vmcs = 0;
+}
