@@ -47,27 +47,21 @@ static enum tap_outcome faulted(const char *what, uint32_t vector, uint32_t at)
     return TAP_PASS;
 }
 
-static uint32_t try_write_cr0(uint32_t v)
-{
-    uint32_t at;
-    trap_expect_fault();
-    __asm__ volatile(GUARDED("movl %[v], %%cr0")
-                     : [resume] "=m"(trap_resume_eip), [at] "=&r"(at)
-                     : [v] "r"(v)
-                     : "memory");
-    return at;
-}
+/* MOV to CRn of v, guarded; the EIP it would fault at. */
+#define GUARDED_MOV_TO_CR(fn, cr)                                                              \
+    static uint32_t fn(uint32_t v)                                                             \
+    {                                                                                          \
+        uint32_t at;                                                                           \
+        trap_expect_fault();                                                                   \
+        __asm__ volatile(GUARDED("movl %[v], %%" cr)                                           \
+                         : [resume] "=m"(trap_resume_eip), [at] "=&r"(at)                      \
+                         : [v] "r"(v)                                                          \
+                         : "memory");                                                          \
+        return at;                                                                             \
+    }
 
-static uint32_t try_write_cr4(uint32_t v)
-{
-    uint32_t at;
-    trap_expect_fault();
-    __asm__ volatile(GUARDED("movl %[v], %%cr4")
-                     : [resume] "=m"(trap_resume_eip), [at] "=&r"(at)
-                     : [v] "r"(v)
-                     : "memory");
-    return at;
-}
+GUARDED_MOV_TO_CR(try_write_cr0, "cr0")
+GUARDED_MOV_TO_CR(try_write_cr4, "cr4")
 
 static uint32_t try_wrmsr(uint32_t msr, uint64_t v)
 {
@@ -109,7 +103,7 @@ static bool cpu_has(uint32_t leaf, uint32_t ecx_bit)
  * write first on both vendors. */
 #define BARE_QEMU_HANGS "no hvlab: bare QEMU 7.2 TCG hangs on a MOV setting a reserved CR4 bit"
 /* It also lets CR0.NW without CD and reserved EFER bits through without #GP. */
-#define BARE_QEMU_LAX "no hvlab: bare QEMU 7.2 TCG does not fault on this"
+#define BARE_QEMU_LAX   "no hvlab: bare QEMU 7.2 TCG does not fault on this"
 
 /* Each CR4 bit the guest's CPUID does not offer: VMXE (no VMX), SMXE (no SMX), bit 31. */
 enum tap_outcome check_fault_cr4_reserved(void)
@@ -137,28 +131,6 @@ enum tap_outcome check_fault_cr4_reserved(void)
                             read_cr4(), cr4);
     }
     return TAP_PASS;
-}
-
-/* The issue's own case: a guest that tries CR4.VMXE and then VMXON gets #GP, then #UD. */
-enum tap_outcome check_fault_vmxe_then_vmxon(void)
-{
-    static uint8_t region[4096] __attribute__((aligned(4096)));
-    static uint64_t pointer;
-    uint32_t at;
-
-    if (!env.hvlab)
-        return tap_skip(BARE_QEMU_HANGS);
-    enum tap_outcome r =
-        faulted("mov to CR4.VMXE", EXC_GP, try_write_cr4(read_cr4() | CR4_VMXE));
-    if (r != TAP_PASS)
-        return r;
-    pointer = (uint32_t)(uintptr_t)region;
-    trap_expect_fault();
-    __asm__ volatile(GUARDED("vmxon %[ptr]")
-                     : [resume] "=m"(trap_resume_eip), [at] "=&r"(at)
-                     : [ptr] "m"(pointer)
-                     : "memory", "cc");
-    return faulted("vmxon", EXC_UD, at);
 }
 
 /* CR0.NW without CR0.CD: #GP(0), CR0 unchanged. */
@@ -298,6 +270,16 @@ GUARDED_INSN(try_clgi, "clgi")
 GUARDED_INSN(try_skinit, "skinit")
 GUARDED_INSN(try_invlpga, "invlpga")
 GUARDED_INSN(try_vmmcall, "vmmcall")
+
+/* The issue's own case: a guest that tries CR4.VMXE and then VMXON gets #GP, then #UD. */
+enum tap_outcome check_fault_vmxe_then_vmxon(void)
+{
+    if (!env.hvlab)
+        return tap_skip(BARE_QEMU_HANGS);
+    enum tap_outcome r =
+        faulted("mov to CR4.VMXE", EXC_GP, try_write_cr4(read_cr4() | CR4_VMXE));
+    return r != TAP_PASS ? r : faulted("vmxon", EXC_UD, try_vmxon());
+}
 
 struct virt_insn {
     const char *name;

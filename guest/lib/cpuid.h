@@ -42,14 +42,6 @@ static inline struct cpuid_regs cpuid_sub(uint32_t leaf, uint32_t subleaf)
 }
 
 /* Execute CPUID for leaf (subleaf 0). */
-static inline struct cpuid_regs cpuid(uint32_t leaf)
-{
-    struct cpuid_regs r;
-
-    __asm__ volatile("cpuid"
-                     : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
-                     : "a"(leaf), "c"(0));
-    return r;
-}
+static inline struct cpuid_regs cpuid(uint32_t leaf) { return cpuid_sub(leaf, 0); }
 
 #endif /* GUEST_CPUID_H */
