@@ -19,20 +19,84 @@ static const char *const selftest_names[] = {
 #define OOM_AT_PREFIX    "oom-at="
 #define OOM_AT_SEPARATOR '+'
 
-bool boot_guest_list_next(const char **list, char *name, size_t cap)
+static bool is_entry_end(char c)
 {
-    const char *p = *list;
-    while (*p == GUEST_LIST_SEPARATOR) /* empty entries: skipped */
-        p++;
-    if (!*p)
-        return false;
+    return c == '\0' || c == GUEST_LIST_SEPARATOR || c == GUEST_GROUP_SEPARATOR;
+}
+
+/* One entry NAME[@SIZE] at p: the name copied (cut to cap-1), its size (default_mem if
+ * none or bad: the parser reported it), the end of the entry returned. */
+static const char *take_entry(const char *p, char *name, size_t cap, uint64_t default_mem,
+                              uint64_t *mem)
+{
     size_t n = 0;
-    for (; *p && *p != GUEST_LIST_SEPARATOR; p++)
+    for (; !is_entry_end(*p) && *p != GUEST_SIZE_SEPARATOR; p++)
         if (n + 1 < cap)
             name[n++] = *p;
     name[n] = '\0';
-    *list = p;
+    *mem = default_mem;
+    if (*p == GUEST_SIZE_SEPARATOR) {
+        const char *size = ++p;
+        while (!is_entry_end(*p))
+            p++;
+        uint64_t bytes;
+        if (boot_parse_size(size, (size_t)(p - size), &bytes) && bytes >= GUEST_MEM_MIN &&
+            bytes <= GUEST_MEM_MAX && bytes % GUEST_MEM_GRANULE == 0)
+            *mem = bytes;
+    }
+    return p;
+}
+
+bool boot_guest_list_next(const char **list, char *name, size_t cap)
+{
+    const char *p = *list;
+    while (*p == GUEST_LIST_SEPARATOR || *p == GUEST_GROUP_SEPARATOR) /* empty entries */
+        p++;
+    if (!*p)
+        return false;
+    uint64_t mem;
+    *list = take_entry(p, name, cap, 0, &mem);
     return true;
+}
+
+bool boot_guest_group_next(const char **list, uint64_t default_mem, unsigned *position,
+                           struct boot_guest_group *g)
+{
+    const char *p = *list;
+    g->count = 0;
+    while (*p == GUEST_LIST_SEPARATOR) /* empty groups: skipped */
+        p++;
+    while (*p && *p != GUEST_LIST_SEPARATOR && g->count < BOOT_GROUP_MAX) {
+        if (*p == GUEST_GROUP_SEPARATOR) { /* an empty entry: skipped */
+            p++;
+            continue;
+        }
+        struct boot_guest_spec *s = &g->guest[g->count++];
+        p = take_entry(p, s->name, sizeof(s->name), default_mem, &s->mem);
+        s->position = (*position)++;
+        if (*p == GUEST_GROUP_SEPARATOR)
+            p++;
+    }
+    *list = p;
+    return g->count != 0;
+}
+
+uint64_t boot_guest_list_peak_mem(const char *list, uint64_t default_mem, unsigned *peak_vms)
+{
+    struct boot_guest_group g;
+    unsigned position = 0;
+    uint64_t peak = 0;
+    *peak_vms = 0;
+    while (boot_guest_group_next(&list, default_mem, &position, &g)) {
+        uint64_t sum = 0;
+        for (unsigned i = 0; i < g.count; i++)
+            sum += g.guest[i].mem;
+        if (sum > peak)
+            peak = sum;
+        if (g.count > *peak_vms)
+            *peak_vms = g.count;
+    }
+    return peak;
 }
 
 const char *log_level_name(enum log_level level)
@@ -73,13 +137,14 @@ enum word {
     WORD_GUEST,
     WORD_MEM,
     WORD_WATCHDOG,
+    WORD_SLICE,
     WORD_BOOT,
     WORD_SELFTEST,
     WORD_GDB,
     WORD_GUEST_ARGS
 };
 
-#define KNOWN_WORDS     "log= guest= mem= watchdog= selftest= boot= gdb --"
+#define KNOWN_WORDS     "log= guest= mem= watchdog= slice= selftest= boot= gdb --"
 #define VALUE_SHOWN_MAX 40 /* characters of a bad value quoted in its problem */
 #define CUT_MARK        "..."
 #define KIB_SHIFT       10
@@ -196,6 +261,10 @@ static void put_in_force(struct text *t, const struct boot_options *o, enum word
         if (o->watchdog_s == 0)
             put_str(t, " (off)");
         break;
+    case WORD_SLICE:
+        put_str(t, "; using ");
+        put_uint(t, o->slice_ms);
+        break;
     case WORD_BOOT:
         put_str(t, "; using ");
         put_str(t, o->boot_via);
@@ -231,42 +300,112 @@ static bool is_name_char(char c)
            c == '-' || c == '_';
 }
 
-/* guest=NAME[,NAME...]: 1..BOOT_GUESTS_MAX names, each a file name \guests\NAME.elf
- * can be built from. True if the list is good; else the problem is recorded. */
+/* What is wrong with a guest= list, in the order reported. */
+enum guest_list_problem {
+    GUEST_LIST_OK,
+    GUEST_LIST_EMPTY,
+    GUEST_LIST_BAD_CHAR,
+    GUEST_LIST_NAME_TOO_LONG,
+    GUEST_LIST_BAD_SIZE,
+    GUEST_LIST_TOO_MANY,
+    GUEST_LIST_GROUP_TOO_BIG,
+    GUEST_LIST_TOO_LONG,
+};
+
+/* Check one NAME[@SIZE] entry of [e, e+len); len > 0. */
+static enum guest_list_problem check_guest_entry(const char *e, size_t len)
+{
+    size_t name_len = 0;
+    while (name_len < len && e[name_len] != GUEST_SIZE_SEPARATOR) {
+        if (!is_name_char(e[name_len]))
+            return GUEST_LIST_BAD_CHAR;
+        name_len++;
+    }
+    if (name_len == 0)
+        return GUEST_LIST_EMPTY;
+    if (name_len >= BOOT_GUEST_NAME_MAX)
+        return GUEST_LIST_NAME_TOO_LONG;
+    if (name_len == len)
+        return GUEST_LIST_OK;
+    uint64_t bytes;
+    const char *size = e + name_len + 1;
+    size_t size_len = len - name_len - 1;
+    if (!boot_parse_size(size, size_len, &bytes) || bytes < GUEST_MEM_MIN ||
+        bytes > GUEST_MEM_MAX || bytes % GUEST_MEM_GRANULE != 0)
+        return GUEST_LIST_BAD_SIZE;
+    return GUEST_LIST_OK;
+}
+
+static enum guest_list_problem check_guest_entries(const char *val, size_t vlen)
+{
+    unsigned names = 0, in_group = 0;
+    size_t start = 0;
+    for (size_t i = 0; i <= vlen; i++) {
+        if (i < vlen && val[i] != GUEST_LIST_SEPARATOR && val[i] != GUEST_GROUP_SEPARATOR)
+            continue;
+        if (i > start) { /* empty entries are skipped, as when running */
+            enum guest_list_problem e = check_guest_entry(val + start, i - start);
+            if (e != GUEST_LIST_OK)
+                return e;
+            names++;
+            if (++in_group > BOOT_GROUP_MAX)
+                return GUEST_LIST_GROUP_TOO_BIG;
+        }
+        if (i == vlen || val[i] == GUEST_LIST_SEPARATOR)
+            in_group = 0;
+        start = i + 1;
+    }
+    if (!names)
+        return GUEST_LIST_EMPTY;
+    if (names > BOOT_GUESTS_MAX)
+        return GUEST_LIST_TOO_MANY;
+    if (vlen >= BOOT_GUEST_LIST_MAX)
+        return GUEST_LIST_TOO_LONG;
+    return GUEST_LIST_OK;
+}
+
+/* guest=NAME[@SIZE][{,|+}NAME[@SIZE]...]: 1..BOOT_GUESTS_MAX names, each a file name
+ * \guests\NAME.elf can be built from, at most BOOT_GROUP_MAX in one '+' group. True if
+ * the list is good; else the problem is recorded. */
 static bool check_guest_list(struct parser *p, const char *w, const char *val, size_t vlen)
 {
-    unsigned names = 0;
-    size_t name_len = 0;
-    bool bad_char = false, too_long = false;
-    for (size_t i = 0; i <= vlen; i++) {
-        if (i == vlen || val[i] == GUEST_LIST_SEPARATOR) {
-            names += name_len != 0; /* empty entries are skipped, as when running */
-            name_len = 0;
-            continue;
-        }
-        bad_char |= !is_name_char(val[i]);
-        too_long |= ++name_len >= BOOT_GUEST_NAME_MAX;
-    }
-    if (names && !bad_char && !too_long && names <= BOOT_GUESTS_MAX &&
-        vlen < BOOT_GUEST_LIST_MAX)
+    enum guest_list_problem e = check_guest_entries(val, vlen);
+    if (e == GUEST_LIST_OK)
         return true;
     struct text *t = problem(p, WORD_GUEST, w);
-    if (!names) {
-        put_str(t, "guest= wants NAME[,NAME...]");
-    } else if (bad_char) {
-        put_str(t, "guest= names are letters, digits, - and _");
-    } else if (too_long) {
+    switch (e) {
+    case GUEST_LIST_EMPTY: put_str(t, "guest= wants NAME[@SIZE][,NAME...|+NAME...]"); break;
+    case GUEST_LIST_BAD_CHAR: put_str(t, "guest= names are letters, digits, - and _"); break;
+    case GUEST_LIST_NAME_TOO_LONG:
         put_str(t, "guest= names are 1..");
         put_uint(t, BOOT_GUEST_NAME_MAX - 1);
         put_str(t, " characters");
-    } else if (names > BOOT_GUESTS_MAX) {
+        break;
+    case GUEST_LIST_BAD_SIZE:
+        put_str(t, "guest= NAME@SIZE wants a size within ");
+        put_size(t, GUEST_MEM_MIN);
+        put_str(t, "..");
+        put_size(t, GUEST_MEM_MAX);
+        put_str(t, ", a multiple of ");
+        put_size(t, GUEST_MEM_GRANULE);
+        break;
+    case GUEST_LIST_TOO_MANY:
         put_str(t, "guest= takes at most ");
         put_uint(t, BOOT_GUESTS_MAX);
         put_str(t, " names");
-    } else {
+        break;
+    case GUEST_LIST_GROUP_TOO_BIG:
+        put_str(t, "guest= runs at most ");
+        put_uint(t, BOOT_GROUP_MAX);
+        put_str(t, " guests at the same time (A+B+...)");
+        break;
+    case GUEST_LIST_TOO_LONG:
+    case GUEST_LIST_OK:
+    default:
         put_str(t, "guest= lists at most ");
         put_uint(t, BOOT_GUEST_LIST_MAX - 1);
         put_str(t, " characters");
+        break;
     }
     problem_got(t, val, vlen);
     return false;
@@ -288,7 +427,7 @@ static bool parse_uint(const char *s, size_t len, uint64_t *out)
 }
 
 /* Parse "64M", "65536K", "1G" or plain bytes. False on syntax error or overflow. */
-static bool parse_size(const char *s, size_t len, uint64_t *out)
+bool boot_parse_size(const char *s, size_t len, uint64_t *out)
 {
     unsigned shift = 0;
     if (len > 1) {
@@ -347,7 +486,7 @@ static bool apply_oom_at(struct boot_options *o, const char *val, size_t vlen)
 static void apply_mem(struct parser *p, const char *w, const char *val, size_t vlen)
 {
     uint64_t bytes;
-    bool parsed = parse_size(val, vlen, &bytes);
+    bool parsed = boot_parse_size(val, vlen, &bytes);
     if (parsed && bytes >= GUEST_MEM_MIN && bytes <= GUEST_MEM_MAX &&
         bytes % GUEST_MEM_GRANULE == 0) {
         p->o->guest_mem = bytes;
@@ -416,6 +555,16 @@ static void apply(struct parser *p, const char *w, size_t len)
         put_uint(t, WATCHDOG_MAX_S);
         put_str(t, " (0 = off)");
         problem_got(t, val, vlen);
+    } else if (word_is(key, klen, "slice")) {
+        uint64_t ms;
+        if (parse_uint(val, vlen, &ms) && ms >= 1 && ms <= SLICE_MAX_MS) {
+            o->slice_ms = (unsigned)ms;
+            return;
+        }
+        t = problem(p, WORD_SLICE, w);
+        put_str(t, "slice= wants milliseconds, 1..");
+        put_uint(t, SLICE_MAX_MS);
+        problem_got(t, val, vlen);
     } else if (word_is(key, klen, "boot")) {
         if (vlen != 0 && vlen < sizeof(o->boot_via)) {
             copy_word(o->boot_via, sizeof(o->boot_via), val, vlen);
@@ -462,6 +611,7 @@ unsigned boot_options_parse(const char *cmdline, struct boot_options *o)
         .boot_via = "uefi",
         .guest_mem = GUEST_MEM_DEFAULT,
         .watchdog_s = WATCHDOG_DEFAULT_S,
+        .slice_ms = SLICE_DEFAULT_MS,
         .selftest = SELFTEST_NONE,
     };
     const char *p = cmdline ? cmdline : "";

@@ -5,6 +5,10 @@
  * kernel's own command line. Words without '=' (such as the file name GRUB's chainloader
  * puts first) are ignored. Example:
  *     log=debug guest=hostile mem=32M -- test=oob-read
+ *
+ * guest= lists the guests: ',' runs them in turn, '+' at the same time (one group of
+ * VMs sharing the CPU), and NAME@SIZE gives one guest its own RAM size (else mem=):
+ *     guest=hello@16M+conform,hostile   hello and conform together, then hostile
  */
 #ifndef HVLAB_BOOT_OPTIONS_H
 #define HVLAB_BOOT_OPTIONS_H
@@ -29,7 +33,10 @@ enum selftest {
 };
 #define SELFTEST_OOM_AT_MAX 99999u /* the largest K: more than any creation makes */
 
-#define GUEST_LIST_SEPARATOR     ','
+#define GUEST_LIST_SEPARATOR     ',' /* A,B: B runs after A */
+#define GUEST_GROUP_SEPARATOR    '+' /* A+B: A and B run at the same time */
+#define GUEST_SIZE_SEPARATOR     '@' /* NAME@SIZE: this guest's RAM */
+#define BOOT_GROUP_MAX           8   /* VMs at the same time (docs/scheduler.md) */
 #define BOOT_GUEST_NAME_MAX      32  /* one name of guest=, with its NUL */
 #define BOOT_GUESTS_MAX          16  /* names in one guest= list */
 #define BOOT_GUEST_LIST_MAX      128 /* the whole guest= list, with its NUL */
@@ -41,6 +48,8 @@ enum selftest {
 #define GUEST_MEM_MIN      (4ull << 20)  /* room for the kernel, its stack and page tables */
 #define WATCHDOG_DEFAULT_S 10 /* seconds without a VM exit before a guest is stopped */
 #define WATCHDOG_MAX_S     3600
+#define SLICE_DEFAULT_MS   10 /* the scheduler's time slice (slice=MS) */
+#define SLICE_MAX_MS       1000
 #define GUEST_MEM_MAX      (1ull << 30) /* the pool is sized from this: keep it modest */
 #define GUEST_MEM_GRANULE  4096ull      /* guest RAM is whole 4 KiB pages */
 
@@ -54,6 +63,7 @@ struct boot_options {
     unsigned oom_at_count;                /* Ks given; later guests are created as usual */
     unsigned watchdog_s; /* watchdog=SECONDS: stop a guest that runs this long without
                             a single VM exit (0 = never) */
+    unsigned slice_ms;   /* slice=MS: how long a VM runs before the next one's turn */
     bool gdb_wait;       /* gdb: wait for a debugger before hv_main */
     char boot_via[16];   /* boot=NAME: who started hvlab (default "uefi") */
 
@@ -71,9 +81,34 @@ struct boot_options {
  * problem_count. */
 unsigned boot_options_parse(const char *cmdline, struct boot_options *opts);
 
-/* Take the next name of a comma-separated guest= list: copies it into name (cut to cap-1)
- * and advances *list past it and its comma. Returns false when the list is used up. */
+/* Take the next name of a guest= list (',' and '+' both separate names; "@SIZE" is not
+ * part of the name): copies it into name (cut to cap-1) and advances *list past it.
+ * Returns false when the list is used up. */
 bool boot_guest_list_next(const char **list, char *name, size_t cap);
+
+/* One guest of a group: its name and RAM size. */
+struct boot_guest_spec {
+    char name[BOOT_GUEST_NAME_MAX];
+    uint64_t mem;      /* NAME@SIZE, else default_mem */
+    unsigned position; /* its place in the whole guest= list (0 = first) */
+};
+/* The guests that run at the same time: A+B+C. */
+struct boot_guest_group {
+    unsigned count;
+    struct boot_guest_spec guest[BOOT_GROUP_MAX];
+};
+/* Take the next group of a guest= list into *g, and advance *list past it; *position
+ * counts guests across groups. A group of more than BOOT_GROUP_MAX (which the parser
+ * reports) is cut there: the rest form the next group. False when the list is used up. */
+bool boot_guest_group_next(const char **list, uint64_t default_mem, unsigned *position,
+                           struct boot_guest_group *g);
+
+/* The guest RAM the largest group needs at once, in bytes (the pool is sized from it),
+ * and how many VMs the largest group has. */
+uint64_t boot_guest_list_peak_mem(const char *list, uint64_t default_mem, unsigned *peak_vms);
+
+/* Parse a size like "64M", "4100K", "1G" or bytes. False on a syntax error or overflow. */
+bool boot_parse_size(const char *s, size_t len, uint64_t *out);
 
 /* The name of a log level ("info"), for the banner. */
 const char *log_level_name(enum log_level level);

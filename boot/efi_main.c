@@ -28,8 +28,11 @@ _Static_assert(sizeof(EFI_MEMORY_DESCRIPTOR) == sizeof(struct uefi_memory_descri
                "boot/memmap.h restates EFI_MEMORY_DESCRIPTOR");
 
 #define HVLAB_VERSION            "0.1"
-/* Pool pages beyond guest RAM: EPT tables, VMCS/VMXON regions, bitmaps, stacks. */
+/* Pool pages beyond guest RAM: EPT tables, VMCS/VMXON regions, bitmaps, stacks; and per
+ * VM that runs at the same time, its state and tables plus what 2 MiB alignment of its
+ * RAM may waste. */
 #define POOL_OVERHEAD_BYTES      (32ull << 20)
+#define POOL_PER_VM_BYTES        (2ull << 20)
 #define BOOT_STACK_PAGES         16 /* 64 KiB for hv_main and everything it calls */
 #define MEMMAP_SLACK_DESCRIPTORS 16 /* room for the map to grow between calls */
 #define EXIT_BOOT_SERVICES_TRIES 4
@@ -293,7 +296,12 @@ EFI_STATUS efi_main(EFI_HANDLE image_handle, EFI_SYSTEM_TABLE *system_table)
     size_t own_count = OWN_RANGES_FIXED;
     collect_guests(image, own, &own_count);
 
-    UINTN pool_pages = (boot_info.options.guest_mem + POOL_OVERHEAD_BYTES) / EFI_PAGE_SIZE;
+    /* Enough for the group of guest= that needs the most memory at once. */
+    unsigned peak_vms;
+    uint64_t peak_mem = boot_guest_list_peak_mem(boot_info.options.guest,
+                                                 boot_info.options.guest_mem, &peak_vms);
+    UINTN pool_pages =
+        (peak_mem + peak_vms * POOL_PER_VM_BYTES + POOL_OVERHEAD_BYTES) / EFI_PAGE_SIZE;
     boot_info.pool_base = allocate_pages(pool_pages, "AllocatePages for the memory pool");
     boot_info.pool_size = (uint64_t)pool_pages * EFI_PAGE_SIZE;
     uint64_t stack = allocate_pages(BOOT_STACK_PAGES, "AllocatePages for the stack");

@@ -37,11 +37,18 @@ void kprintf(const char *format, ...)
     va_end(ap);
 }
 
+/* The VM whose exits are being handled, when several share the CPU (scheduler.c). */
+static const char *vm_context;
+
+void console_set_vm(const char *name) { vm_context = name; }
+
 void log_msg(enum log_level level, const char *format, ...)
 {
     if (level > current_level)
         return;
     kprintf("hvlab: %s", level_tags[level]);
+    if (vm_context)
+        kprintf("[%s] ", vm_context);
     va_list ap;
     va_start(ap, format);
     fmt_vformat(serial_sink, 0, format, ap);

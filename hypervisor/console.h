@@ -17,6 +17,10 @@ enum log_level console_level(void);
 void kprintf(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
 /* Print "hvlab: " + message if level is enabled; errors and warnings are tagged. */
+/* While several VMs share the CPU, the scheduler names the one running: lines it causes
+ * say so, "hvlab: [conform] guest rdmsr ...". NULL: no name (one VM, or none running). */
+void console_set_vm(const char *name);
+
 void log_msg(enum log_level level, const char *format, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -4,11 +4,10 @@
 #include "hypervisor/io_bus.h"
 
 #include "hypervisor/console.h"
+#include "hypervisor/virtual_platform.h"
 
 #define ALL_ONES_32     0xFFFFFFFFu
 #define SIZE_MASK(size) ((size) >= 4 ? ALL_ONES_32 : ((1u << (8 * (size))) - 1))
-#define PORT_SPACE      65536u /* x86 I/O ports 0-0xFFFF */
-#define BITS_PER_WORD   64u
 
 static const struct io_device *const devices[] = {
     &pic_master_device, &pic_slave_device, &pit8254_device,
@@ -16,11 +15,9 @@ static const struct io_device *const devices[] = {
 };
 #define DEVICE_COUNT (sizeof(devices) / sizeof(devices[0]))
 
-static uint64_t unclaimed;
-static uint64_t unclaimed_logged[PORT_SPACE / BITS_PER_WORD]; /* one bit per port */
-
 /* Port -> device for the ISA range (0-0x3FF, where all of hvlab's devices sit), built
- * from the table above on first use: one load per access instead of a search. */
+ * from the table above on first use: one load per access instead of a search. The same
+ * for every VM (the devices' state is each VM's own, in its virtual_platform). */
 #define ISA_PORTS 0x400u
 static const struct io_device *isa_port_map[ISA_PORTS];
 static bool port_map_built;
@@ -49,11 +46,12 @@ static const struct io_device *device_at(uint16_t port)
 
 /* Count an access no device takes; say so once per port at info level (a guest probing
  * for hardware is worth one line, not one per access: those go to debug). */
-static void note_unclaimed(uint16_t port)
+static void note_unclaimed(struct vcpu *vcpu, uint16_t port)
 {
-    uint64_t bit = 1ull << (port % BITS_PER_WORD);
-    uint64_t *word = &unclaimed_logged[port / BITS_PER_WORD];
-    unclaimed++;
+    struct io_bus_state *bus = &vcpu->platform->io_bus;
+    uint64_t bit = 1ull << (port % VPLATFORM_BITS_PER_WORD);
+    uint64_t *word = &bus->logged[port / VPLATFORM_BITS_PER_WORD];
+    bus->unclaimed++;
     if (*word & bit)
         return;
     *word |= bit;
@@ -66,7 +64,7 @@ uint32_t io_bus_read(struct vcpu *vcpu, uint16_t port, uint8_t size)
 {
     const struct io_device *d = device_at(port);
     if (!d || !d->read) {
-        note_unclaimed(port);
+        note_unclaimed(vcpu, port);
         return SIZE_MASK(size);
     }
     return d->read(vcpu, port, size) & SIZE_MASK(size);
@@ -77,17 +75,13 @@ enum exit_action io_bus_write(struct vcpu *vcpu, uint16_t port, uint8_t size, ui
     const struct io_device *d = device_at(port);
     if (!d || !d->write) {
         (void)value;
-        note_unclaimed(port);
+        note_unclaimed(vcpu, port);
         return ACTION_RESUME;
     }
     return d->write(vcpu, port, size, value & SIZE_MASK(size));
 }
 
-uint64_t io_bus_unclaimed_accesses(void) { return unclaimed; }
-
-void io_bus_reset(void)
+uint64_t io_bus_unclaimed_accesses(const struct vcpu *vcpu)
 {
-    unclaimed = 0;
-    for (unsigned i = 0; i < PORT_SPACE / BITS_PER_WORD; i++)
-        unclaimed_logged[i] = 0;
+    return vcpu->platform->io_bus.unclaimed;
 }

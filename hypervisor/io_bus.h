@@ -35,11 +35,8 @@ extern const struct io_device debug_exit_device;
 uint32_t io_bus_read(struct vcpu *vcpu, uint16_t port, uint8_t size);
 enum exit_action io_bus_write(struct vcpu *vcpu, uint16_t port, uint8_t size, uint32_t value);
 
-/* Accesses to ports no device claims, since boot (for the end-of-run report). */
-uint64_t io_bus_unclaimed_accesses(void);
-
-/* Between guests: the unclaimed-access count and the ports already logged start over.
- * (Device state belongs to the guest's struct virtual_platform: vplatform_reset.) */
-void io_bus_reset(void);
+/* Accesses to ports no device claims since the guest started (for its report). The
+ * record is the VM's own (vcpu->platform->io_bus); vplatform_reset starts it over. */
+uint64_t io_bus_unclaimed_accesses(const struct vcpu *vcpu);
 
 #endif

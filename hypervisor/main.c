@@ -13,24 +13,10 @@
 #include "hypervisor/memory.h"
 #include "hypervisor/panic.h"
 #include "hypervisor/selftest.h"
-#include "hypervisor/vm.h"
+#include "hypervisor/vm_group.h"
 
 #define WHY_MAX    192
 #define HZ_PER_KHZ 1000
-
-/* Run each guest of the comma-separated list in turn: a guest that is stopped does not
- * stop the ones after it. The result is the worst status of the run. */
-static enum hv_status run_guests(const struct boot_info *info, const struct virt_ops *hw,
-                                 uint64_t tsc_hz)
-{
-    enum hv_status worst = HV_STATUS_OK;
-    char name[BOOT_GUEST_NAME_MAX];
-    const char *list = info->options.guest;
-    for (unsigned position = 0; boot_guest_list_next(&list, name, sizeof(name)); position++)
-        if (vm_run_guest(info, hw, name, position, tsc_hz) != HV_STATUS_OK)
-            worst = HV_STATUS_GUEST_FAILED;
-    return worst;
-}
 
 void hv_main(const struct boot_info *info)
 {
@@ -55,5 +41,5 @@ void hv_main(const struct boot_info *info)
     }
     uint64_t tsc_hz = tsc_calibrate_hz(); /* for the watchdog (arch/x86_64/tsc.c) */
     log_info("TSC: %lu kHz (measured against the PIT)", (unsigned long)(tsc_hz / HZ_PER_KHZ));
-    platform_shutdown(run_guests(info, hw, tsc_hz)); /* guest by guest (vm.c) */
+    platform_shutdown(vm_run_guests(info, hw, tsc_hz)); /* group by group (vm_group.c) */
 }

@@ -11,11 +11,24 @@
 
 static struct page_pool pool;
 
+/* Who holds each page of the pool: one byte per page, MEMORY_OWNER_HVLAB or a VM's id.
+ * It lives in pages of the pool itself, taken first. */
+static uint8_t *owner_of;
+static unsigned current_owner = MEMORY_OWNER_HVLAB;
+
+static size_t page_index(uint64_t addr) { return (size_t)((addr - pool.base) / PAGE_SIZE); }
+
 void memory_init(const struct boot_info *info)
 {
     if (page_pool_init(&pool, info->pool_base, info->pool_size) != 0)
         panic("memory pool at 0x%lx (%lu bytes) is unusable", (unsigned long)info->pool_base,
               (unsigned long)info->pool_size);
+    size_t owner_pages = (pool.page_count + PAGE_SIZE - 1) / PAGE_SIZE;
+    owner_of = (uint8_t *)(uintptr_t)page_pool_alloc(&pool, owner_pages, 1);
+    if (!owner_of)
+        panic("memory pool: no room for its owner map (%lu pages)", (unsigned long)owner_pages);
+    memset(owner_of, MEMORY_OWNER_HVLAB, owner_pages * PAGE_SIZE);
+    current_owner = MEMORY_OWNER_HVLAB;
     log_info("memory pool: %lu KiB at 0x%lx, %lu pages free (bitmap %lu pages)",
              (unsigned long)(info->pool_size >> 10), (unsigned long)pool.base,
              (unsigned long)pool.free_count, (unsigned long)pool.bitmap_pages);
@@ -97,6 +110,7 @@ void *pages_alloc(size_t count, size_t align_pages, const char *what)
     }
     void *p = (void *)(uintptr_t)addr;
     memset(p, 0, count * PAGE_SIZE);
+    memset(owner_of + page_index(addr), (int)current_owner, count);
     if (ledger.open)
         ledger_add(what, count);
     return p;
@@ -109,30 +123,51 @@ uint64_t pages_source(void *ctx, size_t pages, size_t align_pages)
 
 void pages_free(void *pages, size_t count)
 {
-    if (page_pool_free(&pool, (uint64_t)(uintptr_t)pages, count) != 0)
+    uint64_t addr = (uint64_t)(uintptr_t)pages;
+    if (page_pool_free(&pool, addr, count) != 0)
         panic("pages_free(%p, %lu): not an allocated run", pages, (unsigned long)count);
+    memset(owner_of + page_index(addr), MEMORY_OWNER_HVLAB, count);
 }
 
 size_t memory_free_pages(void) { return pool.free_count; }
 
 size_t memory_total_pages(void) { return pool.page_count; }
 
-int memory_checkpoint(struct memory_checkpoint *cp)
+unsigned memory_set_owner(unsigned owner)
 {
-    cp->pages = pool.bitmap_pages;
-    cp->bitmap_copy = pages_alloc(cp->pages, 1, "memory checkpoint");
-    if (!cp->bitmap_copy)
-        return -1;
-    memcpy(cp->bitmap_copy, pool.bitmap, pool.bitmap_pages * PAGE_SIZE);
-    cp->free_count = pool.free_count;
-    return 0;
+    unsigned previous = current_owner;
+    current_owner = owner;
+    return previous;
 }
 
-void memory_rollback(const struct memory_checkpoint *cp)
+size_t memory_owned_pages(unsigned owner)
 {
-    /* The copy was taken after its own pages were allocated, so restoring it keeps them
-     * in use; free them afterwards. */
-    memcpy(pool.bitmap, cp->bitmap_copy, pool.bitmap_pages * PAGE_SIZE);
-    pool.free_count = cp->free_count;
-    pages_free(cp->bitmap_copy, cp->pages);
+    size_t n = 0;
+    for (size_t i = 0; i < pool.page_count; i++)
+        n += owner_of[i] == owner;
+    return n;
+}
+
+/* Run by run: each maximal run of the owner's pages is scrubbed, then freed. A run may
+ * span two allocations; page_pool_free takes any run of pages in use. */
+size_t memory_release_owner(unsigned owner)
+{
+    if (owner == MEMORY_OWNER_HVLAB)
+        panic("memory_release_owner: hvlab's own pages are never released");
+    size_t freed = 0;
+    for (size_t i = 0; i < pool.page_count;) {
+        if (owner_of[i] != owner) {
+            i++;
+            continue;
+        }
+        size_t run = 1;
+        while (i + run < pool.page_count && owner_of[i + run] == owner)
+            run++;
+        void *p = (void *)(uintptr_t)(pool.base + i * PAGE_SIZE);
+        memset(p, 0, run * PAGE_SIZE); /* scrubbed: the next owner never sees this VM's data */
+        pages_free(p, run);
+        freed += run;
+        i += run;
+    }
+    return freed;
 }

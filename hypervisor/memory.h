@@ -24,17 +24,17 @@ uint64_t pages_source(void *ctx, size_t pages, size_t align_pages);
 /* Return pages from pages_alloc; panics on a double or foreign free (a hypervisor bug). */
 void pages_free(void *pages, size_t count);
 
-/* Everything allocated after a checkpoint can be returned at once by rolling back to it:
- * a guest's RAM, EPT tables and VMCS go back to the pool when the guest ends. The
- * checkpoint is a copy of the allocator's bitmap, kept in pages of the pool itself. */
-struct memory_checkpoint {
-    uint8_t *bitmap_copy;
-    size_t pages;      /* pages holding the copy */
-    size_t free_count; /* pool.free_count when taken (the copy's own pages excluded) */
-};
-/* -1 when its pages cannot be allocated (cp->pages says how many were asked). */
-int memory_checkpoint(struct memory_checkpoint *cp);
-void memory_rollback(const struct memory_checkpoint *cp);
+/* Every page has an owner: hvlab itself, or the VM whose creation took it (its id,
+ * 1..MEMORY_OWNER_MAX). A VM's pages go back when it ends, whichever order VMs end in:
+ * memory_release_owner scrubs (zeroes) each page before it is free again, so no VM ever
+ * sees another's data. pages_alloc tags with the owner set last (memory_set_owner,
+ * which returns the one before); pages_free gives a page back to hvlab's name. */
+#define MEMORY_OWNER_HVLAB 0u
+#define MEMORY_OWNER_MAX   255u /* one byte per page */
+unsigned memory_set_owner(unsigned owner);
+size_t memory_owned_pages(unsigned owner);
+/* Scrub and free every page `owner` holds; returns how many. */
+size_t memory_release_owner(unsigned owner);
 
 /* The ledger: while open, every pages_alloc is tallied by its `what`, so a VM's footprint
  * can be reported per purpose ("VMCS", "EPT tables", ...). Same `what` strings merge. */

@@ -11,14 +11,11 @@
 #define LOW_BYTE_MASK 0xFFull
 
 extern const struct mmio_device hvlab_info_device;
-void hvlab_info_reset(void);
 
 static const struct mmio_device *const devices[] = {
     &hvlab_info_device,
 };
 #define DEVICE_COUNT (sizeof(devices) / sizeof(devices[0]))
-
-void mmio_bus_reset(void) { hvlab_info_reset(); }
 
 const struct mmio_device *mmio_device_at(uint64_t gpa)
 {

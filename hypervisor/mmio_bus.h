@@ -18,9 +18,8 @@ struct mmio_device {
     void (*write)(struct vcpu *vcpu, uint64_t offset, uint8_t size, uint64_t value);
 };
 
-/* Device state back to power-on (a new guest starts). */
-void mmio_bus_reset(void);
-
+/* The device table is the same for every VM; each device keeps its state in the VM's
+ * virtual_platform (vplatform_reset is its power-on). */
 /* The device at guest-physical address gpa, or NULL. */
 const struct mmio_device *mmio_device_at(uint64_t gpa);
 

@@ -16,6 +16,7 @@
 struct virtual_platform;
 
 #define VCPU_NO_DEADLINE     UINT64_MAX
+#define VCPU_ARCH_STATE_MAX  256 /* bytes for the backend's own per-vCPU state (vcpu->arch) */
 #define VCPU_RAW_REASONS_MAX 128 /* statistics slots; VMX has ~80 reasons, SVM maps into it */
 
 /* The guest's general-purpose registers while it is not running, in instruction-encoding
@@ -23,6 +24,14 @@ struct virtual_platform;
  * is unused. The entry/exit assembly saves and restores this array. */
 struct guest_regs {
     uint64_t gprs[GPR_COUNT];
+};
+
+/* What a halted vCPU waits for (wait.c): an interrupt after HLT, or after HC_YIELD
+ * (which returns an error instead of stopping the guest when nothing can wake it). */
+enum vcpu_wait {
+    VCPU_RUNNING,
+    VCPU_WAIT_HLT,
+    VCPU_WAIT_YIELD,
 };
 
 /* Why a guest stopped, for the end-of-run report. */
@@ -35,7 +44,13 @@ enum guest_end {
 struct vcpu {
     struct guest_regs regs;
     const struct virt_ops *ops;
-    void *arch; /* the backend's own state (struct vmx_vcpu, ...) */
+    void *arch; /* the backend's own state (struct vmx_vcpu, ...): in arch_state */
+    /* Room for it inside the vCPU, so it is the VM's own memory; each backend checks that
+     * its struct fits. */
+    _Alignas(16) uint8_t arch_state[VCPU_ARCH_STATE_MAX];
+    /* The TLB tag of this VM: its VPID (VT-x) or ASID (AMD-V), never 0 (the host's), and
+     * no two VMs that exist at the same time share one (vm.c). */
+    uint16_t tlb_tag;
     const struct guest_memory *mem;
     struct virtual_platform *platform; /* the guest's devices and clock */
     const char *guest_name;
@@ -47,6 +62,12 @@ struct vcpu {
     uint64_t watchdog_last_look_tsc;
     uint64_t watchdog_look_tsc; /* when it looks next: the deadline only moves then */
     uint64_t deadline_tsc; /* the backend makes the guest exit by then (VCPU_NO_DEADLINE) */
+    bool takes_host_input; /* hvlab's serial input goes to this VM's UART (wait.c) */
+
+    /* A guest in HLT or HC_YIELD takes no CPU time: the scheduler runs others and wakes it
+     * when an interrupt is pending for it (wait.c). */
+    enum vcpu_wait waiting;
+    uint64_t wait_start_tsc;
 
     /* Event delivery (hypervisor/interrupts.c). */
     struct guest_event pending_event; /* delivered at the next entry, before any interrupt */
@@ -92,6 +113,7 @@ void vcpu_skip_instruction(struct vcpu *vcpu, const struct vm_exit *exit);
 enum exit_action {
     ACTION_RESUME, /* enter the guest again */
     ACTION_END,    /* the guest is done (vcpu->end says how); the hypervisor goes on */
+    ACTION_WAIT,   /* the guest waits for an interrupt (vcpu->waiting): run others */
 };
 
 /* Queue an exception for the guest (#GP(0), #UD, ...), delivered at the next entry. */

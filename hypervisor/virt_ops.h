@@ -54,6 +54,10 @@ struct virt_ops {
      * makes the guest exit (VM_EXIT_TIMER) once the TSC reaches it, even if the guest
      * never exits by itself. -1 if the entry itself failed (the backend printed why). */
     int (*vcpu_run)(struct vcpu *vcpu, struct vm_exit *exit);
+    /* Make this vCPU the one the next vcpu_run enters, when the scheduler switches VMs
+     * (VT-x: VMPTRLD of its VMCS). The TLB needs nothing here: each VM's VPID / ASID
+     * (vcpu->tlb_tag) keeps its translations apart (docs/scheduler.md). */
+    void (*vcpu_load)(struct vcpu *vcpu);
     /* Let go of what the CPU still holds of the vCPU before its pages return to the pool
      * (VT-x: VMCLEAR). Also after a vcpu_create that failed part-way. */
     void (*vcpu_destroy)(struct vcpu *vcpu);

@@ -9,6 +9,7 @@
 #include "hypervisor/virtual_platform.h"
 
 #include "hypervisor/muldiv.h"
+#include "hypervisor/string.h"
 
 /* ceil(clocks * hz / rate): the fewest TSC ticks in which `clocks` PIT clocks have passed
  * (the inverse of muldiv_floor), or VPLATFORM_NO_DEADLINE if that does not fit 64 bits. */
@@ -30,6 +31,8 @@ void vplatform_reset(struct virtual_platform *vp, uint64_t (*read_tsc)(void), ui
     pic_reset(&vp->pic);
     pit_reset(&vp->pit, 0);
     uart16550_reset(&vp->uart);
+    memset(&vp->io_bus, 0, sizeof(vp->io_bus));
+    vp->info_scratch = 0;
     vp->port_b = 0;
     vp->ticks_lost = 0;
     vp->changed = true;

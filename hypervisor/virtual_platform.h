@@ -33,15 +33,26 @@
 #define PORT_B_WRITABLE     0x0Fu /* gate, speaker, parity and I/O check enables */
 #define PORT_B_OUT2         0x20u /* PIT channel 2 OUT (read only) */
 
+/* The port bus's record of ports no device claims (io_bus.c): counted, and each logged
+ * once per VM. */
+#define VPLATFORM_PORTS         65536u /* x86 I/O ports 0-0xFFFF */
+#define VPLATFORM_BITS_PER_WORD 64u
+struct io_bus_state {
+    uint64_t unclaimed;
+    uint64_t logged[VPLATFORM_PORTS / VPLATFORM_BITS_PER_WORD]; /* one bit per port */
+};
+
 struct virtual_platform {
     struct pic_pair pic;
     struct pit8254 pit;
     struct uart16550 uart;
+    struct io_bus_state io_bus;
+    uint64_t info_scratch;      /* the hvlab-info MMIO page's scratch register */
     uint64_t (*read_tsc)(void); /* the host clock: rdtsc (unit tests pass a fake) */
     uint64_t tsc_hz;            /* host TSC frequency (arch/x86_64/tsc.c) */
     uint64_t tsc_start;         /* host TSC when the guest started: guest time zero */
     uint8_t port_b;             /* port B as last written (PORT_B_WRITABLE bits) */
-    uint64_t ticks_lost; /* PIT edges that never set IRR (see vplatform_update) */
+    uint64_t ticks_lost;        /* PIT edges that never set IRR (see vplatform_update) */
     /* A device changed in a way that may change what the guest can be given (a PIC or
      * PIT write, the UART's IRQ line moving): the run loop brings the platform up to
      * date and delivers events only then, or when the next device event is due. */

@@ -1,10 +1,10 @@
 /*
- * vm.c - one guest's life: memory, loading, the run loop, the report.
+ * vm.c - one VM's life: memory, loading, the run loop, the report (see vm.h).
  *
- *   guest RAM (guest_memory.c) -> ELF + Multiboot (guest_loader.c, multiboot_info.c)
- *   -> vCPU (backend: VMCS/EPT) + virtual platform (PIC, PIT, UART)
- *   -> run loop: devices up to date, deliver events, arm the deadline, enter, exit,
- *      dispatch -> report -> free
+ *   VM state + guest RAM (guest_memory.c) -> ELF + Multiboot (guest_loader.c,
+ *   multiboot_info.c) -> vCPU (backend: VMCS/EPT or VMCB/NPT) + virtual platform
+ *   -> run loop, one slice at a time: devices up to date, deliver events, arm the
+ *      deadline, enter, exit, dispatch -> report -> free (every page of its owner id)
  */
 #include "hypervisor/vm.h"
 
@@ -27,6 +27,7 @@
 #include "hypervisor/string.h"
 #include "hypervisor/vcpu.h"
 #include "hypervisor/virtual_platform.h"
+#include "hypervisor/wait.h"
 
 #define LOADER_NAME "hvlab"
 #define WHY_MAX     256
@@ -37,6 +38,8 @@ _Static_assert(MULTIBOOT_INFO_GPA + MULTIBOOT_INFO_FIXED_BYTES + BOOT_GUEST_ARGS
                "the Multiboot information outgrows its reserved page");
 #define FOOTPRINT_LINE_MAX 256
 #define GUEST_RAM_TAG      "guest RAM"
+#define VM_STATE_TAG       "VM state"
+#define VM_STATE_PAGES     ((sizeof(struct vm) + PAGE_SIZE - 1) / PAGE_SIZE)
 
 /* The kernel of guest `name`, or NULL after saying why that guest cannot start (the boot
  * layer found no file and no built-in kernel of that name, or could not read its file). */
@@ -89,16 +92,19 @@ static void set_cpu_limits(struct vcpu *vcpu)
 
 /* The run loop: bring the devices to now and deliver an event (interrupts.c) when
  * something changed or a device event is due, arm the time source for the next device
- * event or the watchdog's next look, enter the guest, dispatch its exit; until a handler
- * ends it. Most exits change nothing on the platform (CPUID, a hypercall, a polled UART)
- * and skip straight to the entry: the hot path `make bench` measures. Returns false if
- * the guest never ran because VM entry failed (there is no exit to report). */
-static bool run(struct vcpu *vcpu, struct vm_exit *exit)
+ * event, the watchdog's next look or the end of the slice, enter the guest, dispatch its
+ * exit; until a handler ends it or makes it wait, or the slice is over. Most exits change
+ * nothing on the platform (CPUID, a hypercall, a polled UART) and skip straight to the
+ * entry: the hot path `make bench` measures. */
+enum vm_run_result vm_run(struct vm *vm, uint64_t until)
 {
+    struct vcpu *vcpu = &vm->vcpu;
     struct virtual_platform *vp = vcpu->platform;
     uint64_t device_due = 0; /* the next device event (host TSC) */
-    for (;;) {
+    for (bool first = true;; first = false) {
         uint64_t now = vp->read_tsc();
+        if (!first && now >= until)
+            return VM_RUN_SLICE_OVER;
         if (vp->changed || now >= device_due || vcpu->pending_event.valid) {
             vp->changed = false;
             vplatform_update(vp, now);
@@ -108,17 +114,36 @@ static bool run(struct vcpu *vcpu, struct vm_exit *exit)
         uint64_t deadline = device_due == VPLATFORM_NO_DEADLINE ? VCPU_NO_DEADLINE : device_due;
         if (vcpu->watchdog_tsc && vcpu->watchdog_look_tsc < deadline)
             deadline = vcpu->watchdog_look_tsc;
+        if (until < deadline)
+            deadline = until;
         vcpu->deadline_tsc = deadline;
         if (vcpu->limits.xcr0_supported)
             xcr0_load(vcpu->xcr0);
-        if (vcpu->ops->vcpu_run(vcpu, exit) != 0) {
+        if (vcpu->ops->vcpu_run(vcpu, &vm->exit) != 0) {
+            vm->entered = false; /* no exit to report: the entry itself failed */
             vcpu_stop(vcpu, "VM entry failed (the VM-entry checker's finding is above)");
-            return false;
+            vm->state = VM_ENDED;
+            return VM_RUN_ENDED;
         }
-        vcpu_note_interrupted_event(vcpu, exit);
-        if (exit_dispatch(vcpu, exit) == ACTION_END)
-            return true;
+        vm->entered = true;
+        vcpu_note_interrupted_event(vcpu, &vm->exit);
+        switch (exit_dispatch(vcpu, &vm->exit)) {
+        case ACTION_RESUME: break;
+        case ACTION_WAIT: vm->state = VM_WAITING; return VM_RUN_WAITS;
+        case ACTION_END:
+        default: vm->state = VM_ENDED; return VM_RUN_ENDED;
+        }
     }
+}
+
+enum vm_state vm_poll(struct vm *vm, uint64_t now)
+{
+    enum wake_reason why = vcpu_wait_poll(&vm->vcpu, now);
+    if (why == WAKE_NOT_YET)
+        return VM_WAITING;
+    bool ends = vcpu_wait_end(&vm->vcpu, &vm->exit, why) == ACTION_END;
+    vm->state = ends ? VM_ENDED : VM_READY;
+    return vm->state;
 }
 
 static void report_exits(const struct vcpu *vcpu)
@@ -129,24 +154,27 @@ static void report_exits(const struct vcpu *vcpu)
         if (vcpu->exits_by_reason[r])
             log_info("  %6u %10lu  %s", r, (unsigned long)vcpu->exits_by_reason[r],
                      vcpu->ops->exit_reason_name(r));
-    if (io_bus_unclaimed_accesses())
+    if (io_bus_unclaimed_accesses(vcpu))
         log_info("  (%lu accesses to ports no device claims)",
-                 (unsigned long)io_bus_unclaimed_accesses());
+                 (unsigned long)io_bus_unclaimed_accesses(vcpu));
     if (vcpu->interrupts_injected)
         log_info("  %lu interrupts injected", (unsigned long)vcpu->interrupts_injected);
 }
 
-/* How the guest ended; `exit` is the last exit, or NULL if it never ran. */
-static enum hv_status report_end(struct vcpu *vcpu, const struct vm_exit *exit)
+/* How the guest ended: its status, or what it did with its last exit and its state. */
+void vm_report_end(struct vm *vm)
 {
+    struct vcpu *vcpu = &vm->vcpu;
     uart16550_flush(&vcpu->platform->uart);
     if (vcpu->end == GUEST_EXITED) {
         log_info("guest \"%s\" exited with status %u", vcpu->guest_name, vcpu->exit_status);
         report_exits(vcpu);
-        return vcpu->exit_status == 0 ? HV_STATUS_OK : HV_STATUS_GUEST_FAILED;
+        vm->status = vcpu->exit_status == 0 ? HV_STATUS_OK : HV_STATUS_GUEST_FAILED;
+        return;
     }
     log_warn("guest \"%s\" stopped: %s", vcpu->guest_name, vcpu->stop_reason);
-    if (exit) {
+    if (vm->entered) {
+        const struct vm_exit *exit = &vm->exit;
         log_warn("  at exit 0x%lx (%s), qualification 0x%lx, guest RIP 0x%lx",
                  (unsigned long)exit->hw_code, vcpu->ops->exit_code_name(exit->hw_code),
                  (unsigned long)exit->qualification, (unsigned long)exit->rip);
@@ -154,31 +182,28 @@ static enum hv_status report_end(struct vcpu *vcpu, const struct vm_exit *exit)
     }
     report_exits(vcpu);
     log_info("the hypervisor goes on");
-    return HV_STATUS_GUEST_FAILED;
+    vm->status = HV_STATUS_GUEST_FAILED;
 }
 
-/* Per-VM memory beyond guest RAM, from the allocator's ledger: one line, by purpose,
- * plus the statically allocated per-VM state. */
-static void report_footprint(const struct vcpu *vcpu)
+/* Per-VM memory beyond guest RAM, from the allocator's ledger of its creation: one line,
+ * by purpose (the VM state page holds the vCPU, its backend state and its devices). */
+static void report_footprint(struct vm *vm, const struct memory_ledger_entry *e, size_t n)
 {
-    struct memory_ledger_entry e[MEMORY_LEDGER_MAX];
-    size_t n = memory_ledger_close(e, MEMORY_LEDGER_MAX);
     char parts[FOOTPRINT_LINE_MAX];
     size_t used = 0;
     uint64_t bytes = 0;
+    parts[0] = '\0';
     for (size_t i = 0; i < n && i < MEMORY_LEDGER_MAX; i++) {
         if (strcmp(e[i].what, GUEST_RAM_TAG) == 0)
             continue;
         bytes += e[i].pages * PAGE_SIZE;
-        used += fmt_snprintf(parts + used, sizeof(parts) - used, "%s%s %lu", used ? ", " : "",
+        if (used < sizeof(parts))
+            used +=
+                fmt_snprintf(parts + used, sizeof(parts) - used, "%s%s %lu", used ? ", " : "",
                              e[i].what, (unsigned long)(e[i].pages * PAGE_SIZE));
-        if (used >= sizeof(parts))
-            break;
     }
-    uint64_t statics = sizeof(*vcpu) + sizeof(*vcpu->platform);
-    log_info("footprint: %lu bytes per VM beyond guest RAM (%s; static vCPU and device state "
-             "%lu)",
-             (unsigned long)(bytes + statics), parts, (unsigned long)statics);
+    vm->footprint_bytes = bytes;
+    log_info("footprint: %lu bytes per VM beyond guest RAM (%s)", (unsigned long)bytes, parts);
 }
 
 /* TSC at each boot stage, once (the first guest): `make bench` turns them into costs. */
@@ -197,49 +222,24 @@ static void report_boot_cost(const struct boot_info *info)
 
 /* Build guest RAM, load the kernel, write the Multiboot information, create the vCPU. */
 static int prepare(const struct boot_info *info, const struct boot_guest_image *image,
-                   struct guest_memory *mem, struct vcpu *vcpu, char *why, size_t why_len)
+                   uint64_t ram_bytes, struct guest_memory *mem, struct vcpu *vcpu, char *why,
+                   size_t why_len)
 {
     struct guest_image loaded;
     struct multiboot_boot mb;
 
-    if (guest_memory_create(mem, info->options.guest_mem, pages_source, GUEST_RAM_TAG, why,
-                            why_len) != 0 ||
+    if (guest_memory_create(mem, ram_bytes, pages_source, GUEST_RAM_TAG, why, why_len) != 0 ||
         load_kernel(mem, image, &loaded, why, why_len) != 0 ||
         multiboot_info_build(mem, MULTIBOOT_INFO_GPA, loaded.load_start, loaded.load_end,
                              info->options.guest_args, LOADER_NAME, &mb, why, why_len) != 0)
         return -1;
     log_info("guest \"%s\": %u segments at 0x%x-0x%x, entry 0x%x, %lu MiB RAM, "
              "cmdline \"%s\"",
-             image->name, loaded.segments, loaded.load_start, loaded.load_end, loaded.entry,
-             (unsigned long)(mem->ram_size >> 20), info->options.guest_args);
+             vcpu->guest_name, loaded.segments, loaded.load_start, loaded.load_end,
+             loaded.entry, (unsigned long)(mem->ram_size >> 20), info->options.guest_args);
 
     struct guest_start start = {.eip = loaded.entry, .eax = mb.eax, .ebx = mb.ebx};
     return vcpu->ops->vcpu_create(vcpu, mem, &start, why, why_len);
-}
-
-/* Create the VM (prepare), its page allocations counted and, with selftest=oom-at=K for
- * this guest, failing from the K-th on (memory.c). Nothing is given back here: the
- * caller rolls the pool back to its checkpoint, whichever step failed. */
-static int create(const struct boot_info *info, const struct boot_guest_image *image,
-                  unsigned oom_at, struct guest_memory *mem, struct vcpu *vcpu, char *why,
-                  size_t why_len)
-{
-    memory_ledger_open();
-    int rc = prepare(info, image, mem, vcpu, why, why_len);
-    unsigned made = memory_count_stop();
-    if (rc != 0) {
-        memory_ledger_close(0, 0);
-        return -1;
-    }
-    if (oom_at)
-        log_info("selftest: oom-at=%u: creation made only %u allocations", oom_at, made);
-    report_footprint(vcpu);
-    if (info->options.selftest == SELFTEST_ENTRY) {
-        /* CR0.PG=1 with PE=0 is never a valid guest state, unrestricted or not. */
-        log_info("selftest: setting guest CR0.PG without CR0.PE before the first entry");
-        vcpu->ops->set_reg(vcpu, VCPU_REG_CR0, CR0_PG | CR0_ET);
-    }
-    return 0;
 }
 
 /* Which page allocation of the creation of guest number `position` (in guest=) fails on
@@ -251,12 +251,9 @@ static unsigned oom_at_for(const struct boot_options *o, unsigned position)
 }
 
 /* Every page a guest took is back: the pool's free count is what it was before. */
-static void check_pool(const char *name, size_t free_before, bool report)
+static void check_pool(const char *name, size_t free_before)
 {
     size_t free_after = memory_free_pages();
-    if (report)
-        log_info("memory pool: %lu pages free before, %lu after", (unsigned long)free_before,
-                 (unsigned long)free_after);
     if (free_after != free_before)
         log_error("memory pool: guest \"%s\" did not give back %ld pages (%lu free before, "
                   "%lu after)",
@@ -264,62 +261,87 @@ static void check_pool(const char *name, size_t free_before, bool report)
                   (unsigned long)free_after);
 }
 
-enum hv_status vm_run_guest(const struct boot_info *info, const struct virt_ops *ops,
-                            const char *name, unsigned position, uint64_t tsc_hz)
+/* The VM's own state, its devices at power-on, then its RAM, kernel and vCPU (prepare). */
+static int build(const struct boot_info *info, const struct boot_guest_image *image,
+                 const struct virt_ops *ops, const struct vm_config *cfg, struct vm *vm,
+                 char *why, size_t why_len)
 {
-    static struct guest_memory mem; /* large: keep it off the stack */
-    static struct vcpu vcpu;
-    static struct virtual_platform platform;
-    struct vm_exit exit;
-    struct memory_checkpoint checkpoint;
-    char why[WHY_MAX];
+    struct vcpu *vcpu = &vm->vcpu;
+    vm->id = cfg->id;
+    vm->state = VM_READY;
+    fmt_snprintf(vm->name, sizeof(vm->name), "%s", cfg->tag ? cfg->tag : image->name);
+    vcpu->ops = ops;
+    vcpu->mem = &vm->mem;
+    vcpu->guest_name = vm->name;
+    vcpu->platform = &vm->platform;
+    vcpu->tlb_tag = (uint16_t)cfg->id;
+    vcpu->takes_host_input = cfg->takes_host_input;
+    vcpu->watchdog_s = info->options.watchdog_s;
+    vcpu->watchdog_tsc = (uint64_t)info->options.watchdog_s * cfg->tsc_hz;
+    vcpu->deadline_tsc = VCPU_NO_DEADLINE;
+    set_cpu_limits(vcpu);
+    vplatform_reset(&vm->platform, read_tsc, cfg->tsc_hz);
+    vm->platform.uart.tag = cfg->tag ? vm->name : 0;
+    return prepare(info, image, cfg->spec->mem, &vm->mem, vcpu, why, why_len);
+}
 
+struct vm *vm_create(const struct boot_info *info, const struct virt_ops *ops,
+                     const struct vm_config *cfg)
+{
+    const char *name = cfg->spec->name;
     const struct boot_guest_image *image = find_guest(info, name);
     if (!image)
-        return HV_STATUS_GUEST_FAILED;
-    /* Counted from here: the checkpoint is the creation's first allocation. */
-    unsigned oom_at = oom_at_for(&info->options, position);
+        return 0;
+    char why[WHY_MAX];
+    struct memory_ledger_entry ledger[MEMORY_LEDGER_MAX];
+    unsigned oom_at = oom_at_for(&info->options, cfg->spec->position);
     size_t free_before = memory_free_pages();
+
+    /* Counted from here: the VM state is the creation's first allocation. Every page is
+     * taken in the VM's name, so whatever fails, releasing its id gives all back. */
+    unsigned hvlab_owner = memory_set_owner(cfg->id);
     memory_count_start(oom_at);
-    if (memory_checkpoint(&checkpoint) != 0) {
-        memory_count_stop();
-        log_error("guest \"%s\" not started: out of memory: memory checkpoint (%lu %s)", name,
-                  (unsigned long)checkpoint.pages, checkpoint.pages == 1 ? "page" : "pages");
-        check_pool(name, free_before, oom_at != 0);
-        return HV_STATUS_GUEST_FAILED;
-    }
-
-    memset(&vcpu, 0, sizeof(vcpu));
-    vcpu.ops = ops;
-    vcpu.mem = &mem;
-    vcpu.guest_name = image->name;
-    vcpu.platform = &platform;
-    vcpu.watchdog_s = info->options.watchdog_s;
-    vcpu.watchdog_tsc = (uint64_t)info->options.watchdog_s * tsc_hz;
-    vcpu.deadline_tsc = VCPU_NO_DEADLINE;
-    set_cpu_limits(&vcpu);
-    io_bus_reset();
-    mmio_bus_reset();
-    vplatform_reset(&platform, read_tsc, tsc_hz);
-
-    enum hv_status status;
-    if (create(info, image, oom_at, &mem, &vcpu, why, sizeof(why)) != 0) {
+    memory_ledger_open();
+    struct vm *vm = pages_alloc(VM_STATE_PAGES, 1, VM_STATE_TAG);
+    int rc = vm ? build(info, image, ops, cfg, vm, why, sizeof(why))
+                : (fmt_snprintf(why, sizeof(why), "out of memory: %s (%lu pages)", VM_STATE_TAG,
+                                (unsigned long)VM_STATE_PAGES),
+                   -1);
+    unsigned made = memory_count_stop();
+    size_t entries = memory_ledger_close(ledger, MEMORY_LEDGER_MAX);
+    memory_set_owner(hvlab_owner);
+    if (rc != 0) {
         log_error("guest \"%s\" not started: %s", name, why);
-        status = HV_STATUS_GUEST_FAILED;
-    } else {
-        if (vcpu.watchdog_tsc && ops->time_source)
-            log_info("watchdog: a guest that runs %u s without an exit of its own is stopped "
-                     "(time source: %s)",
-                     vcpu.watchdog_s, ops->time_source);
-        report_boot_cost(info);
-        log_info("launching guest \"%s\"", name);
-        vcpu.watchdog_last_look_tsc = platform.read_tsc();
-        vcpu.watchdog_look_tsc = vcpu.watchdog_last_look_tsc + vcpu.watchdog_tsc;
-        bool exited = run(&vcpu, &exit);
-        status = report_end(&vcpu, exited ? &exit : 0);
+        if (vm)
+            ops->vcpu_destroy(&vm->vcpu);
+        memory_release_owner(cfg->id);
+        check_pool(name, free_before);
+        return 0;
     }
-    ops->vcpu_destroy(&vcpu);
-    memory_rollback(&checkpoint);
-    check_pool(name, free_before, oom_at != 0);
-    return status;
+    if (oom_at)
+        log_info("selftest: oom-at=%u: creation made only %u allocations", oom_at, made);
+    report_footprint(vm, ledger, entries);
+    if (info->options.selftest == SELFTEST_ENTRY) {
+        /* CR0.PG=1 with PE=0 is never a valid guest state, unrestricted or not. */
+        log_info("selftest: setting guest CR0.PG without CR0.PE before the first entry");
+        ops->set_reg(&vm->vcpu, VCPU_REG_CR0, CR0_PG | CR0_ET);
+    }
+    struct vcpu *vcpu = &vm->vcpu;
+    if (vcpu->watchdog_tsc && ops->time_source)
+        log_info("watchdog: a guest that runs %u s without an exit of its own is stopped "
+                 "(time source: %s)",
+                 vcpu->watchdog_s, ops->time_source);
+    report_boot_cost(info);
+    log_info("launching guest \"%s\"", vm->name);
+    vm->left_cpu_tsc = vm->platform.read_tsc();
+    vcpu->watchdog_last_look_tsc = vm->left_cpu_tsc;
+    vcpu->watchdog_look_tsc = vcpu->watchdog_last_look_tsc + vcpu->watchdog_tsc;
+    return vm;
+}
+
+void vm_destroy(struct vm *vm)
+{
+    unsigned id = vm->id;
+    vm->vcpu.ops->vcpu_destroy(&vm->vcpu);
+    memory_release_owner(id); /* the VM state itself too: vm is gone */
 }

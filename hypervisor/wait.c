@@ -4,10 +4,14 @@
 #include "hypervisor/wait.h"
 
 #include "arch/x86_64/serial.h"
+#include "hypervisor/console.h"
+#include "hypervisor/hvlab_abi.h"
 #include "hypervisor/virtual_platform.h"
 
 void vcpu_forward_host_input(struct vcpu *vcpu)
 {
+    if (!vcpu->takes_host_input)
+        return;
     struct uart16550 *uart = &vcpu->platform->uart;
     int byte;
     while (uart16550_wants_input(uart) && (byte = serial_read_byte()) >= 0) {
@@ -17,32 +21,85 @@ void vcpu_forward_host_input(struct vcpu *vcpu)
 }
 
 /* Could anything still interrupt the guest? The PIT counting with IRQ 0 unmasked, or the
- * UART listening with IRQ 4 unmasked (the slave PIC's lines cascade through IRQ 2). */
-static bool source_armed(const struct virtual_platform *vp, uint64_t now)
+ * UART listening (and fed from the host) with IRQ 4 unmasked (the slave PIC's lines
+ * cascade through IRQ 2). */
+static bool source_armed(const struct vcpu *vcpu, uint64_t now)
 {
+    const struct virtual_platform *vp = vcpu->platform;
     uint8_t master_mask = vp->pic.master.imr;
     bool timer = !(master_mask & PIC_IRQ_BIT(VPLATFORM_PIT_IRQ)) &&
                  pit_next_irq0_edge(&vp->pit, vplatform_pit_clock(vp, now)) != PIT_NEVER;
-    bool serial =
-        !(master_mask & PIC_IRQ_BIT(UART_COM1_IRQ)) && uart16550_wants_input(&vp->uart);
+    bool serial = vcpu->takes_host_input && !(master_mask & PIC_IRQ_BIT(UART_COM1_IRQ)) &&
+                  uart16550_wants_input(&vp->uart);
     return timer || serial;
 }
 
-enum wake_reason vcpu_wait_for_interrupt(struct vcpu *vcpu)
+enum exit_action vcpu_wait_begin(struct vcpu *vcpu, enum vcpu_wait how)
+{
+    vcpu->waiting = how;
+    vcpu->wait_start_tsc = vcpu->platform->read_tsc();
+    return ACTION_WAIT;
+}
+
+enum wake_reason vcpu_wait_poll(struct vcpu *vcpu, uint64_t now)
 {
     struct virtual_platform *vp = vcpu->platform;
-    uint64_t start = vp->read_tsc();
-    for (;;) {
-        uint64_t now = vp->read_tsc();
-        vcpu_forward_host_input(vcpu);
-        vplatform_update(vp, now);
-        if (pic_pending_vector(&vp->pic) >= 0) {
-            vp->changed = true; /* the run loop delivers it */
-            return WAKE_INTERRUPT;
-        }
-        if (!source_armed(vp, now))
-            return WAKE_NOTHING_ARMED;
-        if (vcpu->watchdog_tsc && now - start >= vcpu->watchdog_tsc)
-            return WAKE_WATCHDOG;
+    vcpu_forward_host_input(vcpu);
+    vplatform_update(vp, now);
+    if (pic_pending_vector(&vp->pic) >= 0) {
+        vp->changed = true; /* the run loop delivers it */
+        return WAKE_INTERRUPT;
     }
+    if (!source_armed(vcpu, now))
+        return WAKE_NOTHING_ARMED;
+    if (vcpu->watchdog_tsc && now - vcpu->wait_start_tsc >= vcpu->watchdog_tsc)
+        return WAKE_WATCHDOG;
+    return WAKE_NOT_YET;
+}
+
+uint64_t vcpu_wait_due(const struct vcpu *vcpu, uint64_t now)
+{
+    uint64_t due = vplatform_next_deadline(vcpu->platform, now);
+    if (due == VPLATFORM_NO_DEADLINE)
+        due = VCPU_NO_DEADLINE;
+    if (vcpu->watchdog_tsc && vcpu->wait_start_tsc + vcpu->watchdog_tsc < due)
+        due = vcpu->wait_start_tsc + vcpu->watchdog_tsc;
+    return due;
+}
+
+/* HLT that nothing wakes is forever: the guest is stopped. See: SDM Vol. 2A, HLT
+ * ("resumed by an enabled interrupt, NMI, SMI, ..."). */
+static enum exit_action end_hlt(struct vcpu *vcpu, const struct vm_exit *exit,
+                                enum wake_reason why)
+{
+    switch (why) {
+    case WAKE_INTERRUPT:
+        vcpu_skip_instruction(vcpu, exit); /* the interrupt returns after the HLT */
+        return ACTION_RESUME;
+    case WAKE_NOTHING_ARMED:
+        return vcpu_stop(vcpu, "HLT with interrupts enabled, but no unmasked timer or "
+                               "receiver could ever interrupt the guest");
+    case WAKE_WATCHDOG:
+    default:
+        return vcpu_stop(vcpu, "HLT: no interrupt came within watchdog=%u s", vcpu->watchdog_s);
+    }
+}
+
+/* HC_YIELD returns 0 once an interrupt is pending (delivered after the call if IF = 1),
+ * HC_EWOULDBLOCK when nothing would wake the guest. */
+static enum exit_action end_yield(struct vcpu *vcpu, const struct vm_exit *exit,
+                                  enum wake_reason why)
+{
+    int64_t result = why == WAKE_INTERRUPT ? 0 : HC_EWOULDBLOCK;
+    vcpu_set_gpr(vcpu, GPR_RAX, (uint64_t)result);
+    vcpu_skip_instruction(vcpu, exit);
+    return ACTION_RESUME;
+}
+
+enum exit_action vcpu_wait_end(struct vcpu *vcpu, const struct vm_exit *exit,
+                               enum wake_reason why)
+{
+    enum vcpu_wait how = vcpu->waiting;
+    vcpu->waiting = VCPU_RUNNING;
+    return how == VCPU_WAIT_YIELD ? end_yield(vcpu, exit, why) : end_hlt(vcpu, exit, why);
 }

@@ -10,29 +10,26 @@
  */
 #include "hypervisor/hvlab_abi.h"
 #include "hypervisor/mmio_bus.h"
+#include "hypervisor/virtual_platform.h"
 
-static uint64_t scratch; /* one guest at a time: mmio_bus_reset() clears it */
-
-void hvlab_info_reset(void) { scratch = 0; }
+/* The scratch register is the VM's own (vcpu->platform->info_scratch). */
 
 static uint64_t info_read(struct vcpu *vcpu, uint64_t offset, uint8_t size)
 {
-    (void)vcpu;
     (void)size;
     switch (offset) {
     case HVLAB_INFO_REG_MAGIC: return HVLAB_INFO_MAGIC;
     case HVLAB_INFO_REG_VERSION: return HVLAB_ABI_VERSION;
-    case HVLAB_INFO_REG_SCRATCH: return scratch;
+    case HVLAB_INFO_REG_SCRATCH: return vcpu->platform->info_scratch;
     default: return 0;
     }
 }
 
 static void info_write(struct vcpu *vcpu, uint64_t offset, uint8_t size, uint64_t value)
 {
-    (void)vcpu;
     (void)size;
     if (offset == HVLAB_INFO_REG_SCRATCH)
-        scratch = value;
+        vcpu->platform->info_scratch = value;
 }
 
 const struct mmio_device hvlab_info_device = {

@@ -252,7 +252,7 @@ void uart16550_flush(struct uart16550 *uart)
     if (uart->line_len == 0)
         return;
     uart->line[uart->line_len] = '\0';
-    kprintf("[guest] %s\n", uart->line);
+    kprintf("[%s] %s\n", uart->tag ? uart->tag : UART_TAG_DEFAULT, uart->line);
     uart->line_len = 0;
 }
 
@@ -262,7 +262,7 @@ void uart16550_put(struct uart16550 *uart, char c)
         return; /* the guest ends lines with "\r\n"; the console adds its own */
     if (c == '\n') {
         if (uart->line_len == 0)
-            kprintf("[guest] \n");
+            kprintf("[%s] \n", uart->tag ? uart->tag : UART_TAG_DEFAULT);
         uart16550_flush(uart);
         return;
     }

@@ -3,7 +3,9 @@
  *
  * Every register: RBR/THR, IER, IIR (prioritised interrupt identification), FCR (16-byte
  * FIFOs), LCR, MCR (with loopback), LSR, MSR, SCR and the divisor latch. Transmitted bytes
- * are collected into lines and printed on hvlab's console as "[guest] <line>"; received
+ * are collected into lines and printed on hvlab's console as "[guest] <line>" (or with the
+ * VM's name, "[conform] <line>", when several VMs run), each line with one console call,
+ * so lines of different VMs never mix; received
  * bytes come from loopback or from hvlab's own serial input (uart16550_receive). The IRQ 4
  * line is high when an enabled interrupt is pending and MCR.OUT2 is set (on the PC, OUT2
  * gates the UART's interrupt onto the ISA bus).
@@ -16,9 +18,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define UART_FIFO_SIZE 16u
-#define UART_LINE_MAX  160u /* longer guest lines are printed in pieces */
-#define UART_COM1_IRQ  4u
+#define UART_FIFO_SIZE   16u
+#define UART_LINE_MAX    160u /* longer guest lines are printed in pieces */
+#define UART_COM1_IRQ    4u
+#define UART_TAG_DEFAULT "guest" /* the console tag when the VM sets none */
 
 struct uart16550 {
     uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
@@ -29,9 +32,10 @@ struct uart16550 {
     unsigned rx_head, rx_count;
     char line[UART_LINE_MAX + 1];
     unsigned line_len;
+    const char *tag; /* "[tag] line" on the console; NULL: UART_TAG_DEFAULT */
 };
 
-/* Registers to their reset values, FIFOs empty, no pending output. */
+/* Registers to their reset values, FIFOs empty, no pending output, the default tag. */
 void uart16550_reset(struct uart16550 *uart);
 
 /* Guest register access; `reg` is the offset from the base port (0-7). */

@@ -53,14 +53,6 @@ static int64_t read_ticks_lost(struct vcpu *vcpu)
     return (int64_t)vp->ticks_lost;
 }
 
-/* Sleep until an interrupt is pending (it is delivered after the call if the guest's
- * IF = 1). Unlike HLT, a guest that nothing wakes (nothing armed, or nothing within the
- * watchdog's budget) gets an error back instead of a stop. */
-static int64_t yield(struct vcpu *vcpu)
-{
-    return vcpu_wait_for_interrupt(vcpu) == WAKE_INTERRUPT ? 0 : HC_EWOULDBLOCK;
-}
-
 enum exit_action handle_hypercall(struct vcpu *vcpu, const struct vm_exit *exit)
 {
     uint32_t call = LOW32(vcpu_gpr(vcpu, GPR_RAX));
@@ -73,7 +65,10 @@ enum exit_action handle_hypercall(struct vcpu *vcpu, const struct vm_exit *exit)
     case HC_CONSOLE_WRITE: result = console_write(vcpu, arg0, arg1); break;
     case HC_MEMORY_SIZE: result = (int64_t)(vcpu->mem->ram_size >> 10); break;
     case HC_TIME: result = read_time(vcpu); break;
-    case HC_YIELD: result = yield(vcpu); break;
+    case HC_YIELD:
+        /* Sleep until an interrupt is pending (wait.c completes the call). Unlike HLT, a
+         * guest that nothing wakes gets HC_EWOULDBLOCK back instead of a stop. */
+        return vcpu_wait_begin(vcpu, VCPU_WAIT_YIELD);
     case HC_TICKS_LOST: result = read_ticks_lost(vcpu); break;
     case HC_SHUTDOWN:
         uart16550_flush(&vcpu->platform->uart);

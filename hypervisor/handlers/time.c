@@ -66,22 +66,13 @@ enum exit_action handle_interrupt_window(struct vcpu *vcpu, const struct vm_exit
     return ACTION_RESUME;
 }
 
-/* HLT: the guest sleeps until its next interrupt. With interrupts off, or with nothing
- * that could ever raise one, that is forever: the guest is stopped. See: SDM Vol. 2A,
- * HLT ("resumed by an enabled interrupt, NMI, SMI, ..."). */
+/* HLT: the guest sleeps until its next interrupt (wait.c); with interrupts off that is
+ * forever, and the guest is stopped. See: SDM Vol. 2A, HLT ("resumed by an enabled
+ * interrupt, NMI, SMI, ..."). */
 enum exit_action handle_hlt(struct vcpu *vcpu, const struct vm_exit *exit)
 {
+    (void)exit;
     if (!guest_interrupts_on(vcpu))
         return vcpu_stop(vcpu, "HLT with interrupts disabled: nothing can wake the guest");
-    switch (vcpu_wait_for_interrupt(vcpu)) {
-    case WAKE_INTERRUPT:
-        vcpu_skip_instruction(vcpu, exit); /* the interrupt returns after the HLT */
-        return ACTION_RESUME;
-    case WAKE_NOTHING_ARMED:
-        return vcpu_stop(vcpu, "HLT with interrupts enabled, but no unmasked timer or "
-                               "receiver could ever interrupt the guest");
-    case WAKE_WATCHDOG:
-    default:
-        return vcpu_stop(vcpu, "HLT: no interrupt came within watchdog=%u s", vcpu->watchdog_s);
-    }
+    return vcpu_wait_begin(vcpu, VCPU_WAIT_HLT);
 }

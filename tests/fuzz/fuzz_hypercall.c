@@ -33,6 +33,7 @@
 #include "hypervisor/guest_memory.h"
 #include "hypervisor/hvlab_abi.h"
 #include "hypervisor/virtual_platform.h"
+#include "hypervisor/wait.h"
 #include "tests/fuzz/fuzz_check.h"
 #include "tests/unit/fake_backend.h"
 
@@ -61,6 +62,7 @@ static void setup_once(void)
     vcpu.guest_name = "fuzz";
     vplatform_reset(&platform, fake_tsc, TSC_HZ);
     vcpu.platform = &platform;
+    vcpu.takes_host_input = true;
 }
 
 /* A value near one of the edges: kind picks which, v how far and which way. */
@@ -201,6 +203,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     console_clear();
     struct vm_exit e = {.kind = VM_EXIT_HYPERCALL, .rip = GUEST_RIP, .instr_len = LEN_VMCALL};
     enum exit_action a = exit_dispatch(&vcpu, &e);
+    while (a == ACTION_WAIT) { /* HC_YIELD: polled as the scheduler does */
+        enum wake_reason why = vcpu_wait_poll(&vcpu, platform.read_tsc());
+        if (why != WAKE_NOT_YET)
+            a = vcpu_wait_end(&vcpu, &e, why);
+    }
     uart16550_flush(&platform.uart);
 
     if (call == HC_SHUTDOWN) {

@@ -14,6 +14,8 @@ static int fake_enable(char *why, size_t why_len)
 
 static void fake_vcpu_destroy(struct vcpu *vcpu) { (void)vcpu; }
 
+static void fake_vcpu_load(struct vcpu *vcpu) { cpu_of(vcpu)->load_calls++; }
+
 static int fake_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
                             const struct guest_start *start, char *why, size_t why_len)
 {
@@ -106,6 +108,7 @@ const struct virt_ops fake_ops = {
     .enable = fake_enable,
     .vcpu_create = fake_vcpu_create,
     .vcpu_run = fake_vcpu_run,
+    .vcpu_load = fake_vcpu_load,
     .vcpu_destroy = fake_vcpu_destroy,
     .get_reg = fake_get_reg,
     .set_reg = fake_set_reg,

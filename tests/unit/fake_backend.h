@@ -25,7 +25,7 @@
 /* What fake_ops.exit_reason_name answers for every raw reason. */
 #define FAKE_EXIT_REASON_NAME "fake exit reason"
 /* What fake_ops.exit_code_name answers for every hardware exit code. */
-#define FAKE_EXIT_CODE_NAME "fake exit code"
+#define FAKE_EXIT_CODE_NAME   "fake exit code"
 
 #define FAKE_RFLAGS_IF (1u << 9) /* RFLAGS.IF, as interrupts_open reads it */
 
@@ -51,6 +51,7 @@ struct fake_cpu {
     bool interrupt_shadow;       /* the test says: the guest is in an STI/MOV SS shadow */
     bool window;                 /* interrupt-window exiting is requested */
     unsigned window_calls;
+    unsigned load_calls;        /* vcpu_load: the scheduler switched to this vCPU */
     uint32_t last_reason_named; /* argument of the last exit_reason_name call */
     uint64_t last_code_named;   /* argument of the last exit_code_name call */
 

@@ -44,7 +44,7 @@ static void assert_defaults(void)
 /* The start of the problems for a bad mem= size and for an unknown word. */
 #define MEM_SYNTAX "mem= wants a size like 64M (4M..1G, a multiple of 4K), got: "
 #define UNKNOWN                                                                                \
-    "unknown option (known: log= guest= mem= watchdog= selftest= boot= gdb --), got: "
+    "unknown option (known: log= guest= mem= watchdog= slice= selftest= boot= gdb --), got: "
 
 /* Parse a line that must yield exactly one problem, with this text. */
 static void assert_one_problem(const char *cmdline, const char *text)
@@ -164,7 +164,8 @@ static void test_guest_name(void **state)
     assert_int_equal(parse(line), 0);
     assert_string_equal(opts.guest, longest);
 
-    assert_one_problem("guest=", "guest= wants NAME[,NAME...], got: ; using hello");
+    assert_one_problem("guest=",
+                       "guest= wants NAME[@SIZE][,NAME...|+NAME...], got: ; using hello");
     assert_string_equal(opts.guest, "hello");
 }
 
@@ -510,7 +511,8 @@ static void test_guest_list_checks(void **state)
     assert_int_equal(parse("guest=missing,bad-64,no_mb,hello"), 0);
     assert_string_equal(opts.guest, "missing,bad-64,no_mb,hello");
     assert_int_equal(parse("guest=,hello,,"), 0); /* empty entries are skipped when run */
-    assert_one_problem("guest=,,", "guest= wants NAME[,NAME...], got: ,,; using hello");
+    assert_one_problem("guest=,,",
+                       "guest= wants NAME[@SIZE][,NAME...|+NAME...], got: ,,; using hello");
     assert_one_problem("guest=my\\kernel", "guest= names are letters, digits, - and _, got: "
                                            "my\\kernel; using hello");
     assert_one_problem("guest=../x", "guest= names are letters, digits, - and _, got: ../x; "

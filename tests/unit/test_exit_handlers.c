@@ -38,6 +38,7 @@
 #include "hypervisor/mmio_decode.h"
 #include "hypervisor/uart16550_regs.h"
 #include "hypervisor/vcpu.h"
+#include "hypervisor/wait.h"
 #include "hypervisor/virtual_platform.h"
 #include "tests/unit/fake_backend.h"
 
@@ -129,9 +130,9 @@ static int setup(void **state)
     f->vcpu.limits = (struct guest_cpu_limits){TEST_CR4_VALID, TEST_XCR0_SUPPORTED};
     f->vcpu.xcr0 = XCR0_X87;
 
-    io_bus_reset(); /* the unclaimed-port count and log are global */
-    vplatform_reset(&f->platform, fake_tsc, FAKE_TSC_HZ);
+    vplatform_reset(&f->platform, fake_tsc, FAKE_TSC_HZ); /* also the port bus's record */
     f->vcpu.platform = &f->platform;
+    f->vcpu.takes_host_input = true;
     console_clear();
     console_set_level(LOG_DEBUG); /* the tests read debug lines too */
     *state = f;
@@ -195,9 +196,17 @@ static struct vm_exit mem_exit(uint64_t gpa, bool read, bool write, bool fetch)
     return e;
 }
 
+/* Dispatch one exit; a guest that waits (HLT, HC_YIELD) is polled as the scheduler does
+ * until its wait ends. */
 static enum exit_action run(struct fixture *f, struct vm_exit e)
 {
-    return exit_dispatch(&f->vcpu, &e);
+    enum exit_action action = exit_dispatch(&f->vcpu, &e);
+    while (action == ACTION_WAIT) {
+        enum wake_reason why = vcpu_wait_poll(&f->vcpu, f->platform.read_tsc());
+        if (why != WAKE_NOT_YET)
+            action = vcpu_wait_end(&f->vcpu, &e, why);
+    }
+    return action;
 }
 
 /* ---- helpers: checks ------------------------------------------------------------------ */
@@ -468,7 +477,7 @@ static void test_in_unclaimed_port_all_ones(void **state)
     assert_resumed_past(f, run(f, io_exit(0xCFC, 4, true)), LEN_IO);
     assert_int_equal(gpr(f, GPR_RAX), 0xFFFFFFFFull);
 
-    assert_int_equal(io_bus_unclaimed_accesses(), 3);
+    assert_int_equal(io_bus_unclaimed_accesses(&f->vcpu), 3);
     assert_console_has("guest used port 0x80, which no device claims");
     assert_console_has("guest used port 0xcfc, which no device claims");
 }
@@ -478,13 +487,13 @@ static void test_out_unclaimed_port_dropped(void **state)
     struct fixture *f = *state;
     set_gpr(f, GPR_RAX, 0xAB);
     assert_resumed_past(f, run(f, io_exit(UNCLAIMED_PORT, 1, false)), LEN_IO);
-    assert_int_equal(io_bus_unclaimed_accesses(), 1);
+    assert_int_equal(io_bus_unclaimed_accesses(&f->vcpu), 1);
     assert_console_has("guest used port 0x80, which no device claims");
     assert_gprs_kept(f, G(GPR_RAX));
 }
 
 /* The first access to an unclaimed port is reported once at info level, whichever way it
- * goes; io_bus_reset (a new guest) starts the record over. */
+ * goes; a new guest (vplatform_reset) starts the record over. */
 static void test_unclaimed_port_logged_once(void **state)
 {
     struct fixture *f = *state;
@@ -499,14 +508,14 @@ static void test_unclaimed_port_logged_once(void **state)
     f->cpu.rip = GUEST_RIP;
     assert_resumed_past(f, run(f, io_exit(UNCLAIMED_PORT + 1, 1, true)), LEN_IO);
     assert_console_has("guest used port 0x81, which no device claims");
-    assert_int_equal(io_bus_unclaimed_accesses(), 4);
+    assert_int_equal(io_bus_unclaimed_accesses(&f->vcpu), 4);
 
-    io_bus_reset();
+    vplatform_reset(&f->platform, fake_tsc, FAKE_TSC_HZ);
     console_clear();
     f->cpu.rip = GUEST_RIP;
     assert_resumed_past(f, run(f, io_exit(UNCLAIMED_PORT, 1, false)), LEN_IO);
     assert_int_equal(count_of(console_text(), line), 1);
-    assert_int_equal(io_bus_unclaimed_accesses(), 1);
+    assert_int_equal(io_bus_unclaimed_accesses(&f->vcpu), 1);
 }
 
 static void test_out_debug_exit_ends_guest(void **state)
@@ -616,7 +625,7 @@ static void test_rep_insd_unclaimed_port(void **state)
         assert_int_equal(ram_byte(f, gpa), 0xFF);
     assert_int_equal(ram_byte(f, 0x4008), RAM_JUNK);
     assert_int_equal(gpr(f, GPR_RDI), 0x4008);
-    assert_int_equal(io_bus_unclaimed_accesses(), 2);
+    assert_int_equal(io_bus_unclaimed_accesses(&f->vcpu), 2);
 }
 
 static void test_outs_outside_ram_stops(void **state)
@@ -1074,9 +1083,8 @@ static void test_mov_cr4_undecodable_stops(void **state)
                    "bytes 90 90 90 aa"); /* RAM_JUNK after */
     f->vcpu.end = GUEST_RUNNING;
     static const uint8_t mov_cr0_eax[] = {0x0F, 0x22, 0xC0};
-    assert_stopped(
-        f, run(f, undecoded_cr4_write(f, mov_cr0_eax, 3)),
-        "CR4 write exit at RIP 0x100040 not decoded: the instruction writes CR0");
+    assert_stopped(f, run(f, undecoded_cr4_write(f, mov_cr0_eax, 3)),
+                   "CR4 write exit at RIP 0x100040 not decoded: the instruction writes CR0");
     f->vcpu.end = GUEST_RUNNING;
     f->cpu.reg[VCPU_REG_CR0] = GUEST_CR0 | CR0_PG;
     assert_stopped(

@@ -18,6 +18,7 @@
 #include "arch/x86_64/exceptions.h"
 #include "hypervisor/console.h"
 #include "hypervisor/exit_dispatch.h"
+#include "hypervisor/wait.h"
 #include "hypervisor/hvlab_abi.h"
 #include "hypervisor/interrupts.h"
 #include "hypervisor/vcpu.h"
@@ -57,6 +58,7 @@ static int setup(void **state)
         guest_memory_create(&f->mem, RAM_SIZE, host_pages_alloc, &f->src, why, sizeof(why)), 0);
     fake_vcpu_attach(&f->vcpu, &f->cpu, &f->mem);
     f->vcpu.platform = &f->vp;
+    f->vcpu.takes_host_input = true;
     f->vcpu.guest_name = "test";
     f->cpu.rip = GUEST_RIP;
     f->cpu.reg[VCPU_REG_RFLAGS] = FAKE_RFLAGS_IF;
@@ -244,10 +246,23 @@ static void test_software_interrupt_keeps_length(void **state)
 
 /* ---- HLT, the PIT and the watchdog ---------------------------------------------------- */
 
+/* Dispatch an exit; a guest that waits (HLT, HC_YIELD) is polled as the scheduler does,
+ * on the fake clock, until its wait ends. */
+static enum exit_action dispatch_and_wait(struct fixture *f, const struct vm_exit *exit)
+{
+    enum exit_action action = exit_dispatch(&f->vcpu, exit);
+    while (action == ACTION_WAIT) {
+        enum wake_reason why = vcpu_wait_poll(&f->vcpu, f->vp.read_tsc());
+        if (why != WAKE_NOT_YET)
+            action = vcpu_wait_end(&f->vcpu, exit, why);
+    }
+    return action;
+}
+
 static enum exit_action run_hlt(struct fixture *f)
 {
     struct vm_exit exit = {.kind = VM_EXIT_HLT, .rip = GUEST_RIP, .instr_len = LEN_HLT};
-    return exit_dispatch(&f->vcpu, &exit);
+    return dispatch_and_wait(f, &exit);
 }
 
 static void test_hlt_woken_by_pit(void **state)
@@ -355,7 +370,7 @@ static enum exit_action hypercall(struct fixture *f, uint32_t nr, uint32_t arg0)
     f->vcpu.regs.gprs[GPR_RBX] = arg0;
     struct vm_exit exit = {
         .kind = VM_EXIT_HYPERCALL, .rip = GUEST_RIP, .instr_len = LEN_VMCALL};
-    return exit_dispatch(&f->vcpu, &exit);
+    return dispatch_and_wait(f, &exit);
 }
 
 static void test_hc_time_returns_nanoseconds(void **state)
@@ -404,7 +419,7 @@ static void test_hc_ticks_lost_counts_merged_edges(void **state)
     assert_int_equal(f->vcpu.regs.gprs[GPR_RAX], 9);
     assert_int_equal(f->vcpu.regs.gprs[GPR_RDX], 0);
     assert_true(f->vp.pic.master.irr & 1u); /* the one request, waiting behind the mask */
-    fake_tsc_now = start + 15500000; /* 15.5 ms: 5 more edges, IRR still set */
+    fake_tsc_now = start + 15500000;        /* 15.5 ms: 5 more edges, IRR still set */
     assert_int_equal(hypercall(f, HC_TICKS_LOST, 0), ACTION_RESUME);
     assert_int_equal(f->vcpu.regs.gprs[GPR_RAX], 14);
     assert_int_equal(f->cpu.rip, GUEST_RIP + LEN_VMCALL);

@@ -14,6 +14,7 @@
 #include "hypervisor/exit_dispatch.h"
 #include "hypervisor/hvlab_abi.h"
 #include "hypervisor/mmio_bus.h"
+#include "hypervisor/virtual_platform.h"
 #include "hypervisor/mmio_decode.h"
 #include "hypervisor/vcpu.h"
 #include "tests/unit/fake_backend.h"
@@ -165,6 +166,7 @@ struct fixture {
     struct guest_memory mem;
     struct fake_cpu cpu;
     struct vcpu vcpu;
+    struct virtual_platform platform; /* the MMIO page's scratch register lives here */
 };
 
 static int setup(void **state)
@@ -177,7 +179,7 @@ static int setup(void **state)
     f->vcpu.guest_name = "test";
     f->cpu.rip = GUEST_RIP;
     f->cpu.reg[VCPU_REG_CODE_BYTES] = MMIO_MODE_32;
-    mmio_bus_reset();
+    f->vcpu.platform = &f->platform; /* zeroed: the devices' power-on state */
     *state = f;
     return 0;
 }

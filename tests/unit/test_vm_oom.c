@@ -2,7 +2,7 @@
  * test_vm_oom.c - Host unit tests for a guest's creation running out of memory
  * (hypervisor/vm.c, memory.c; the boot option selftest=oom-at=K).
  *
- * The real vm_run_guest creates the guest over the real page pool (memory.c over a
+ * The real vm_run_group creates the guest over the real page pool (memory.c over a
  * malloc'ed buffer), with a backend that allocates as VT-x and AMD-V do: the fake backend
  * (fake_backend.c) plus a control page and the real EPT or NPT builder. First a creation
  * with no failure counts its allocations, N; then for every K in 1..N the K-th fails:
@@ -11,7 +11,7 @@
  * debug-exit port, status 0).
  *
  *   allocation  1          2 .. 1+R        2+R             3+R .. N
- *               checkpoint guest RAM       control page    PML4, PDPT, PD
+ *               VM state   guest RAM       control page    PML4, PDPT, PD
  *                          (R x 2 MiB)
  */
 #include <stdarg.h>
@@ -33,6 +33,7 @@
 #include "hypervisor/memory.h"
 #include "hypervisor/multiboot.h"
 #include "hypervisor/vm.h"
+#include "hypervisor/vm_group.h"
 #include "tests/unit/fake_backend.h"
 
 #define MIB          (1ull << 20)
@@ -172,6 +173,17 @@ static int teardown(void **state)
     return 0;
 }
 
+/* Run the guest alone, as guest= position `position`. */
+static enum hv_status run_guest_at(unsigned position)
+{
+    struct boot_guest_group g = {.count = 1};
+    struct vm_summary rows[1];
+    snprintf(g.guest[0].name, sizeof(g.guest[0].name), "%s", GUEST);
+    g.guest[0].mem = info.options.guest_mem;
+    g.guest[0].position = position;
+    return vm_run_group(&info, &oom_ops, &g, 1000000000ull, rows);
+}
+
 /* Run the guest as guest= position 0 with selftest=oom-at=K; the transcript in console. */
 static enum hv_status run_with_oom_at(unsigned k)
 {
@@ -179,7 +191,7 @@ static enum hv_status run_with_oom_at(unsigned k)
     info.options.oom_at[0] = k;
     info.options.oom_at_count = 1;
     console_clear();
-    return vm_run_guest(&info, &oom_ops, GUEST, 0, 1000000000ull);
+    return run_guest_at(0);
 }
 
 /* N, read back as a boot test reads it: "creation made only N allocations". */
@@ -197,7 +209,8 @@ static unsigned count_allocations(void)
 static void expected_reason(unsigned k, char *out, size_t cap)
 {
     if (k == 1)
-        snprintf(out, cap, "out of memory: memory checkpoint (1 page)");
+        snprintf(out, cap, "out of memory: VM state (%zu pages)",
+                 (size_t)((sizeof(struct vm) + PAGE_SIZE - 1) / PAGE_SIZE));
     else if (k <= 1 + RAM_CHUNKS)
         snprintf(out, cap, "out of memory: guest RAM (4 MiB), none for guest-physical 0x%llx",
                  (unsigned long long)((k - 2) * 2 * MIB));
@@ -240,7 +253,7 @@ static void every_k_fails_cleanly(void)
 
         /* The next guest of guest= (position 1: no K) is created and runs. */
         console_clear();
-        assert_int_equal(vm_run_guest(&info, &oom_ops, GUEST, 1, 1000000000ull), HV_STATUS_OK);
+        assert_int_equal(run_guest_at(1), HV_STATUS_OK);
         assert_true(console_contains("guest \"" GUEST "\" exited with status 0"));
         assert_false(console_contains("selftest:"));
         assert_int_equal(memory_free_pages(), before);
@@ -269,7 +282,7 @@ static void test_no_k_no_failure(void **state)
     size_t before = memory_free_pages();
     info.options.selftest = SELFTEST_NONE;
     console_clear();
-    assert_int_equal(vm_run_guest(&info, &oom_ops, GUEST, 0, 1000000000ull), HV_STATUS_OK);
+    assert_int_equal(run_guest_at(0), HV_STATUS_OK);
     assert_false(console_contains("selftest:"));
     assert_false(console_contains("memory pool:"));
     assert_int_equal(memory_free_pages(), before);

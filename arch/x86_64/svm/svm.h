@@ -26,11 +26,9 @@ extern struct svm_caps svm_caps;
 /* Per-vCPU SVM state (vcpu->arch). Memory is identity-mapped: a pointer is also the
  * physical address the CPU is given. */
 struct svm_vcpu {
-    struct vmcb *vmcb;       /* the guest's VMCB */
-    uint64_t host_state_pa;  /* VMSAVE area for hvlab's own FS, GS, TR, LDTR, syscall MSRs */
-    bool has_timer;          /* the local APIC timer is the time source (lapic.h) */
-    uint64_t armed_deadline; /* the deadline the APIC timer was last set for */
-    uint64_t armed_fired;    /* lapic_timer_interrupts() at that time */
+    struct vmcb *vmcb;      /* the guest's VMCB */
+    uint64_t host_state_pa; /* VMSAVE area for hvlab's own FS, GS, TR, LDTR, syscall MSRs */
+    bool has_timer;         /* the local APIC timer is the time source (lapic.h) */
     struct npt npt;
 };
 
@@ -41,6 +39,11 @@ int svm_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
                     const struct guest_start *start, char *why, size_t why_len);
 int svm_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit);
 void svm_vcpu_destroy(struct vcpu *vcpu);
+void svm_vcpu_load(struct vcpu *vcpu);
+
+/* The host APIC timer is one per CPU, shared by every VM: forget what it was armed for,
+ * so the next entry arms it afresh (svm_backend.c). */
+void svm_timer_forget(void);
 
 /* Fill *exit from the VMCB after a #VMEXIT (svm_exit.c). */
 void svm_exit_decode(struct vcpu *vcpu, struct vm_exit *exit);

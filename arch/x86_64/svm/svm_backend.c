@@ -17,15 +17,24 @@
  * while the guest runs, the INTR intercept ends the run (lapic.h). It keeps counting
  * while hvlab handles exits, so it is reprogrammed only when the deadline moves or after
  * it fired; if it fires in hvlab, the next VMRUN exits at once and the run loop looks. */
+static struct {
+    bool valid;
+    uint64_t deadline; /* the deadline the APIC timer was last set for */
+    uint64_t fired;    /* lapic_timer_interrupts() at that time */
+} armed;               /* one APIC timer per CPU: this is the CPU's, not a VM's */
+
+void svm_timer_forget(void) { armed.valid = false; }
+
 static void arm_deadline(struct vcpu *vcpu, struct svm_vcpu *sv)
 {
     if (!sv->has_timer)
         return;
     uint64_t fired = lapic_timer_interrupts();
-    if (vcpu->deadline_tsc == sv->armed_deadline && fired == sv->armed_fired)
+    if (armed.valid && vcpu->deadline_tsc == armed.deadline && fired == armed.fired)
         return;
-    sv->armed_deadline = vcpu->deadline_tsc;
-    sv->armed_fired = fired;
+    armed.valid = true;
+    armed.deadline = vcpu->deadline_tsc;
+    armed.fired = fired;
     if (vcpu->deadline_tsc == VCPU_NO_DEADLINE) {
         lapic_timer_stop();
         return;
@@ -65,6 +74,7 @@ const struct virt_ops svm_ops = {
     .enable = svm_enable,
     .vcpu_create = svm_vcpu_create,
     .vcpu_run = svm_vcpu_run,
+    .vcpu_load = svm_vcpu_load,
     .vcpu_destroy = svm_vcpu_destroy,
     .get_reg = svm_get_reg,
     .set_reg = svm_set_reg,

@@ -6,6 +6,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/svm/svm.h"
 #include "arch/x86_64/svm/svm_bits.h"
+#include "boot/boot_options.h"
 #include "hypervisor/console.h"
 #include "hypervisor/fmt.h"
 #include "hypervisor/memory.h"
@@ -48,9 +49,11 @@ int svm_enable(char *why, size_t why_len)
     if (!(svm_caps.features & CPUID_SVM_EDX_NP))
         return FAIL_WHY("AMD-V without nested paging (CPUID Fn8000_000A_EDX.NP = 0): hvlab "
                         "runs its guests with paging off and needs nested page tables");
-    if (svm_caps.asids <= SVM_GUEST_ASID)
-        return FAIL_WHY("AMD-V reports %u ASIDs: a guest needs ASID %u", svm_caps.asids,
-                        SVM_GUEST_ASID);
+    /* ASID 0 is the host's; VMs that run at the same time have ASIDs 1..BOOT_GROUP_MAX. */
+    if (svm_caps.asids <= BOOT_GROUP_MAX)
+        return FAIL_WHY("AMD-V reports %u ASIDs: hvlab needs %u (0 for the host, one per "
+                        "VM that runs at the same time)",
+                        svm_caps.asids, BOOT_GROUP_MAX + 1);
     if (check_vm_cr(why, why_len) != 0)
         return -1;
 

@@ -49,7 +49,7 @@ static const uint32_t vmcb_held_msrs[] = {
     MSR_IA32_LSTAR,       MSR_IA32_CSTAR,        MSR_IA32_FMASK,        MSR_IA32_KERNEL_GS_BASE,
 };
 
-static int setup_intercepts(struct vmcb_control *c, char *why, size_t why_len)
+static int setup_intercepts(struct vmcb_control *c, uint32_t asid, char *why, size_t why_len)
 {
     c->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_VINTR | SVM_INTERCEPT_NMI |
                          SVM_INTERCEPT_CPUID | SVM_INTERCEPT_HLT | SVM_INTERCEPT_INVLPGA |
@@ -94,10 +94,11 @@ static int setup_intercepts(struct vmcb_control *c, char *why, size_t why_len)
     for (size_t i = 0; i < sizeof(vmcb_held_msrs) / sizeof(vmcb_held_msrs[0]); i++)
         svm_msrpm_set(msrpm, vmcb_held_msrs[i], false, false);
 
-    /* ASID 0 is the host's; every guest of hvlab runs as ASID 1, one after the other, so
-     * the first VMRUN of each flushes the TLB of what the previous guest left. See:
-     * "TLB Control", "Address Space Identifiers". */
-    c->guest_asid = SVM_GUEST_ASID;
+    /* ASID 0 is the host's; each VM that exists has its own (vcpu->tlb_tag), so the TLB
+     * keeps every VM's translations apart and a switch between VMs flushes nothing. An
+     * ASID is reused by a later VM, so the first VMRUN of each VM flushes what an earlier
+     * one left. See: APM Vol. 2, "TLB Control", "Address Space Identifiers". */
+    c->guest_asid = asid;
     c->tlb_control = SVM_TLB_CONTROL_FLUSH_ALL;
     c->vmcb_clean = 0; /* nothing cached: the CPU reads every VMCB field */
     c->eventinj = 0;
@@ -133,7 +134,7 @@ static void setup_time_source(struct svm_vcpu *sv, uint64_t tsc_hz)
     if (lapic_state == 0)
         lapic_state = lapic_timer_init(tsc_hz) ? 1 : -1;
     sv->has_timer = lapic_state > 0;
-    sv->armed_deadline = VCPU_NO_DEADLINE;
+    svm_timer_forget();
     if (sv->has_timer)
         lapic_timer_stop(); /* nothing left over from the previous guest */
 }
@@ -188,8 +189,9 @@ static void setup_guest_state(struct vcpu *vcpu, struct vmcb_save *s,
 int svm_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
                     const struct guest_start *start, char *why, size_t why_len)
 {
-    static struct svm_vcpu svm_vcpu_state; /* one vCPU at a time */
-    struct svm_vcpu *sv = &svm_vcpu_state;
+    _Static_assert(sizeof(struct svm_vcpu) <= VCPU_ARCH_STATE_MAX,
+                   "struct svm_vcpu outgrows vcpu->arch_state");
+    struct svm_vcpu *sv = (struct svm_vcpu *)vcpu->arch_state;
     memset(sv, 0, sizeof(*sv));
     vcpu->arch = sv;
 
@@ -204,15 +206,23 @@ int svm_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
         return FAIL_WHY("out of memory: SVM host VMSAVE area");
     sv->host_state_pa = (uint64_t)(uintptr_t)host_state;
 
-    if (setup_intercepts(&sv->vmcb->control, why, why_len) != 0 ||
+    if (setup_intercepts(&sv->vmcb->control, vcpu->tlb_tag, why, why_len) != 0 ||
         setup_npt(sv, mem, why, why_len) != 0)
         return -1;
     setup_time_source(sv, vcpu->platform->tsc_hz);
     setup_guest_state(vcpu, &sv->vmcb->save, start);
     log_info("VMCB ready: guest enters at 0x%x in 32-bit protected mode, paging off, "
              "ASID %u",
-             start->eip, SVM_GUEST_ASID);
+             start->eip, vcpu->tlb_tag);
     return 0;
+}
+
+/* Switching VMs needs nothing from the CPU: each VMRUN names its VMCB, and the ASID tags
+ * keep the TLB apart. The host APIC timer was armed for another VM's deadline. */
+void svm_vcpu_load(struct vcpu *vcpu)
+{
+    (void)vcpu;
+    svm_timer_forget();
 }
 
 /* Nothing to let go of: outside VMRUN the CPU keeps no VMCB state that software must

@@ -35,6 +35,7 @@ struct vmx_vcpu {
     unsigned preemption_rate; /* the timer ticks once every 2^rate TSC ticks */
     bool timer_saved_on_exit; /* "save VMX-preemption timer value": the count carries on */
     uint64_t armed_deadline;  /* the deadline the timer's count was set for */
+    uint16_t vpid;            /* its VPID, or 0 when "enable VPID" is off */
     struct ept ept;
 };
 
@@ -45,6 +46,7 @@ int vmx_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
                     const struct guest_start *start, char *why, size_t why_len);
 int vmx_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit);
 void vmx_vcpu_destroy(struct vcpu *vcpu);
+void vmx_vcpu_load(struct vcpu *vcpu);
 
 /* Fill *exit from the VMCS after a VM exit (vmx_exit.c). */
 void vmx_exit_decode(struct vm_exit *exit, uint32_t exit_reason);

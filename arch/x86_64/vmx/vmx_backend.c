@@ -75,6 +75,7 @@ const struct virt_ops vmx_ops = {
     .enable = vmx_enable,
     .vcpu_create = vmx_vcpu_create,
     .vcpu_run = vmx_vcpu_run,
+    .vcpu_load = vmx_vcpu_load,
     .vcpu_destroy = vmx_vcpu_destroy,
     .get_reg = vmx_get_reg,
     .set_reg = vmx_set_reg,

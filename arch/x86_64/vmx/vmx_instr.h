@@ -38,6 +38,38 @@ DEFINE_VMX_PA_INSTR(vmclear) /* initialise a VMCS, make it inactive and not curr
 DEFINE_VMX_PA_INSTR(vmptrld) /* make a VMCS current (and active) */
 #undef DEFINE_VMX_PA_INSTR
 
+/* INVEPT / INVVPID: drop cached translations of one context (or all). The operand is a
+ * 128-bit descriptor in memory. See: SDM Vol. 3C, "INVEPT", "INVVPID". */
+#define INVEPT_SINGLE_CONTEXT  1u /* mappings derived from one EPTP */
+#define INVEPT_ALL_CONTEXT     2u /* mappings derived from any EPTP */
+#define INVVPID_SINGLE_CONTEXT 1u /* mappings tagged with one VPID */
+#define INVVPID_ALL_CONTEXT    2u /* mappings tagged with any VPID but 0 */
+struct invept_descriptor {
+    uint64_t eptp, reserved;
+};
+struct invvpid_descriptor {
+    uint64_t vpid; /* bits 15:0; the rest must be zero */
+    uint64_t linear_address;
+};
+static inline enum vmx_result vmx_invept(uint64_t type, const struct invept_descriptor *d)
+{
+    uint8_t cf, zf;
+    __asm__ volatile("invept %[d], %[type]; setc %[cf]; setz %[zf]"
+                     : [cf] "=qm"(cf), [zf] "=qm"(zf)
+                     : [d] "m"(*d), [type] "r"(type)
+                     : "cc", "memory");
+    return vmx_result_of(cf, zf);
+}
+static inline enum vmx_result vmx_invvpid(uint64_t type, const struct invvpid_descriptor *d)
+{
+    uint8_t cf, zf;
+    __asm__ volatile("invvpid %[d], %[type]; setc %[cf]; setz %[zf]"
+                     : [cf] "=qm"(cf), [zf] "=qm"(zf)
+                     : [d] "m"(*d), [type] "r"(type)
+                     : "cc", "memory");
+    return vmx_result_of(cf, zf);
+}
+
 static inline enum vmx_result vmx_vmwrite(uint64_t field, uint64_t value)
 {
     uint8_t cf, zf;

@@ -72,7 +72,7 @@ static int setup_controls(struct vmx_vcpu *vv, uint64_t cr4_valid, char *why, si
      * optional ones let guest instructions work that would otherwise raise #UD. */
     static const struct vmx_control_request proc2 = {
         "secondary processor-based controls", PROC2_ENABLE_EPT | PROC2_UNRESTRICTED_GUEST,
-        PROC2_ENABLE_RDTSCP | PROC2_ENABLE_INVPCID | PROC2_ENABLE_XSAVES};
+        PROC2_ENABLE_RDTSCP | PROC2_ENABLE_INVPCID | PROC2_ENABLE_XSAVES | PROC2_ENABLE_VPID};
     /* Exit: return to a 64-bit host, acknowledge the interrupt that caused the exit,
      * swap IA32_EFER between guest and host; keep the preemption timer's count across
      * exits when the CPU can, so an unchanged deadline needs no VMWRITE per entry. */
@@ -151,6 +151,45 @@ static int setup_ept(struct vmx_vcpu *vv, const struct guest_memory *mem, char *
              "pages",
              (unsigned long)(mem->ram_size >> 20), (unsigned long)vv->ept.pages_2m,
              (unsigned long)vv->ept.pages_4k, (unsigned long)vv->ept.table_pages);
+    return 0;
+}
+
+/* The VM's TLB tag. With "enable VPID" its translations are tagged with its own VPID
+ * (vcpu->tlb_tag), so VM entries and exits, and switches between VMs, flush nothing; off,
+ * every entry and exit flushes what VPID 0 holds. Later VMs reuse VPIDs and EPT pages,
+ * so before the first entry INVVPID and INVEPT drop what an earlier VM left under them.
+ * See: SDM Vol. 3C, "Virtual-Processor Identifiers (VPIDs)", "Guidelines for Use of the
+ * INVVPID Instruction", "Guidelines for Use of the INVEPT Instruction". */
+static int setup_tlb_tag(struct vcpu *vcpu, struct vmx_vcpu *vv, char *why, size_t why_len)
+{
+    uint64_t cap = rdmsr(MSR_IA32_VMX_EPT_VPID_CAP);
+    uint32_t proc2 = (uint32_t)vmcs_read(VMCS_CTRL_PROC_BASED2);
+    bool invvpid = (cap & VPID_CAP_INVVPID) &&
+                   (cap & (VPID_CAP_INVVPID_SINGLE_CONTEXT | VPID_CAP_INVVPID_ALL_CONTEXT));
+    if ((proc2 & PROC2_ENABLE_VPID) && !invvpid) {
+        proc2 &= ~PROC2_ENABLE_VPID; /* a VPID that cannot be flushed cannot be reused */
+        vmcs_write(VMCS_CTRL_PROC_BASED2, proc2);
+    }
+    vv->vpid = (proc2 & PROC2_ENABLE_VPID) ? vcpu->tlb_tag : 0;
+    char text[96];
+    if (vv->vpid) {
+        vmcs_write(VMCS_CTRL_VPID, vv->vpid);
+        struct invvpid_descriptor d = {.vpid = vv->vpid};
+        uint64_t type = (cap & VPID_CAP_INVVPID_SINGLE_CONTEXT) ? INVVPID_SINGLE_CONTEXT
+                                                                : INVVPID_ALL_CONTEXT;
+        enum vmx_result r = vmx_invvpid(type, &d);
+        if (r != VMX_OK)
+            return FAIL_WHY("INVVPID of VPID %u failed: %s", vv->vpid,
+                            vmx_failure_text(r, text, sizeof(text)));
+    }
+    if (cap & EPT_CAP_INVEPT) {
+        struct invept_descriptor d = {.eptp = ept_pointer(&vv->ept, false)};
+        uint64_t type =
+            (cap & EPT_CAP_INVEPT_SINGLE_CONTEXT) ? INVEPT_SINGLE_CONTEXT : INVEPT_ALL_CONTEXT;
+        enum vmx_result r = vmx_invept(type, &d);
+        if (r != VMX_OK)
+            return FAIL_WHY("INVEPT failed: %s", vmx_failure_text(r, text, sizeof(text)));
+    }
     return 0;
 }
 
@@ -275,8 +314,9 @@ static void setup_guest_state(struct vcpu *vcpu, struct vmx_vcpu *vv,
 int vmx_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
                     const struct guest_start *start, char *why, size_t why_len)
 {
-    static struct vmx_vcpu vmx_vcpu_state; /* one vCPU at a time */
-    struct vmx_vcpu *vv = &vmx_vcpu_state;
+    _Static_assert(sizeof(struct vmx_vcpu) <= VCPU_ARCH_STATE_MAX,
+                   "struct vmx_vcpu outgrows vcpu->arch_state");
+    struct vmx_vcpu *vv = (struct vmx_vcpu *)vcpu->arch_state;
     memset(vv, 0, sizeof(*vv));
     vcpu->arch = vv;
 
@@ -296,14 +336,34 @@ int vmx_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
         return FAIL_WHY("VMPTRLD failed: %s", vmx_failure_text(r, text, sizeof(text)));
 
     if (setup_controls(vv, vcpu->limits.cr4_valid, why, why_len) != 0 ||
-        setup_ept(vv, mem, why, why_len) != 0)
+        setup_ept(vv, mem, why, why_len) != 0 || setup_tlb_tag(vcpu, vv, why, why_len) != 0)
         return -1;
     setup_time_source(vv);
     setup_host_state();
     setup_guest_state(vcpu, vv, start);
-    log_info("VMCS ready: guest enters at 0x%x in 32-bit protected mode, paging off",
-             start->eip);
+    if (vv->vpid)
+        log_info("VMCS ready: guest enters at 0x%x in 32-bit protected mode, paging off, "
+                 "VPID %u",
+                 start->eip, vv->vpid);
+    else
+        log_info("VMCS ready: guest enters at 0x%x in 32-bit protected mode, paging off "
+                 "(no VPID: every entry and exit flushes the TLB)",
+                 start->eip);
     return 0;
+}
+
+/* The scheduler switches to this VM: its VMCS becomes current, and the preemption timer
+ * is written afresh at the next entry (the count saved at its last exit is stale by the
+ * time it was off the CPU). See: SDM Vol. 3C, "VMPTRLD". */
+void vmx_vcpu_load(struct vcpu *vcpu)
+{
+    struct vmx_vcpu *vv = vcpu->arch;
+    char text[96];
+    enum vmx_result r = vmptrld(vv->vmcs);
+    if (r != VMX_OK)
+        log_error("VMPTRLD of guest \"%s\"'s VMCS failed: %s", vcpu->guest_name,
+                  vmx_failure_text(r, text, sizeof(text)));
+    vv->armed_deadline = VCPU_NO_DEADLINE;
 }
 
 /* A VMCS region may hold processor-cached state until VMCLEAR writes it back and makes

@@ -1,0 +1,157 @@
+/*
+ * scheduler.c - round robin over the VMs of a group (see scheduler.h).
+ *
+ *   pick the next VM in turn that is ready (waiting ones polled: woken, still waiting,
+ *   or ended) -> switch to it (the backend loads its VMCS; its watchdog skips the time
+ *   it was off the CPU) -> vm_run until the slice ends -> account its CPU time
+ */
+#include "hypervisor/scheduler.h"
+
+#include "hypervisor/console.h"
+#include "hypervisor/fmt.h"
+#include "hypervisor/wait.h"
+
+#define PERCENT   100u
+#define PERMILLE  1000u
+#define KIB_SHIFT 10
+
+static void end_row(struct vm *vm, struct vm_summary *row)
+{
+    const struct vcpu *vcpu = &vm->vcpu;
+    fmt_snprintf(row->name, sizeof(row->name), "%s", vm->name);
+    if (vcpu->end == GUEST_EXITED)
+        fmt_snprintf(row->end, sizeof(row->end), "exited, status %u", vcpu->exit_status);
+    else
+        fmt_snprintf(row->end, sizeof(row->end), "stopped: %s", vcpu->stop_reason);
+    row->status = vm->status;
+    row->exits = vcpu->exits;
+    row->cpu_tsc = vm->cpu_tsc;
+    row->ram_bytes = vm->mem.ram_size;
+    row->footprint_bytes = vm->footprint_bytes;
+}
+
+/* An ended VM: reported, its row kept, its memory given back. */
+static void finish(struct vm **slot, struct vm_summary *row)
+{
+    struct vm *vm = *slot;
+    vm_report_end(vm);
+    end_row(vm, row);
+    vm_destroy(vm);
+    *slot = 0;
+}
+
+/* The next VM in turn after `*turn` that can run now; waiting VMs are polled on the way
+ * (one that ends is finished here). NULL if every VM still alive waits. */
+static struct vm *pick(struct vm **vms, unsigned count, unsigned *turn, uint64_t now,
+                       struct vm_summary *rows, unsigned *alive)
+{
+    for (unsigned k = 1; k <= count; k++) {
+        unsigned i = (*turn + k) % count;
+        struct vm *vm = vms[i];
+        if (!vm)
+            continue;
+        if (vm->state == VM_WAITING && vm_poll(vm, now) == VM_ENDED) {
+            finish(&vms[i], &rows[i]);
+            (*alive)--;
+            continue;
+        }
+        if (vm->state == VM_READY) {
+            *turn = i;
+            return vm;
+        }
+    }
+    return 0;
+}
+
+/* When the running VM must give the CPU back: at the end of its slice, or earlier when a
+ * waiting VM's next device event (or watchdog) is due; never while it is the only one. */
+static uint64_t slice_end(struct vm *const *vms, unsigned count, const struct vm *running,
+                          uint64_t now, uint64_t slice_tsc)
+{
+    uint64_t until = VCPU_NO_DEADLINE;
+    for (unsigned i = 0; i < count; i++) {
+        const struct vm *vm = vms[i];
+        if (!vm || vm == running)
+            continue;
+        if (until == VCPU_NO_DEADLINE)
+            until = now + slice_tsc;
+        if (vm->state == VM_WAITING) {
+            uint64_t due = vcpu_wait_due(&vm->vcpu, now);
+            if (due < until)
+                until = due;
+        }
+    }
+    return until;
+}
+
+/* The VM gets the CPU: the backend makes its vCPU current (VT-x: VMPTRLD) when another
+ * VM ran last, and its watchdog skips the time it was off the CPU, which is no sign of
+ * being stuck. */
+static void switch_to(struct vm *vm, struct vm **on_cpu, uint64_t now)
+{
+    struct vcpu *vcpu = &vm->vcpu;
+    if (*on_cpu != vm) {
+        vcpu->ops->vcpu_load(vcpu);
+        *on_cpu = vm;
+    }
+    uint64_t away = now - vm->left_cpu_tsc;
+    vcpu->watchdog_last_look_tsc += away;
+    vcpu->watchdog_look_tsc += away;
+}
+
+enum hv_status sched_run(struct vm **vms, unsigned count, uint64_t slice_tsc,
+                         uint64_t (*read_tsc)(void), struct vm_summary *rows)
+{
+    unsigned alive = count, turn = count - 1;
+    struct vm *on_cpu = 0;
+    uint64_t start = read_tsc();
+    while (alive) {
+        uint64_t now = read_tsc();
+        struct vm *vm = pick(vms, count, &turn, now, rows, &alive);
+        if (!vm)
+            continue; /* every VM waits: poll again */
+        uint64_t until = slice_end(vms, count, vm, now, slice_tsc);
+        switch_to(vm, &on_cpu, now);
+        console_set_vm(count > 1 ? vm->name : 0);
+        enum vm_run_result r = vm_run(vm, until);
+        console_set_vm(0);
+        uint64_t left = read_tsc();
+        vm->cpu_tsc += left - now;
+        vm->left_cpu_tsc = left;
+        if (r == VM_RUN_ENDED) {
+            finish(&vms[turn], &rows[turn]);
+            alive--;
+        }
+    }
+    uint64_t group_tsc = read_tsc() - start;
+    enum hv_status status = HV_STATUS_OK;
+    for (unsigned i = 0; i < count; i++) {
+        rows[i].group_tsc = group_tsc;
+        if (rows[i].status != HV_STATUS_OK)
+            status = HV_STATUS_GUEST_FAILED;
+    }
+    return status;
+}
+
+/* "12.3": a share in per mille, printed as a percentage with one decimal. */
+static void share_text(char *buf, size_t cap, uint64_t part, uint64_t whole)
+{
+    uint64_t pm = whole ? part * PERMILLE / whole : 0;
+    fmt_snprintf(buf, cap, "%lu.%lu", (unsigned long)(pm / (PERMILLE / PERCENT)),
+                 (unsigned long)(pm % (PERMILLE / PERCENT)));
+}
+
+void sched_report(const struct vm_summary *rows, unsigned count)
+{
+    log_info("VMs: %u", count);
+    log_info("  %-16s %-40s %10s %7s %10s %10s", "name", "how it ended", "exits", "CPU %",
+             "RAM KiB", "extra KiB");
+    for (unsigned i = 0; i < count; i++) {
+        const struct vm_summary *r = &rows[i];
+        char share[16];
+        share_text(share, sizeof(share), r->cpu_tsc, r->group_tsc);
+        log_info("  %-16s %-40s %10lu %7s %10lu %10lu", r->name, r->end,
+                 (unsigned long)r->exits, share, (unsigned long)(r->ram_bytes >> KIB_SHIFT),
+                 (unsigned long)(r->footprint_bytes >> KIB_SHIFT));
+    }
+}
