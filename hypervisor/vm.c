@@ -68,8 +68,6 @@ static int load_kernel(const struct guest_memory *mem, const struct boot_guest_i
     return FAIL_WHY("%s: %s", image->file, reason);
 }
 
-static uint64_t read_tsc(void) { return rdtsc(); }
-
 /* The guest's view of one CPUID leaf, with CR4 as at reset (OSXSAVE clear). */
 static struct cpuid_result guest_cpuid(uint32_t leaf, uint32_t subleaf)
 {
@@ -280,7 +278,7 @@ static int build(const struct boot_info *info, const struct boot_guest_image *im
     vcpu->watchdog_tsc = (uint64_t)info->options.watchdog_s * cfg->tsc_hz;
     vcpu->deadline_tsc = VCPU_NO_DEADLINE;
     set_cpu_limits(vcpu);
-    vplatform_reset(&vm->platform, read_tsc, cfg->tsc_hz);
+    vplatform_reset(&vm->platform, cfg->read_tsc, cfg->tsc_hz);
     vm->platform.uart.tag = cfg->tag ? vm->name : 0;
     return prepare(info, image, cfg->spec->mem, &vm->mem, vcpu, why, why_len);
 }

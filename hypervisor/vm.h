@@ -47,10 +47,11 @@ struct vm {
 /* What a creation needs beyond the boot information. */
 struct vm_config {
     const struct boot_guest_spec *spec; /* name, RAM size, place in guest= */
-    const char *tag;       /* the console tag for its UART ("conform", "counter#2") */
-    unsigned id;           /* 1..BOOT_GROUP_MAX, unique among the VMs that exist */
-    bool takes_host_input; /* hvlab's serial input goes to this VM */
-    uint64_t tsc_hz;       /* host TSC frequency (0 if unknown): the watchdog's unit */
+    const char *tag;            /* the console tag for its UART ("conform", "counter#2") */
+    unsigned id;                /* 1..BOOT_GROUP_MAX, unique among the VMs that exist */
+    bool takes_host_input;      /* hvlab's serial input goes to this VM */
+    uint64_t tsc_hz;            /* host TSC frequency (0 if unknown): the watchdog's unit */
+    uint64_t (*read_tsc)(void); /* the host clock (rdtsc; unit tests pass a fake) */
 };
 
 /* Create VM `cfg` for guest image cfg->spec->name: its pages taken under its own id,

@@ -49,7 +49,8 @@ enum hv_status vm_run_group(const struct boot_info *info, const struct virt_ops 
                                 .tag = g->count > 1 ? tags[i] : 0,
                                 .id = i + 1,
                                 .takes_host_input = i == 0, /* the first VM has the console */
-                                .tsc_hz = tsc_hz};
+                                .tsc_hz = tsc_hz,
+                                .read_tsc = read_tsc};
         struct vm *vm = vm_create(info, hw, &cfg);
         rows[i] = (struct vm_summary){.status = HV_STATUS_GUEST_FAILED};
         fmt_snprintf(rows[i].name, sizeof(rows[i].name), "%s", tags[i]);
