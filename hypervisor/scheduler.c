@@ -30,7 +30,8 @@ static void end_row(struct vm *vm, struct vm_summary *row)
     row->footprint_bytes = vm->footprint_bytes;
 }
 
-/* An ended VM: reported, its row kept, its memory given back. */
+/* An ended VM, still the one loaded (its state is read for the report): reported, its
+ * row kept, its memory given back. */
 static void finish(struct vm **slot, struct vm_summary *row)
 {
     struct vm *vm = *slot;
@@ -41,20 +42,16 @@ static void finish(struct vm **slot, struct vm_summary *row)
 }
 
 /* The next VM in turn after `*turn` that can run now; waiting VMs are polled on the way
- * (one that ends is finished here). NULL if every VM still alive waits. */
-static struct vm *pick(struct vm **vms, unsigned count, unsigned *turn, uint64_t now,
-                       struct vm_summary *rows, unsigned *alive)
+ * (their devices only). NULL if every VM still alive waits. */
+static struct vm *pick(struct vm **vms, unsigned count, unsigned *turn, uint64_t now)
 {
     for (unsigned k = 1; k <= count; k++) {
         unsigned i = (*turn + k) % count;
         struct vm *vm = vms[i];
         if (!vm)
             continue;
-        if (vm->state == VM_WAITING && vm_poll(vm, now) == VM_ENDED) {
-            finish(&vms[i], &rows[i]);
-            (*alive)--;
-            continue;
-        }
+        if (vm->state == VM_WAITING)
+            vm_poll(vm, now);
         if (vm->state == VM_READY) {
             *turn = i;
             return vm;
@@ -107,7 +104,7 @@ enum hv_status sched_run(struct vm **vms, unsigned count, uint64_t slice_tsc,
     uint64_t start = read_tsc();
     while (alive) {
         uint64_t now = read_tsc();
-        struct vm *vm = pick(vms, count, &turn, now, rows, &alive);
+        struct vm *vm = pick(vms, count, &turn, now);
         if (!vm)
             continue; /* every VM waits: poll again */
         uint64_t until = slice_end(vms, count, vm, now, slice_tsc);

@@ -99,6 +99,13 @@ enum vm_run_result vm_run(struct vm *vm, uint64_t until)
     struct vcpu *vcpu = &vm->vcpu;
     struct virtual_platform *vp = vcpu->platform;
     uint64_t device_due = 0; /* the next device event (host TSC) */
+    /* A wait that vm_poll saw end is completed here, with the vCPU loaded: under VT-x
+     * its registers are only reachable through its VMCS once it is current. */
+    if (vcpu->waiting != VCPU_RUNNING &&
+        vcpu_wait_end(vcpu, &vm->exit, vm->wake) == ACTION_END) {
+        vm->state = VM_ENDED;
+        return VM_RUN_ENDED;
+    }
     for (bool first = true;; first = false) {
         uint64_t now = vp->read_tsc();
         if (!first && now >= until)
@@ -139,8 +146,8 @@ enum vm_state vm_poll(struct vm *vm, uint64_t now)
     enum wake_reason why = vcpu_wait_poll(&vm->vcpu, now);
     if (why == WAKE_NOT_YET)
         return VM_WAITING;
-    bool ends = vcpu_wait_end(&vm->vcpu, &vm->exit, why) == ACTION_END;
-    vm->state = ends ? VM_ENDED : VM_READY;
+    vm->wake = why; /* vm_run completes the wait */
+    vm->state = VM_READY;
     return vm->state;
 }
 

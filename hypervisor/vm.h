@@ -20,6 +20,7 @@
 #include "hypervisor/vcpu.h"
 #include "hypervisor/virt_ops.h"
 #include "hypervisor/virtual_platform.h"
+#include "hypervisor/wait.h"
 
 #define VM_NAME_MAX (BOOT_GUEST_NAME_MAX + 4) /* "counter#2" when a name repeats */
 
@@ -33,6 +34,7 @@ struct vm {
     unsigned id; /* 1..BOOT_GROUP_MAX: memory owner and TLB tag (VPID / ASID) */
     char name[VM_NAME_MAX];
     enum vm_state state;
+    enum wake_reason wake; /* why its wait ended (vm_poll), for vm_run to complete it */
     enum hv_status status; /* once ended: HV_STATUS_OK if it exited with status 0 */
     struct vcpu vcpu;
     struct virtual_platform platform;
@@ -71,8 +73,10 @@ enum vm_run_result {
  * its devices to now, deliver events, arm the time source, enter, dispatch each exit. */
 enum vm_run_result vm_run(struct vm *vm, uint64_t until);
 
-/* A waiting VM at host TSC `now`: woken (VM_READY), still waiting, or ended (a HLT that
- * nothing can wake). Returns its state. */
+/* A waiting VM at host TSC `now`: still waiting, or its wait is over (VM_READY; also when
+ * nothing can wake it: the next vm_run completes the HLT or HC_YIELD, which for a HLT
+ * that nothing can wake ends the VM). Touches only the VM's devices, not its vCPU, so it
+ * may run while another VM's vCPU is loaded. Returns its state. */
 enum vm_state vm_poll(struct vm *vm, uint64_t now);
 
 /* Report how an ended VM ended (status, stop reason with its exit and state, exits by

@@ -22,8 +22,12 @@
 #   status: N       hvlab's expected shutdown status (default 0)
 #   expect: TEXT    a transcript line expected, in order; reject: TEXT  a text never seen
 #                   (see tools/check-transcript.sh)
-#   tap: N          the guest reports N tests in TAP: "1..N" and "ok 1".."ok N", no
-#                   "not ok" (see tools/check-tap.sh); the PASS line counts them
+#   tap: N [TAG]    the guest reports N tests in TAP: "1..N" and "ok 1".."ok N", no
+#                   "not ok" (see tools/check-tap.sh); the PASS line counts them. TAG:
+#                   read only the lines of the VM tagged "[TAG] " (several VMs)
+#   output: TAG FILE  the lines of the VM tagged "[TAG] " (tag removed) are exactly the
+#                   lines of FILE, "# " comment lines (measurements) left out on both
+#                   sides (see tools/check-transcript.sh)
 # Any key but emu: may be written KEY@EMU: for one emulator only. For a key with one
 # value (media, options, timeout, status, tap, kernel, append) it replaces KEY: on that
 # emulator; expect@EMU:, reject@EMU: and file@EMU: lines add to the shared ones, and an
@@ -45,7 +49,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 RUN=${HVLAB_RUN:-$here/run.sh}
 EMULATORS="bochs qemu-svm qemu kvm"
-KEYS="emu media options file timeout status expect reject tap kernel append"
+KEYS="emu media options file timeout status expect reject tap output kernel append"
 
 # Reads the spec given as SPEC or SPEC@EMU: sets spec, emu (empty if not given), name.
 parse_run() {
@@ -146,7 +150,7 @@ efi)
 *) echo "FAIL $name: bad spec: media: '$media' (efi, iso or kernel)"; exit 1 ;;
 esac
 cmd+=(--log "$log" --timeout "$timeout")
-if [[ -n $tap && ! $tap =~ ^[0-9]+$ ]]; then echo "FAIL $name: bad spec: tap: '$tap' is not a number"; exit 1; fi
+if [[ -n $tap && ! $tap =~ ^[0-9]+( [A-Za-z0-9_#-]+)?$ ]]; then echo "FAIL $name: bad spec: tap: '$tap' is not a number (and a tag)"; exit 1; fi
 
 if [ $dry = 1 ]; then
     echo "run: $name"
@@ -174,7 +178,8 @@ report=$("$here/check-transcript.sh" "$log" "$spec" "$emu")
 checked=$?
 tap_report= tap_ok=0
 if [ -n "$tap" ]; then
-    tap_report=$("$here/check-tap.sh" "$log" "$tap")
+    # shellcheck disable=SC2086 # "N TAG": two words
+    tap_report=$("$here/check-tap.sh" "$log" $tap)
     tap_ok=$?
 fi
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# check-tap.sh TRANSCRIPT N - check the TAP (Test Anything Protocol) a guest printed.
+# check-tap.sh TRANSCRIPT N [TAG] - check the TAP (Test Anything Protocol) a guest printed.
 #
 # A guest that tests something itself reports in TAP on its serial port; hvlab copies
 # each line to its console with a "[guest] " prefix, which is stripped here (lines
-# without it count too). The guest decides what passed; this script only checks that
+# without it count too). When several VMs run, each VM's lines carry its name instead
+# ("[conform] ok 1 ..."): with TAG, only the lines of "[TAG] " are read. The guest decides what passed; this script only checks that
 # the report is complete:
 #   - one plan line "1..N", N as the spec's "tap: N" says (before or after the results);
 #   - one result line per test, "ok I - name", for I = 1..N in order: no gap, no
@@ -18,16 +19,22 @@
 # the missing numbers, results out of order or repeated, the plan's problems.
 # Exit status: 0 if the report is complete and passing, 1 if not, 2 for a usage error.
 set -uo pipefail
-[ $# = 2 ] && [[ $2 =~ ^[0-9]+$ ]] || { echo "usage: check-tap.sh TRANSCRIPT N" >&2; exit 2; }
-transcript=$1 want=$2
+[ $# = 2 ] || [ $# = 3 ] || { echo "usage: check-tap.sh TRANSCRIPT N [TAG]" >&2; exit 2; }
+[[ $2 =~ ^[0-9]+$ ]] || { echo "usage: check-tap.sh TRANSCRIPT N [TAG]" >&2; exit 2; }
+transcript=$1 want=$2 tag=${3:-}
 [ -f "$transcript" ] || { echo "TAP: no transcript at $transcript"; exit 1; }
 
-tr -d '\r' < "$transcript" | awk -v want="$want" '
+tr -d '\r' < "$transcript" | awk -v want="$want" -v tag="$tag" '
     function problem(kind, text) { problems[++np] = text; count[kind]++ }
     function tally(kind, word) { return count[kind] ? sprintf(", %d %s", count[kind], word) : "" }
     {
         line = $0
-        sub(/^\[guest\] /, "", line)
+        if (tag != "") {
+            if (index(line, "[" tag "] ") != 1) next
+            line = substr(line, length(tag) + 4)
+        } else {
+            sub(/^\[guest\] /, "", line)
+        }
     }
     # Diagnostics ("# why") right after a "not ok" line belong to it.
     in_diag && line ~ /^#/ { problems[np] = problems[np] "\n    " line; next }

@@ -8,6 +8,10 @@
 #   reject: TEXT   TEXT must not appear anywhere in the transcript
 #   expect@EMU: TEXT, reject@EMU: TEXT   the same, only when checking a run on EMU; they
 #                  take their place in the order among the shared expect: lines
+#   output: TAG FILE   the lines the VM tagged "[TAG] " printed, tag removed, are exactly
+#                  the lines of FILE (a path from the project root), lines starting with
+#                  "# " (TAP comments, which carry measurements) left out on both sides;
+#                  so a guest beside others prints byte for byte what it prints alone
 # Other lines (emu:, options:, timeout:, status:, tap:, #comments) are for
 # tools/boottest.sh. On failure: says which line is missing and prints the transcript's
 # tail. Exit 0 or 1.
@@ -58,6 +62,9 @@ result=$(awk -v spec="$spec" -v emu="$emu" 'BEGIN { n = 0; mine = "expect@" emu 
     }' "$spec" "$clean")
 [ -z "$result" ] || fail "$result"
 
+# The lines of one VM, without its tag and without "# " comments.
+vm_lines() { grep -F -- "[$1] " "$clean" | sed -n "s/^\[$1\] //p" | grep -v '^# '; }
+
 spec_no=0
 while IFS= read -r spec_line || [ -n "$spec_line" ]; do
     spec_no=$((spec_no + 1))
@@ -69,6 +76,16 @@ while IFS= read -r spec_line || [ -n "$spec_line" ]; do
         text=${text# }
         hit=$(grep -n -F -m 1 -- "$text" "$clean")
         [ -z "$hit" ] || fail "rejected text found ($spec:$spec_no): '$text' at transcript line ${hit%%:*}"
+        ;;
+    output:* | "output@$emu:"*)
+        [ -n "$emu" ] || [[ $spec_line == output:* ]] || continue
+        words=${spec_line#output:}
+        words=${words#"output@$emu:"}
+        read -r tag file <<< "$words"
+        [ -f "$file" ] || fail "output: no file $file ($spec:$spec_no)"
+        diffs=$(diff <(grep -v '^# ' "$file") <(vm_lines "$tag") | head -n 10)
+        [ -z "$diffs" ] || fail "the lines of [$tag] differ from $file ($spec:$spec_no; < file, > transcript):
+$diffs"
         ;;
     esac
 done < "$spec"
