@@ -25,7 +25,7 @@ GUEST_COMMON_SRCS := boot.S \
 	lib/pic.c lib/pit.c lib/tap.c
 
 # One entry per guest: GUEST_SRCS_<name> lists its own sources.
-GUEST_NAMES := hello hostile conform bench
+GUEST_NAMES := hello hostile conform bench victim spy counter
 GUEST_SRCS_hello := hello/main.c hello/memtest.c
 GUEST_SRCS_hostile := hostile/main.c
 GUEST_SRCS_conform := conform/main.c conform/trap_stubs.S conform/trap.c conform/clock.c \
@@ -34,13 +34,18 @@ GUEST_SRCS_conform := conform/main.c conform/trap_stubs.S conform/trap.c conform
 	conform/longmode.c conform/longmode_switch.S conform/faults.c
 GUEST_SRCS_bench := bench/main.c bench/exits.c bench/hlt.c bench/measure.c bench/work.c \
 	bench/u64.c
+# The isolation and fairness guests of the multi-VM tests (counter borrows bench's u64).
+GUEST_SRCS_victim := victim/main.c lib/cmdline.c lib/ram.c lib/pattern.c
+GUEST_SRCS_spy := spy/main.c lib/cmdline.c lib/ram.c lib/pattern.c
+GUEST_SRCS_counter := counter/main.c lib/cmdline.c bench/u64.c
 
 GUEST_ELFS := $(GUEST_NAMES:%=$(GUEST_OUT)/%.elf)
 
 # Source path (relative to guest/) -> object path.
 guest_objs = $(patsubst %,$(GUEST_OBJ)/%.o,$(basename $(1)))
 
-GUEST_ALL_SRCS := $(GUEST_COMMON_SRCS) $(foreach g,$(GUEST_NAMES),$(GUEST_SRCS_$(g)))
+# Sorted: a source that several guests list gets one object rule.
+GUEST_ALL_SRCS := $(sort $(GUEST_COMMON_SRCS) $(foreach g,$(GUEST_NAMES),$(GUEST_SRCS_$(g))))
 GUEST_COMMON_OBJS := $(call guest_objs,$(GUEST_COMMON_SRCS))
 GUEST_C_OBJS := $(call guest_objs,$(filter %.c,$(GUEST_ALL_SRCS)))
 GUEST_S_OBJS := $(call guest_objs,$(filter %.S,$(GUEST_ALL_SRCS)))

@@ -8,7 +8,8 @@
  *
  * See: Intel SDM Vol. 3A, 6.15 "Exception and Interrupt Reference" ("Interrupt 8—Double
  *      Fault Exception (#DF)" for the triple fault); Intel SDM Vol. 2B, "WRMSR—Write to
- *      Model Specific Register"; Intel SDM Vol. 3C, "VMXON—Enter VMX Operation".
+ *      Model Specific Register"; Intel SDM Vol. 3C, "VMXON—Enter VMX Operation";
+ *      Intel SDM Vol. 2B, "OUTS/OUTSB/OUTSW/OUTSD—Output String to Port" (the flood).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -16,6 +17,7 @@
 #include "debug_exit.h"
 #include "hypercall.h"
 #include "idt.h"
+#include "io.h"
 #include "multiboot.h"
 #include "pic.h"
 #include "pit.h"
@@ -45,6 +47,12 @@
 #define PIC_MASTER_BASE 0x20 /* spin-cli: IRQ 0-7 -> vectors 0x20-0x27 */
 #define PIC_SLAVE_BASE  0x28
 #define SHUTDOWN_STATUS 7 /* shutdown: the status HC_SHUTDOWN is asked to report */
+
+#define FLOOD_BYTES      (4u << 20) /* flood: 4 MiB to the UART in all */
+#define FLOOD_BLOCK      4096u      /* flood: bytes per REP OUTSB */
+#define FLOOD_LINE       64u        /* flood: 63 printable characters and a newline */
+#define FLOOD_CHARS      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+#define FLOOD_CHAR_COUNT (sizeof(FLOOD_CHARS) - 1)
 
 /* The faulting instruction of the running test, for the exception handlers. */
 static const char *faulting_insn = "?";
@@ -198,6 +206,29 @@ static uint8_t test_unknown_hypercall(void)
     return result == HC_ENOSYS ? STATUS_OK : STATUS_NOT_STOPPED;
 }
 
+/*
+ * Send 4 MiB of text lines to the UART as fast as a guest can: REP OUTSB of 4 KiB at a
+ * time, no LSR polling. hvlab emulates a whole REP OUTS in one exit, so this is 1024 exits
+ * that each hand its console 4096 bytes, 64 lines: the console must keep up and keep other
+ * VMs' lines whole. Each line is a run of consecutive letters and digits, shifted by one
+ * per line: it can never spell a word a test rejects (FATAL, PANIC, not ok).
+ */
+static uint8_t test_flood(void)
+{
+    static char block[FLOOD_BLOCK];
+
+    for (uint32_t i = 0; i < FLOOD_BLOCK; i++) {
+        uint32_t line = i / FLOOD_LINE, column = i % FLOOD_LINE;
+        block[i] =
+            column == FLOOD_LINE - 1 ? '\n' : FLOOD_CHARS[(line + column) % FLOOD_CHAR_COUNT];
+    }
+    uart_flush();
+    for (uint32_t sent = 0; sent < FLOOD_BYTES; sent += FLOOD_BLOCK)
+        rep_outsb(COM1_PORT + UART_THR, block, FLOOD_BLOCK);
+    kprintf("hostile: flood done, %u bytes\n", FLOOD_BYTES);
+    return STATUS_OK;
+}
+
 /* Every test: its command-line name and the function that runs it. */
 static const struct hostile_test {
     const char *name;
@@ -213,6 +244,7 @@ static const struct hostile_test {
     {"spin-cli", test_spin_cli},
     {"unknown-hypercall", test_unknown_hypercall},
     {"shutdown", test_shutdown},
+    {"flood", test_flood},
 };
 
 /* Copy the NAME of the first `test=NAME` word of cmdline into name ("" if none). */
