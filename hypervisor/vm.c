@@ -171,6 +171,11 @@ void vm_report_end(struct vm *vm)
 {
     struct vcpu *vcpu = &vm->vcpu;
     uart16550_flush(&vcpu->platform->uart);
+    if (vm->console.dropped_lines)
+        log_info("guest \"%s\": %lu lines (%lu bytes) of its console output were dropped "
+                 "(more than its share)",
+                 vm->name, (unsigned long)vm->console.dropped_lines,
+                 (unsigned long)vm->console.dropped_bytes);
     if (vcpu->end == GUEST_EXITED) {
         log_info("guest \"%s\" exited with status %u", vcpu->guest_name, vcpu->exit_status);
         report_exits(vcpu);
@@ -286,7 +291,11 @@ static int build(const struct boot_info *info, const struct boot_guest_image *im
     vcpu->deadline_tsc = VCPU_NO_DEADLINE;
     set_cpu_limits(vcpu);
     vplatform_reset(&vm->platform, cfg->read_tsc, cfg->tsc_hz);
-    vm->platform.uart.tag = cfg->tag ? vm->name : 0;
+    if (cfg->tag) { /* several VMs share the console: tagged lines, each VM its share */
+        vm->platform.uart.tag = vm->name;
+        console_budget_init(&vm->console, vm->name, cfg->read_tsc, cfg->tsc_hz);
+        vm->platform.uart.budget = &vm->console;
+    }
     return prepare(info, image, cfg->spec->mem, &vm->mem, vcpu, why, why_len);
 }
 

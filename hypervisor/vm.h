@@ -16,6 +16,7 @@
 
 #include "arch/x86_64/platform.h"
 #include "boot/boot_info.h"
+#include "hypervisor/console_budget.h"
 #include "hypervisor/guest_memory.h"
 #include "hypervisor/vcpu.h"
 #include "hypervisor/virt_ops.h"
@@ -38,12 +39,13 @@ struct vm {
     enum hv_status status; /* once ended: HV_STATUS_OK if it exited with status 0 */
     struct vcpu vcpu;
     struct virtual_platform platform;
-    struct vm_exit exit;      /* its last exit */
-    bool entered;             /* it ran: exit holds its last exit */
-    uint64_t cpu_tsc;         /* host TSC ticks it held the CPU (exits handled included) */
-    uint64_t left_cpu_tsc;    /* when it last left the CPU (scheduler.c) */
-    uint64_t footprint_bytes; /* pages it owns beyond guest RAM, in bytes */
-    struct guest_memory mem;  /* large: last */
+    struct vm_exit exit;           /* its last exit */
+    bool entered;                  /* it ran: exit holds its last exit */
+    uint64_t cpu_tsc;              /* host TSC ticks it held the CPU (exits handled included) */
+    uint64_t left_cpu_tsc;         /* when it last left the CPU (scheduler.c) */
+    uint64_t footprint_bytes;      /* pages it owns beyond guest RAM, in bytes */
+    struct console_budget console; /* its share of the console, with other VMs */
+    struct guest_memory mem;       /* large: last */
 };
 
 /* What a creation needs beyond the boot information. */

@@ -28,6 +28,9 @@
 #   output: TAG FILE  the lines of the VM tagged "[TAG] " (tag removed) are exactly the
 #                   lines of FILE, "# " comment lines (measurements) left out on both
 #                   sides (see tools/check-transcript.sh)
+#   interleaved: A B  the lines of VMs [A] and [B] alternate (they shared the CPU)
+#   balance: TEXT LOW-HIGH  the numbers after TEXT, one per line, each LOW..HIGH % of
+#                   their sum (see tools/check-transcript.sh)
 # Any key but emu: may be written KEY@EMU: for one emulator only. For a key with one
 # value (media, options, timeout, status, tap, kernel, append) it replaces KEY: on that
 # emulator; expect@EMU:, reject@EMU: and file@EMU: lines add to the shared ones, and an
@@ -49,7 +52,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 RUN=${HVLAB_RUN:-$here/run.sh}
 EMULATORS="bochs qemu-svm qemu kvm"
-KEYS="emu media options file timeout status expect reject tap output kernel append"
+KEYS="emu media options file timeout status expect reject tap output interleaved balance kernel append"
 
 # Reads the spec given as SPEC or SPEC@EMU: sets spec, emu (empty if not given), name.
 parse_run() {

@@ -12,12 +12,18 @@
 #                  the lines of FILE (a path from the project root), lines starting with
 #                  "# " (TAP comments, which carry measurements) left out on both sides;
 #                  so a guest beside others prints byte for byte what it prints alone
+#   interleaved: A B   the lines of VMs [A] and [B] alternate at least INTERLEAVE_MIN times
+#                  (A's, then B's, then A's...): they really shared the CPU
+#   balance: TEXT LOW-HIGH   every line holding TEXT has a number right after it; each
+#                  number's share of their sum is within LOW..HIGH percent (e.g. the
+#                  work two VMs did in the same span of time)
 # Other lines (emu:, options:, timeout:, status:, tap:, #comments) are for
 # tools/boottest.sh. On failure: says which line is missing and prints the transcript's
 # tail. Exit 0 or 1.
 set -uo pipefail
 transcript=$1 spec=$2 emu=${3:-}
 TAIL_LINES=25
+INTERLEAVE_MIN=4 # switches between the two VMs' lines
 
 [ -f "$transcript" ] || { echo "check: no transcript at $transcript"; exit 1; }
 clean=$(mktemp)
@@ -76,6 +82,41 @@ while IFS= read -r spec_line || [ -n "$spec_line" ]; do
         text=${text# }
         hit=$(grep -n -F -m 1 -- "$text" "$clean")
         [ -z "$hit" ] || fail "rejected text found ($spec:$spec_no): '$text' at transcript line ${hit%%:*}"
+        ;;
+    interleaved:* | "interleaved@$emu:"*)
+        [ -n "$emu" ] || [[ $spec_line == interleaved:* ]] || continue
+        words=${spec_line#interleaved:}
+        words=${words#"interleaved@$emu:"}
+        read -r a b <<< "$words"
+        switches=$(awk -v a="[$a] " -v b="[$b] " '
+            index($0, a) == 1 { who = "a" } index($0, b) == 1 { who = "b" }
+            who != "" && who != last { if (last != "") n++; last = who } { who = "" }
+            END { print n + 0 }' "$clean")
+        [ "$switches" -ge $INTERLEAVE_MIN ] ||
+            fail "the lines of [$a] and [$b] switch $switches times, fewer than $INTERLEAVE_MIN ($spec:$spec_no): they did not share the CPU"
+        ;;
+    balance:* | "balance@$emu:"*)
+        [ -n "$emu" ] || [[ $spec_line == balance:* ]] || continue
+        words=${spec_line#balance:}
+        words=${words#"balance@$emu:"}
+        words=${words# }
+        range=${words##* } text=${words% *}
+        verdict=$(awk -v text="$text" -v low="${range%-*}" -v high="${range#*-}" '
+            { p = index($0, text) } p {
+                rest = substr($0, p + length(text)); sub(/^ */, "", rest)
+                if (rest !~ /^[0-9]/) { print "no number after the text in: " $0; bad = 1; exit }
+                v[++n] = rest + 0; sum += rest + 0
+            }
+            END {
+                if (bad) exit
+                if (n < 2 || sum == 0) { print "fewer than two lines hold it (" n ")"; exit }
+                for (i = 1; i <= n; i++) {
+                    share = 100 * v[i] / sum; shares = shares sprintf(" %.1f%%", share)
+                    if (share < low || share > high) out = 1
+                }
+                if (out) print "shares" shares ", not all within " low "-" high "%"
+            }' "$clean")
+        [ -z "$verdict" ] || fail "balance of '$text' ($spec:$spec_no): $verdict"
         ;;
     output:* | "output@$emu:"*)
         [ -n "$emu" ] || [[ $spec_line == output:* ]] || continue

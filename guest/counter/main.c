@@ -77,7 +77,7 @@ void guest_main(uint32_t magic, const struct multiboot_info *mbi)
         iterations += COUNTER_BLOCK;
         elapsed = guest_ns() - start;
     }
-    kprintf("counter: %s iterations in %s ms\n", u64_dec(count_text, iterations),
+    kprintf("counter: done: %s iterations in %s ms\n", u64_dec(count_text, iterations),
             u64_dec(ms_text, u64_divmod(elapsed, NS_PER_MS, NULL)));
     finish(STATUS_OK);
 }

@@ -15,6 +15,8 @@
  */
 #include "hypervisor/devices/uart16550.h"
 
+#include "hypervisor/console_budget.h"
+
 #include "hypervisor/console.h"
 #include "hypervisor/uart16550_regs.h"
 
@@ -247,13 +249,20 @@ bool uart16550_irq(const struct uart16550 *uart)
     return interrupt_id(uart) != UART_IIR_NO_INTERRUPT && (uart->mcr & UART_MCR_OUT2);
 }
 
+/* One whole line on hvlab's console, in one call (lines of VMs never mix), if the VM's
+ * console budget allows it. */
+static void print_line(struct uart16550 *uart)
+{
+    uart->line[uart->line_len] = '\0';
+    if (!uart->budget || console_budget_take(uart->budget, uart->line_len + 1))
+        kprintf("[%s] %s\n", uart->tag ? uart->tag : UART_TAG_DEFAULT, uart->line);
+    uart->line_len = 0;
+}
+
 void uart16550_flush(struct uart16550 *uart)
 {
-    if (uart->line_len == 0)
-        return;
-    uart->line[uart->line_len] = '\0';
-    kprintf("[%s] %s\n", uart->tag ? uart->tag : UART_TAG_DEFAULT, uart->line);
-    uart->line_len = 0;
+    if (uart->line_len != 0)
+        print_line(uart);
 }
 
 void uart16550_put(struct uart16550 *uart, char c)
@@ -261,9 +270,7 @@ void uart16550_put(struct uart16550 *uart, char c)
     if (c == '\r')
         return; /* the guest ends lines with "\r\n"; the console adds its own */
     if (c == '\n') {
-        if (uart->line_len == 0)
-            kprintf("[%s] \n", uart->tag ? uart->tag : UART_TAG_DEFAULT);
-        uart16550_flush(uart);
+        print_line(uart);
         return;
     }
     uart->line[uart->line_len++] = c;

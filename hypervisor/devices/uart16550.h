@@ -32,10 +32,12 @@ struct uart16550 {
     unsigned rx_head, rx_count;
     char line[UART_LINE_MAX + 1];
     unsigned line_len;
-    const char *tag; /* "[tag] line" on the console; NULL: UART_TAG_DEFAULT */
+    const char *tag;               /* "[tag] line" on the console; NULL: UART_TAG_DEFAULT */
+    struct console_budget *budget; /* the VM's share of the console; NULL: no limit */
 };
 
-/* Registers to their reset values, FIFOs empty, no pending output, the default tag. */
+/* Registers to their reset values, FIFOs empty, no pending output, the default tag and
+ * no console budget. */
 void uart16550_reset(struct uart16550 *uart);
 
 /* Guest register access; `reg` is the offset from the base port (0-7). */

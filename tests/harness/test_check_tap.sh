@@ -84,6 +84,13 @@ must_fail bail 2 'bailed out' 'Bail out! no PIT'
 printf '[guest] 1..1\r\n[guest] conform: ok 1 looks fine\r\n' > "$dir/mention"
 must_fail mention 1 'missing results: 1'
 
+# With a TAG only that VM's lines count: another VM's "not ok" and plan are not its.
+printf '[other] 1..1\r\n[conform] 1..2\r\n[conform] ok 1 - a\r\n[other] not ok 1 - x\r\n[conform] ok 2 - b\r\n' > "$dir/tagged"
+if ! tools/check-tap.sh "$dir/tagged" 2 conform > "$dir/out" || [ "$(head -n 1 "$dir/out")" != "2 ok" ]; then
+    echo "tagged: [conform]'s TAP should pass alone:"; cat "$dir/out"; ok=1
+fi
+if tools/check-tap.sh "$dir/tagged" 1 other > "$dir/out"; then echo "tagged: [other]'s not ok passed"; ok=1; fi
+
 tools/check-tap.sh "$dir/all_ok" > /dev/null 2>&1
 [ $? = 2 ] || { echo "check-tap.sh without N did not fail with a usage error"; ok=1; }
 exit $ok

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The transcript checker must pass a good transcript and fail, saying why, when an
 # expected line is missing, out of order, or a rejected line is present; lines for one
-# emulator (expect@EMU:, reject@EMU:) count only on that emulator.
+# emulator (expect@EMU:, reject@EMU:) count only on that emulator; and for several VMs,
+# output: (a VM's lines equal a file), interleaved: and balance: hold or fail as said.
 set -u
 cd "$(dirname "$0")/../.."
 dir=$(mktemp -d)
@@ -48,4 +49,18 @@ printf 'expect: hvlab 0.1\nexpect@bochs: memory\nexpect: 3 regions\nexpect@bochs
 must_pass_on bochs "$dir/emu_order.test"
 printf 'expect: [guest] hello\nexpect@bochs: memory map\n' > "$dir/emu_order2.test"
 must_fail_on bochs "$dir/emu_order2.test" "expected line out of order"
+# Several VMs: output:, interleaved:, balance:.
+printf 'hvlab 0.1\r\n[a] one\r\n[b] done: 50\r\n[a] # 12 ms\r\n[a] two\r\n[b] x\r\n[a] done: 55\r\nhvlab: shutdown: status 0 (ok)\r\n' > "$dir/t.log"
+printf '# reference\none\ntwo\ndone: 55\n' > "$dir/a.out"
+printf 'output: a %s\ninterleaved: a b\nbalance: done: 45-55\n' "$dir/a.out" > "$dir/vms.test"
+must_pass "$dir/vms.test"
+printf 'one\ndone: 55\n' > "$dir/a.out"
+must_fail "$dir/vms.test" "the lines of [a] differ from $dir/a.out"
+printf 'one\ntwo\ndone: 55\n' > "$dir/a.out"
+printf 'interleaved: a c\n' > "$dir/il.test"
+must_fail "$dir/il.test" "the lines of [a] and [c] switch 0 times"
+printf 'balance: done: 49-51\n' > "$dir/bal.test"
+must_fail "$dir/bal.test" "not all within 49-51%"
+printf 'balance: nothing: 45-55\n' > "$dir/bal2.test"
+must_fail "$dir/bal2.test" "fewer than two lines hold it"
 exit $ok
