@@ -33,7 +33,7 @@ GUEST_SRCS_conform := conform/main.c conform/trap_stubs.S conform/trap.c conform
 	conform/exceptions.c conform/mmio.c conform/paging.c conform/interrupts.c conform/timer.c \
 	conform/longmode.c conform/longmode_switch.S conform/faults.c
 GUEST_SRCS_bench := bench/main.c bench/exits.c bench/hlt.c bench/measure.c bench/work.c \
-	bench/u64.c
+	bench/u64.c lib/cmdline.c
 # The isolation and fairness guests of the multi-VM tests (counter borrows bench's u64).
 GUEST_SRCS_victim := victim/main.c lib/cmdline.c lib/ram.c lib/pattern.c
 GUEST_SRCS_spy := spy/main.c lib/cmdline.c lib/ram.c lib/pattern.c

@@ -124,6 +124,8 @@ enum vm_run_result vm_run(struct vm *vm, uint64_t until)
         vcpu->deadline_tsc = deadline;
         if (vcpu->limits.xcr0_supported)
             xcr0_load(vcpu->xcr0);
+        if (first)
+            vm->entry_tsc = vp->read_tsc(); /* the scheduler's switch cost ends here */
         if (vcpu->ops->vcpu_run(vcpu, &vm->exit) != 0) {
             vm->entered = false; /* no exit to report: the entry itself failed */
             vcpu_stop(vcpu, "VM entry failed (the VM-entry checker's finding is above)");

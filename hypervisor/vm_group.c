@@ -61,6 +61,14 @@ enum hv_status vm_run_group(const struct boot_info *info, const struct virt_ops 
         } else
             status = HV_STATUS_GUEST_FAILED;
     }
+    if (created > 1) { /* make bench's vm_footprint_N: the pool's own count */
+        uint64_t ram = 0;
+        for (unsigned k = 0; k < created; k++)
+            ram += vms[k]->mem.ram_size;
+        uint64_t held = (free_before - memory_free_pages()) * PAGE_SIZE - ram;
+        log_info("memory: %u VMs hold %lu bytes beyond their guest RAM, %lu per VM", created,
+                 (unsigned long)held, (unsigned long)(held / created));
+    }
     if (created) {
         uint64_t slice_tsc = (uint64_t)info->options.slice_ms * (tsc_hz / MS_PER_S);
         if (created > 1)

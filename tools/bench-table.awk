@@ -1,15 +1,22 @@
 # bench-table.awk - one configuration's table from its two bench transcripts.
 #
 #   awk -f tools/bench-table.awk -v virt=V.log -v bare=B.log -v meta=C.meta \
-#       -v efi_size=BYTES -v csv=results.csv -v exits=C.exits  V.log B.log
+#       -v efi_size=BYTES -v csv=results.csv -v exits=C.exits \
+#       [-v vms4=V4.log -v vms8=V8.log -v vmsout=C.vms]  V.log B.log
 #
 # Reads the bench guest's lines (guest/bench/measure.h) from the hvlab run (virt, with the
 # "[guest] " prefix) and the bare run, and hvlab's own lines from the hvlab run:
 #   hvlab: boot cost: STAGE at TSC N        STAGE: entry, exit_boot_services, vcpu_ready
 #   hvlab: footprint: N bytes per VM beyond guest RAM (BREAKDOWN)
 #   hvlab: exits by reason (...)  and the table under it
+# and, for several VMs at once, from the 4-VM run (bench beside three counters, many
+# short batches) and the 8-VM run (eight counters):
+#   [bench] bench: cpuid summary: ...     the fastest batch: the exit's own cost
+#   hvlab: scheduler: N switches between VMs, T TSC ticks each on average
+#   hvlab: memory: 8 VMs hold N bytes beyond their guest RAM, P per VM
 # Prints the table, appends rows to the CSV file and writes "op host-instructions" lines
-# to the exits file (for the plot). Every figure is in ticks: emulator instructions.
+# to the exits file and "item value" lines to the vms file (for the plots). Every figure
+# is in ticks: emulator instructions.
 
 function csvq(s) { gsub(/"/, "\"\"", s); return "\"" s "\"" }
 function row(section, item, v, b, derived, unit, note) {
@@ -174,5 +181,52 @@ END {
         printf "  %6s %10s  %s\n", e[1], e[2], e[3]
         row("hvlab exits", e[1] " " e[3], e[2], "", "", "exits", "")
     }
+    several_vms()
     print ""
+}
+
+# The fastest batch of a summary line, in ticks per op: "N batches x M ops, T ticks/op,
+# batches agree" or "... differ|vary (min A, max B ticks...)".
+function fastest_per_op(l,   ops, t) {
+    ops = l; sub(/^.* batches x /, "", ops); sub(/ ops.*$/, "", ops)
+    if (l ~ /\(min [0-9]+/) { t = l; sub(/^.*\(min /, "", t); sub(/,.*$/, "", t); return t / ops }
+    t = l; sub(/ ticks\/op.*$/, "", t); sub(/^.*, /, "", t); return t + 0
+}
+
+function several_vms(   l, f, cpuid4, sw, nsw, fp8, b, d1, d4) {
+    printf "\nSeveral VMs at once (4-VM run: bench beside three counters; 8-VM run: counters)\n"
+    cpuid4 = sw = nsw = fp8 = ""
+    while (vms4 != "" && (getline l < vms4) > 0) {
+        gsub(/\r/, "", l)
+        if (l ~ /^\[bench\] bench: cpuid summary: /) cpuid4 = fastest_per_op(l)
+        if (l ~ /^hvlab: scheduler: [0-9]+ switches between VMs, [0-9]+ TSC ticks each/) {
+            split(l, f, " "); nsw = f[3]; sw = f[7]
+        }
+    }
+    while (vms8 != "" && (getline l < vms8) > 0) {
+        gsub(/\r/, "", l)
+        if (l ~ /^hvlab: memory: 8 VMs hold [0-9]+ bytes beyond their guest RAM, [0-9]+ per VM/) {
+            split(l, f, " "); fp8 = f[12]
+        }
+    }
+    b = per_op("b", "cpuid"); d1 = per_op("v", "cpuid")
+    d1 = (d1 != "" && b != "") ? d1 - b : ""
+    d4 = (cpuid4 != "" && b != "") ? cpuid4 - b : ""
+    printf "  %-44s %14s  (%s switches)\n", "switch: one VM's exit to the next VM's entry", int_or_na(sw), nsw == "" ? "no" : nsw
+    row("vms", "vm_switch", sw, "", "", "host instructions per switch", nsw == "" ? "n/a" : nsw " switches, 4 VMs")
+    printf "  %-44s %14s\n", "per VM beyond guest RAM, 1 VM", footprint == "" ? "n/a" : footprint " bytes"
+    row("vms", "vm_footprint_1", footprint, "", "", "bytes per VM", "")
+    printf "  %-44s %14s\n", "per VM beyond guest RAM, 8 VMs", fp8 == "" ? "n/a" : fp8 " bytes"
+    row("vms", "vm_footprint_8", fp8, "", "", "bytes per VM", "")
+    printf "  %-44s %14s\n", "cpuid exit, 1 VM", fmt3(d1)
+    row("vms", "cpuid_1vm", d1 == "" ? "" : sprintf("%.3f", d1), "", "", "host instructions per exit", "")
+    printf "  %-44s %14s\n", "cpuid exit, 4 VMs running (fastest batch)", fmt3(d4)
+    row("vms", "cpuid_4vms", d4 == "" ? "" : sprintf("%.3f", d4), "", "", "host instructions per exit", "fastest of 16 batches of 20")
+    if (vmsout != "") {
+        print "vm_switch", (sw == "" ? "?" : sw) > vmsout
+        print "cpuid_1vm", (d1 == "" ? "?" : sprintf("%.3f", d1)) > vmsout
+        print "cpuid_4vms", (d4 == "" ? "?" : sprintf("%.3f", d4)) > vmsout
+        print "vm_footprint_1", (footprint == "" ? "?" : footprint) > vmsout
+        print "vm_footprint_8", (fp8 == "" ? "?" : fp8) > vmsout
+    }
 }

@@ -3,6 +3,8 @@
 # hvlab and bare, in each emulator configuration, then print the tables
 # (tools/bench-report.sh). Everything lands in build/bench/:
 #   CONFIG-virt.log, CONFIG-bare.log   serial transcripts (hvlab.efi guest=bench; bare kernel)
+#   CONFIG-vms4.log, CONFIG-vms8.log   several VMs at once: bench beside three counters
+#                                      (short batches); eight counters (the footprint)
 #   CONFIG.meta                        emulator, CPU model, flags, run times, exit statuses
 #   results.csv, exits.dat, exits.png  written by bench-report.sh
 #
@@ -51,12 +53,22 @@ describe() { # describe CONFIG -> sets emu, bochs_cpu, title, emulator, cpu, fla
     esac
 }
 
-# One boot: run MODE (virt or bare) of CONFIG; prints "CONFIG MODE SECONDS STATUS".
+# The VMs of the several-VM runs: the bench guest beside three CPU-bound counters, its
+# exits timed in 16 batches of 20 (most fit in one 10 ms slice: the fastest is the exit's
+# own cost); eight counters, for the memory each VM holds beyond its RAM.
+VMS4="guest=bench@16M+counter@4M+counter@4M+counter@4M -- exit_ops=20 exit_batches=16 span_ms=1000"
+VMS8="guest=counter+counter+counter+counter+counter+counter+counter+counter mem=4M -- span_ms=50"
+
+# One boot: run MODE (virt, bare, vms4, vms8) of CONFIG; prints "CONFIG MODE SECONDS STATUS".
 one_run() { # one_run CONFIG MODE
     describe "$1"
     local log=$OUT/$1-$2.log start rc
     local media=(--efi "$EFI" --options guest=bench)
-    [ "$2" = virt ] || media=(--kernel "$KERNEL" --append bench)
+    case $2 in
+    bare) media=(--kernel "$KERNEL" --append bench) ;;
+    vms4) media=(--efi "$EFI" --options "$VMS4") ;;
+    vms8) media=(--efi "$EFI" --options "$VMS8") ;;
+    esac
     start=$(date +%s)
     BOCHS_CPU=$bochs_cpu tools/run.sh --quiet --emu "$emu" $flags_exact "${media[@]}" \
         --log "$log" --timeout "$TIMEOUT" 2> "$log.err"
@@ -64,14 +76,14 @@ one_run() { # one_run CONFIG MODE
     echo "$1 $2 $(($(date +%s) - start)) $rc"
 }
 export -f describe one_run
-export OUT EFI KERNEL TIMEOUT
+export OUT EFI KERNEL TIMEOUT VMS4 VMS8
 
 echo "bench: ${#configs[*]} configurations (${configs[*]}), virtualized and bare, $JOBS runs at a time"
 # Longest runs first, so the two slots finish together: QEMU -icount under hvlab takes
 # about 50 s, Bochs under hvlab 15-25 s, the bare runs a few seconds.
 for c in "${configs[@]}"; do describe "$c" >/dev/null; done
-runs=$(for c in "${configs[@]}"; do echo "$c virt"; done | sort -r
-       for c in "${configs[@]}"; do echo "$c bare"; done)
+runs=$(for c in "${configs[@]}"; do echo "$c virt"; echo "$c vms4"; done | sort -r
+       for c in "${configs[@]}"; do echo "$c vms8"; echo "$c bare"; done)
 runs=$(echo "$runs" | xargs -P "$JOBS" -L 1 bash -c 'one_run "$0" "$1"')
 echo "$runs" | while read -r c mode secs rc; do
     echo "bench: $c $mode: ${secs}s, exit status $rc"
