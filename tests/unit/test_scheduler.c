@@ -442,9 +442,11 @@ static uint64_t span(const struct turn *t)
 }
 
 /* Turns while several VMs are ready: each at most one slice of guest time, a turn that
- * does not end its VM ends by preemption at the slice's end, the next comes right after,
- * and no VM ever has more than a slice more CPU than another. */
-static void check_slices(const struct turn *t, size_t n, const unsigned *ids, size_t nids)
+ * does not end its VM ends by preemption at the slice's end (or earlier, may_cut, for a
+ * VM that waits for a tick), the next comes right after, and no VM of ids ever has more
+ * than a slice (+ HANDLING) more CPU than another. */
+static void check_slices(const struct turn *t, size_t n, const unsigned *ids, size_t nids,
+                         bool may_cut)
 {
     for (size_t i = 0; i < n; i++) {
         const struct event *last = &trace[t[i].last];
@@ -453,14 +455,15 @@ static void check_slices(const struct turn *t, size_t n, const unsigned *ids, si
                      (unsigned long)span(&t[i]));
         if (last->act == ACT_PREEMPTED) {
             assert_int_equal(last->end, last->deadline);
-            assert_true(last->deadline + HANDLING >= trace[t[i].first].start + SLICE);
+            if (!may_cut) /* no VM waits for a tick: the slice runs out */
+                assert_true(last->deadline + HANDLING >= trace[t[i].first].start + SLICE);
         }
-        if (i + 1 < n)
+        if (i + 1 < n && !may_cut) /* (with a sleeper, its turns come between) */
             assert_true(trace[t[i + 1].first].start - last->end <= HANDLING);
         for (size_t a = 0; a < nids; a++)
             for (size_t b = 0; b < nids; b++) {
                 uint64_t ha = held(ids[a], t[i].last + 1), hb = held(ids[b], t[i].last + 1);
-                if (ha > hb + SLICE)
+                if (ha > hb + SLICE + HANDLING)
                     fail_msg("after turn %zu: VM %u held %lu ticks, VM %u %lu", i, ids[a],
                              (unsigned long)ha, ids[b], (unsigned long)hb);
             }
@@ -480,6 +483,39 @@ static void check_row(const struct vm_summary *row, const char *name, const char
         fail_msg("VM %s: cpu_tsc %lu, its runs %lu, %lu exits", name,
                  (unsigned long)row->cpu_tsc, (unsigned long)guest, (unsigned long)row->exits);
     assert_int_equal(row->ram_bytes, info.options.guest_mem);
+}
+
+/* Every HLT of VM `sleeper`: it takes no turn until its next PIT tick, is woken then
+ * (not before, and within HANDLING), its interrupt taken first and RIP past the HLT; the
+ * run of another VM that spans the tick is cut at it. Returns how many HLTs it made. */
+static unsigned check_wakeups(unsigned sleeper)
+{
+    unsigned sleeps = 0;
+    for (size_t h = 0; h < trace_len; h++) {
+        if (!is_run(h, sleeper) || trace[h].act != ACT_HLT)
+            continue;
+        sleeps++;
+        uint64_t due = trace[h].due;
+        assert_true(due != VPLATFORM_NO_DEADLINE && due > trace[h].end);
+        size_t r = next_run(h, sleeper);
+        if (trace[r].start < due || trace[r].start > due + HANDLING)
+            fail_msg("sleep %u: tick at %lu, woken at %lu", sleeps, (unsigned long)due,
+                     (unsigned long)trace[r].start);
+        assert_int_equal(trace[r].rip, trace[h].exit_rip + HLT_LEN);
+        assert_int_equal(trace[r].act, ACT_EOI); /* the interrupt is taken first */
+        bool cut = false;
+        for (size_t k = h + 1; k < r; k++) {
+            if (trace[k].kind == EV_LOAD) { /* the sleeper's only just before r */
+                assert_true(trace[k].id != sleeper || k + 1 == r);
+                continue;
+            }
+            assert_false(trace[k].start < due && trace[k].end > due);
+            cut |= trace[k].deadline == due && trace[k].end == due;
+        }
+        if (!cut)
+            fail_msg("sleep %u: no run was cut at the tick %lu", sleeps, (unsigned long)due);
+    }
+    return sleeps;
 }
 
 /* ---- 1. CPU-bound VMs share the CPU slice by slice ------------------------------------ */
@@ -507,7 +543,7 @@ static void test_cpu_bound_vms_alternate_by_slices(void **state)
     struct turn t[TRACE_MAX];
     size_t n = turns(0, shared_end + 1, t, TRACE_MAX);
     const unsigned ids[] = {1, 2};
-    check_slices(t, n, ids, 2);
+    check_slices(t, n, ids, 2, false);
     /* 12 ms of work each at 1 ms a slice: a took 12 full slices and ended in its 13th. */
     uint64_t work = CPUID_STEPS * CPUID_WORK;
     assert_int_equal(n, 2 * (work / SLICE) + 1);
@@ -549,36 +585,7 @@ static void test_hlt_waits_without_slices_woken_by_pit(void **state)
     assert_int_equal(grp.status, HV_STATUS_OK);
     check_loads();
 
-    unsigned sleeps = 0;
-    for (size_t h = 0; h < trace_len; h++) {
-        if (!is_run(h, 2) || trace[h].act != ACT_HLT)
-            continue;
-        sleeps++;
-        uint64_t due = trace[h].due;
-        assert_true(due != VPLATFORM_NO_DEADLINE && due > trace[h].end);
-        size_t r = next_run(h, 2);
-        /* Woken by the tick, not before, and soon after it; RIP past the HLT. */
-        if (trace[r].start < due || trace[r].start > due + HANDLING)
-            fail_msg("sleep %u: tick at %lu, woken at %lu", sleeps, (unsigned long)due,
-                     (unsigned long)trace[r].start);
-        assert_int_equal(trace[r].rip, trace[h].exit_rip + HLT_LEN);
-        assert_int_equal(trace[r].act, ACT_EOI); /* the interrupt is taken first */
-        /* Meanwhile only busy ran; its slice was cut at the tick, none spans it. */
-        bool cut = false;
-        for (size_t k = h + 1; k < r; k++) {
-            if (trace[k].kind == EV_LOAD) { /* busy's, or the sleeper's just before r */
-                assert_int_equal(trace[k].id, k + 1 == r ? 2 : 1);
-                continue;
-            }
-            assert_int_equal(trace[k].id, 1);
-            assert_false(trace[k].start < due && trace[k].end > due);
-            cut |= trace[k].deadline == due && trace[k].end == due;
-        }
-        if (!cut)
-            fail_msg("sleep %u: no run of busy was cut at the tick %lu", sleeps,
-                     (unsigned long)due);
-    }
-    assert_int_equal(sleeps, SLEEPS);
+    assert_int_equal(check_wakeups(2), SLEEPS);
     assert_int_equal(guests[2].cpu.inject_calls, SLEEPS);
     assert_int_equal(guests[2].cpu.injected.vector, FAKE_PIC_MASTER_BASE + VPLATFORM_PIT_IRQ);
     /* Five short steps and four handlers: the sleeper held the CPU well under a slice in
@@ -630,7 +637,7 @@ static void test_vm_ending_mid_slice(void **state)
     assert_int_equal(nb, 7);
     for (size_t i = 0; i < nb; i++)
         assert_int_equal(before[i].id, 1 + i % 3);
-    check_slices(before, nb, all, 3);
+    check_slices(before, nb, all, 3, false);
     /* Until then a's pages were its own and held the secret. */
     for (size_t k = 0; k <= end; k++)
         if (trace[k].kind == EV_RUN) {
@@ -653,7 +660,7 @@ static void test_vm_ending_mid_slice(void **state)
     struct turn t[TRACE_MAX];
     size_t n = turns(next, shared_end + 1, t, TRACE_MAX);
     const unsigned ids[] = {2, 3};
-    check_slices(t, n, ids, 2);
+    check_slices(t, n, ids, 2, false);
     assert_true(n >= 10);
     for (size_t k = end + 1; k < trace_len; k++)
         assert_int_not_equal(trace[k].id, 1);
@@ -815,6 +822,51 @@ static void test_all_waiting_idle_then_nothing_armed(void **state)
     assert_int_equal(grp.rows[0].status, HV_STATUS_OK);
 }
 
+/* ---- 7. wake-up on time wherever the sleeper is in the turn order ------------------- */
+
+/* Three VMs: two CPU-bound, the sleeper last in turn. A tick that falls in b's turn finds
+ * the sleeper next; one in a's turn has b between them. Either way the sleeper must run
+ * at its tick, and a and b keep equal shares (within a slice).
+ * KNOWN FAILURE with scheduler.c of 61cca5d (reported to the lead, not fixed here): a's
+ * turn is cut at the tick, then pick() takes b, the first ready VM after a, without
+ * polling the sleeper behind it; slice_end() asks vcpu_wait_due(now), and as the tick
+ * that just passed is not latched yet it answers the tick after: b gets a whole slice and
+ * the sleeper wakes a slice late ("sleep 1: tick at 2500118, woken at 3500278"). */
+#define TICKS 12
+
+static void test_wakeup_on_time_behind_a_ready_vm(void **state)
+{
+    (void)state;
+    static const struct guest_step busy[] = {{40 * SLICE, ACT_EXIT, 0}};
+    static struct guest_step sleeper[TICKS + 1];
+    for (unsigned i = 0; i < TICKS; i++)
+        sleeper[i] = (struct guest_step){SHORT_WORK, ACT_HLT, 0};
+    sleeper[TICKS] = (struct guest_step){SHORT_WORK, ACT_EXIT, 0};
+    struct group grp;
+    group_begin(&grp);
+    group_add(&grp, "a", busy, 1);
+    group_add(&grp, "b", busy, 1);
+    struct vm *c = group_add(&grp, "sleeper", sleeper, TICKS + 1);
+    fake_pic_init(&c->platform, PIT_IRQ0_ONLY, PIC_ALL_MASKED);
+    fake_pit_periodic(&c->platform, PIT_DIV_2_5MS);
+    group_run(&grp);
+    assert_int_equal(grp.status, HV_STATUS_OK);
+    check_loads();
+
+    assert_int_equal(check_wakeups(3), TICKS);
+    /* While the sleeper lives, a and b share what it leaves, turn by turn. */
+    struct turn t[TRACE_MAX];
+    size_t n = 0, all = turns(0, last_run(3) + 1, t, TRACE_MAX);
+    for (size_t i = 0; i < all; i++)
+        if (t[i].id != 3)
+            t[n++] = t[i];
+    const unsigned ids[] = {1, 2};
+    check_slices(t, n, ids, 2, true);
+    check_row(&grp.rows[0], "a", "exited, status 0", 1);
+    check_row(&grp.rows[1], "b", "exited, status 0", 2);
+    check_row(&grp.rows[2], "sleeper", "exited, status 0", 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -824,6 +876,7 @@ int main(void)
         cmocka_unit_test(test_last_vm_runs_without_slice),
         cmocka_unit_test(test_stopped_vm_others_go_on),
         cmocka_unit_test(test_all_waiting_idle_then_nothing_armed),
+        cmocka_unit_test(test_wakeup_on_time_behind_a_ready_vm),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
