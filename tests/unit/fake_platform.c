@@ -17,7 +17,7 @@
 uint64_t fake_tsc_now;
 uint64_t fake_tsc_step;
 
-static uint64_t fake_read_tsc(void)
+uint64_t fake_read_tsc(void)
 {
     uint64_t t = fake_tsc_now;
     fake_tsc_now += fake_tsc_step;

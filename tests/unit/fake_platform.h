@@ -17,6 +17,9 @@
 extern uint64_t fake_tsc_now;  /* the fake TSC */
 extern uint64_t fake_tsc_step; /* added at every read (0: time stands still) */
 
+/* Read the fake TSC (and step it): a read_tsc for the platform, the VM and the scheduler. */
+uint64_t fake_read_tsc(void);
+
 /* Reset vp on the fake clock (at tsc 0, stepping by `step`). */
 void fake_platform_reset(struct virtual_platform *vp, uint64_t step);
 

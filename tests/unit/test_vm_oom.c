@@ -27,14 +27,13 @@
 #include "arch/x86_64/npt.h"
 #include "arch/x86_64/xcr0.h"
 #include "boot/boot_info.h"
-#include "hypervisor/elf.h"
 #include "hypervisor/fmt.h"
 #include "hypervisor/hvlab_abi.h"
 #include "hypervisor/memory.h"
-#include "hypervisor/multiboot.h"
 #include "hypervisor/vm.h"
 #include "hypervisor/vm_group.h"
 #include "tests/unit/fake_backend.h"
+#include "tests/unit/tiny_kernel.h"
 
 #define MIB          (1ull << 20)
 #define POOL_BYTES   (16 * MIB)
@@ -62,47 +61,7 @@ void panic(const char *format, ...)
     abort();
 }
 
-/* ---- a Multiboot kernel of one segment: header and `out 0xF4` never run ----------- */
-
-#define TEXT_OFFSET 0x1000u
-#define TEXT_PADDR  0x100000u
-#define TEXT_SIZE   0x100u
-
-struct tiny_elf {
-    union {
-        struct {
-            struct elf32_ehdr eh;
-            struct elf32_phdr ph;
-        } hdr;
-        uint8_t head[TEXT_OFFSET];
-    };
-    uint8_t text[TEXT_SIZE];
-};
-
-static struct tiny_elf kernel;
-
-static void tiny_elf_init(struct tiny_elf *e)
-{
-    memset(e, 0, sizeof(*e));
-    memcpy(e->hdr.eh.e_ident, ELFMAG, SELFMAG);
-    e->hdr.eh.e_ident[EI_CLASS] = ELFCLASS32;
-    e->hdr.eh.e_ident[EI_DATA] = ELFDATA2LSB;
-    e->hdr.eh.e_ident[EI_VERSION] = EV_CURRENT;
-    e->hdr.eh.e_type = ET_EXEC;
-    e->hdr.eh.e_machine = EM_386;
-    e->hdr.eh.e_version = EV_CURRENT;
-    e->hdr.eh.e_entry = TEXT_PADDR + sizeof(struct multiboot_header);
-    e->hdr.eh.e_phoff = offsetof(struct tiny_elf, hdr.ph);
-    e->hdr.eh.e_ehsize = sizeof(struct elf32_ehdr);
-    e->hdr.eh.e_phentsize = sizeof(struct elf32_phdr);
-    e->hdr.eh.e_phnum = 1;
-    e->hdr.ph = (struct elf32_phdr){PT_LOAD,   TEXT_OFFSET, TEXT_PADDR,  TEXT_PADDR,
-                                    TEXT_SIZE, TEXT_SIZE,   PF_R | PF_X, 0x1000};
-    uint32_t flags = MULTIBOOT_HEADER_PAGE_ALIGN | MULTIBOOT_HEADER_MEMORY_INFO;
-    struct multiboot_header h = {MULTIBOOT_HEADER_MAGIC, flags,
-                                 -(MULTIBOOT_HEADER_MAGIC + flags)};
-    memcpy(e->text, &h, sizeof(h));
-}
+static struct tiny_elf kernel; /* tiny_kernel.h */
 
 /* ---- a backend that allocates like the real ones --------------------------------- */
 
