@@ -1,9 +1,10 @@
 /*
  * scheduler.c - round robin over the VMs of a group (see scheduler.h).
  *
- *   pick the next VM in turn that is ready (waiting ones polled: woken, still waiting,
- *   or ended) -> switch to it (the backend loads its VMCS; its watchdog skips the time
- *   it was off the CPU) -> vm_run until the slice ends -> account its CPU time
+ *   pick a VM (waiting ones polled): one just woken (out of turn, on its round's credit),
+ *   else the rest of a turn it cut, else the next ready VM in turn -> switch to it (the
+ *   backend loads its VMCS; its watchdog skips the time it was off the CPU) -> vm_run
+ *   until its budget is spent -> account its CPU time and its turn
  */
 #include "hypervisor/scheduler.h"
 
@@ -41,29 +42,125 @@ static void finish(struct vm **slot, struct vm_summary *row)
     *slot = 0;
 }
 
-/* The next VM in turn after `*turn` that can run now; waiting VMs are polled on the way
- * (their devices only). NULL if every VM still alive waits. */
-static struct vm *pick(struct vm **vms, unsigned count, unsigned *turn, uint64_t now)
+/* Whose turn it is, and what is left of it when a woken VM cut in. */
+struct turn {
+    unsigned index;
+    uint64_t left; /* ticks of its slice still to run (0: the turn is over) */
+};
+
+/* What pick() chose. */
+struct choice {
+    unsigned index;
+    uint64_t budget; /* how long it may hold the CPU now */
+    bool early;      /* it runs out of turn: woken, on its round's credit */
+};
+
+/* Poll every waiting VM; returns the first woken, in turn order (NULL if none). */
+static struct vm *poll_waiting(struct vm **vms, unsigned count, const struct turn *turn,
+                               uint64_t now, unsigned *index)
 {
+    struct vm *woken = 0;
     for (unsigned k = 1; k <= count; k++) {
-        unsigned i = (*turn + k) % count;
+        unsigned i = (turn->index + k) % count;
+        struct vm *vm = vms[i];
+        if (vm && vm->state == VM_WAITING && vm_poll(vm, now) == VM_READY && !woken) {
+            woken = vm;
+            *index = i;
+        }
+    }
+    return woken;
+}
+
+static bool others_ready(struct vm *const *vms, unsigned count, const struct vm *vm)
+{
+    for (unsigned i = 0; i < count; i++)
+        if (vms[i] && vms[i] != vm && vms[i]->state == VM_READY)
+            return true;
+    return false;
+}
+
+static struct vm *take_turn(struct vm *vm, unsigned index, uint64_t slice_tsc,
+                            struct turn *turn, struct choice *c)
+{
+    turn->index = c->index = index;
+    c->budget = vm->early_tsc < slice_tsc ? slice_tsc - vm->early_tsc : slice_tsc;
+    vm->early_tsc = 0;
+    return vm;
+}
+
+/* The next ready VM in turn after turn->index. A VM the turn passes starts a new round;
+ * one that ran a slice early has had this turn, unless no other VM can run. */
+static struct vm *next_in_turn(struct vm **vms, unsigned count, uint64_t slice_tsc,
+                               struct turn *turn, struct choice *c)
+{
+    struct vm *skipped = 0;
+    unsigned skipped_index = 0;
+    for (unsigned k = 1; k <= count; k++) {
+        unsigned i = (turn->index + k) % count;
         struct vm *vm = vms[i];
         if (!vm)
             continue;
-        if (vm->state == VM_WAITING)
-            vm_poll(vm, now);
-        if (vm->state == VM_READY) {
-            *turn = i;
-            return vm;
+        if (vm->state != VM_READY) {
+            vm->early_tsc = 0;
+            continue;
         }
+        if (vm->early_tsc >= slice_tsc) {
+            vm->early_tsc -= slice_tsc;
+            if (!skipped) {
+                skipped = vm;
+                skipped_index = i;
+            }
+            continue;
+        }
+        return take_turn(vm, i, slice_tsc, turn, c);
     }
-    return 0;
+    return skipped ? take_turn(skipped, skipped_index, slice_tsc, turn, c) : 0;
 }
 
-/* When the running VM must give the CPU back: at the end of its slice, or earlier when a
- * waiting VM's next device event (or watchdog) is due; never while it is the only one. */
+/* The VM to run now. Each VM gets at most a slice per round (its round ends when the turn
+ * passes it):
+ *   1. one just woken runs at once, out of turn, ahead of the ready ones, so its interrupt
+ *      comes on time; what it runs is taken off its own turn (vm->early_tsc), so waking
+ *      often buys no more;
+ *   2. else the VM whose turn was cut for it goes on with the rest of its slice;
+ *   3. else the next ready VM in turn.
+ * NULL if every VM still alive waits. */
+static struct vm *pick(struct vm **vms, unsigned count, uint64_t slice_tsc, uint64_t now,
+                       struct turn *turn, struct choice *c)
+{
+    unsigned w = 0;
+    struct vm *woken = poll_waiting(vms, count, turn, now, &w);
+    c->early = woken && woken->early_tsc < slice_tsc && others_ready(vms, count, woken);
+    if (c->early) {
+        c->index = w;
+        c->budget = slice_tsc - woken->early_tsc;
+        return woken;
+    }
+    struct vm *current = vms[turn->index];
+    if (current && current->state == VM_READY && turn->left) {
+        c->index = turn->index;
+        c->budget = turn->left;
+        return current;
+    }
+    return next_in_turn(vms, count, slice_tsc, turn, c);
+}
+
+/* After a run of `used` ticks: an early run is charged to the VM's round; a turn cut
+ * short (by a waiting VM's tick) keeps what is left of it. */
+static void account_turn(struct vm *vm, const struct choice *c, enum vm_run_result r,
+                         uint64_t used, struct turn *turn)
+{
+    if (c->early) {
+        vm->early_tsc += used;
+        return;
+    }
+    turn->left = r == VM_RUN_SLICE_OVER && used < c->budget ? c->budget - used : 0;
+}
+
+/* When the running VM must give the CPU back: when its budget (pick) is spent, or earlier
+ * when a waiting VM's next device event (or watchdog) is due; never while it is alone. */
 static uint64_t slice_end(struct vm *const *vms, unsigned count, const struct vm *running,
-                          uint64_t now, uint64_t slice_tsc)
+                          uint64_t now, uint64_t budget)
 {
     uint64_t until = VCPU_NO_DEADLINE;
     for (unsigned i = 0; i < count; i++) {
@@ -71,7 +168,7 @@ static uint64_t slice_end(struct vm *const *vms, unsigned count, const struct vm
         if (!vm || vm == running)
             continue;
         if (until == VCPU_NO_DEADLINE)
-            until = now + slice_tsc;
+            until = now + budget;
         if (vm->state == VM_WAITING) {
             uint64_t due = vcpu_wait_due(&vm->vcpu, now);
             if (due < until)
@@ -99,16 +196,18 @@ static void switch_to(struct vm *vm, struct vm **on_cpu, uint64_t now)
 enum hv_status sched_run(struct vm **vms, unsigned count, uint64_t slice_tsc,
                          uint64_t (*read_tsc)(void), struct vm_summary *rows)
 {
-    unsigned alive = count, turn = count - 1;
+    unsigned alive = count;
+    struct turn turn = {count - 1, 0};
     struct vm *on_cpu = 0, *last = 0;
     uint64_t start = read_tsc(), last_left = 0;
     uint64_t switches = 0, switch_tsc = 0; /* one VM's last exit handled -> next's entry */
     while (alive) {
         uint64_t now = read_tsc();
-        struct vm *vm = pick(vms, count, &turn, now);
+        struct choice c;
+        struct vm *vm = pick(vms, count, slice_tsc, now, &turn, &c);
         if (!vm)
             continue; /* every VM waits: poll again */
-        uint64_t until = slice_end(vms, count, vm, now, slice_tsc);
+        uint64_t until = slice_end(vms, count, vm, now, c.budget);
         switch_to(vm, &on_cpu, now);
         console_set_vm(count > 1 ? vm->name : 0);
         enum vm_run_result r = vm_run(vm, until);
@@ -122,8 +221,9 @@ enum hv_status sched_run(struct vm **vms, unsigned count, uint64_t slice_tsc,
         last_left = left;
         vm->cpu_tsc += left - now;
         vm->left_cpu_tsc = left;
+        account_turn(vm, &c, r, left - now, &turn);
         if (r == VM_RUN_ENDED) {
-            finish(&vms[turn], &rows[turn]);
+            finish(&vms[c.index], &rows[c.index]);
             alive--;
         }
     }

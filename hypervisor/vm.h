@@ -43,6 +43,7 @@ struct vm {
     bool entered;                  /* it ran: exit holds its last exit */
     uint64_t cpu_tsc;              /* host TSC ticks it held the CPU (exits handled included) */
     uint64_t left_cpu_tsc;         /* when it last left the CPU (scheduler.c) */
+    uint64_t early_tsc;            /* CPU time taken out of turn this round (scheduler.c) */
     uint64_t entry_tsc;            /* just before the first VM entry of its last vm_run */
     uint64_t footprint_bytes;      /* pages it owns beyond guest RAM, in bytes */
     struct console_budget console; /* its share of the console, with other VMs */
