@@ -150,8 +150,10 @@ if [ -e "$kvm_dev" ]; then
     if [ -r "$kvm_dev" ] && [ -w "$kvm_dev" ]; then
         ok "$kvm_dev is readable and writable by $(id -un)"
     else
-        problem "$(id -un) cannot read and write $kvm_dev ($(stat -c '%U:%G %A' "$kvm_dev"))" \
-            "sudo usermod -aG kvm $user, then log out and in again"
+        # Debian's udev rule gives /dev/kvm to group kvm, mode 0660.
+        fix="sudo usermod -aG kvm $user, then log out and in again"
+        [ "$(stat -c %G "$kvm_dev")" = kvm ] || fix="sudo groupadd -f kvm && sudo chgrp kvm $kvm_dev && sudo chmod 660 $kvm_dev && $fix"
+        problem "$(id -un) cannot read and write $kvm_dev ($(stat -c '%U:%G %A' "$kvm_dev"))" "$fix"
         kvm_ok=0 why+=("$kvm_dev is not readable and writable")
     fi
 else
@@ -173,7 +175,7 @@ if [ -n "$module" ] && [ -d "$sysfs/module/$module" ]; then
     esac
 elif [ -n "$module" ]; then
     note=
-    [[ " $loaded " != *" kvm_pvm "* ]] ||
+    [[ " $loaded " != *" kvm_pvm "* ]] || [ ! -e "$kvm_dev" ] ||
         note="; kvm_pvm serves $kvm_dev: KVM without VT-x/AMD-V, for guest kernels built for PVM only"
     problem "$module is not loaded (loaded: ${loaded:-no KVM module})$note" \
         "sudo modprobe $module nested=1 (needs the $ext flag above)"
@@ -221,7 +223,7 @@ runs=0
 if [ -n "$blocked" ]; then
     echo "vmx track (Intel VT-x): $blocked"
 elif [ $bochs_ok = 1 ]; then
-    echo "vmx track (Intel VT-x): Bochs, cpu $bochs_cpu          make run EMU=bochs"
+    printf '%-24s%-36s%s\n' "vmx track (Intel VT-x):" "Bochs, cpu $bochs_cpu" "make run EMU=bochs"
     runs=$((runs + 1))
 else
     echo "vmx track (Intel VT-x): cannot run: Bochs with VT-x is missing (see above)"
@@ -229,13 +231,13 @@ fi
 if [ -n "$blocked" ]; then
     echo "svm track (AMD-V):      $blocked"
 elif [ $qemu_ok = 1 ]; then
-    echo "svm track (AMD-V):      QEMU TCG, -cpu EPYC,+svm              make run EMU=qemu-svm"
+    printf '%-24s%-36s%s\n' "svm track (AMD-V):" "QEMU TCG, -cpu EPYC,+svm" "make run EMU=qemu-svm"
     runs=$((runs + 1))
 else
     echo "svm track (AMD-V):      cannot run: QEMU is missing (see above)"
 fi
 if [ $kvm_ok = 1 ] && [ -z "$blocked" ]; then
-    echo "$track track also under KVM: QEMU -enable-kvm -cpu host        make run EMU=kvm"
+    printf '%-24s%-36s%s\n' "$track track also under:" "KVM, QEMU -enable-kvm -cpu host" "make run EMU=kvm"
 else
     echo "under KVM:              no track (KVM is not usable here)"
 fi

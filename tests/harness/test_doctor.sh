@@ -77,7 +77,7 @@ has "kvm_amd is not loaded (loaded: kvm kvm_pvm); kvm_pvm serves $dir/kvm"
 has "vmx track (Intel VT-x): Bochs, cpu corei7_haswell_4770"
 has "svm track (AMD-V):      QEMU TCG, -cpu EPYC,+svm"
 has "under KVM:              no track (KVM is not usable here)"
-lacks "track also under KVM"
+lacks "track also under"
 
 case="Intel host, nesting off"
 host GenuineIntel "vmx" kvm_intel N run
@@ -108,7 +108,7 @@ has "ok       QEMU -enable-kvm -cpu host ran OVMF for 1s without an error"
 has "ok       KVM is usable, with nesting: the vmx track also runs under KVM"
 has "vmx track (Intel VT-x): Bochs"
 has "svm track (AMD-V):      QEMU TCG"
-has "vmx track also under KVM"
+has "vmx track also under:   KVM, QEMU -enable-kvm -cpu host"
 has "make run EMU=kvm"
 has "verdict: ok: both tracks run here (0 problem(s) above"
 lacks "PROBLEM"
@@ -116,6 +116,6 @@ lacks "PROBLEM"
 case="a good AMD host"
 host AuthenticAMD "svm" kvm_amd 1 run
 doctor 0
-has "svm track also under KVM"
+has "svm track also under:   KVM"
 lacks "PROBLEM"
 exit $ok
