@@ -10,6 +10,7 @@
 #   make bench      exit costs, overhead and boot cost in exact emulator instructions (~1 min)
 #   make iso        build/hvlab.iso: GRUB (UEFI) menu that chainloads hvlab.efi
 #   make gdb        boot in QEMU with the gdb stub, symbols loaded
+#   make doctor     check this host (packages, VT-x/AMD-V, KVM) and which lab tracks run here
 #   make format     clang-format the C sources
 #   make clean
 
@@ -49,7 +50,7 @@ HV_S := $(sort $(foreach d,$(HV_DIRS),$(shell find $(d) -maxdepth 1 -name '*.S')
 HV_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(HV_C) $(HV_S)) $(BUILD)/obj/guest_images.S.o
 
 .SECONDEXPANSION:
-.PHONY: all clean run test unit iso gdb help deps format bench soak
+.PHONY: all clean run test unit iso gdb help deps format bench soak doctor
 all: $(BUILD)/hvlab.efi
 
 include guest/guest.mk
@@ -116,6 +117,10 @@ gdb: deps $(BUILD)/hvlab.efi
 deps:
 	@tools/deps.sh
 
+# Passes the Makefile's own GNU-EFI paths, so that the two cannot differ.
+doctor:
+	@EFI_INC=$(EFI_INC) EFI_LDS=$(EFI_LDS) EFI_CRT0=$(EFI_CRT0) tools/doctor.sh
+
 # ---- tests -----------------------------------------------------------------------------
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 UNIT_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -g -O1 -fsanitize=address,undefined \
@@ -149,7 +154,7 @@ format:
 	git ls-files '*.c' '*.h' | xargs clang-format -i
 
 help:
-	@sed -n '1,15p' Makefile
+	@sed -n '/^#/!q;p' Makefile
 
 clean:
 	rm -rf $(BUILD)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # deps.sh - make sure the Debian packages hvlab needs are installed.
 # As root: installs what is missing (apt-get update first). Otherwise: prints the exact
-# apt-get line and fails. Usage: tools/deps.sh [--check]
+# apt-get line and fails. Usage: tools/deps.sh [--check | --list]
 set -euo pipefail
 
 PACKAGES=(build-essential gnu-efi ovmf qemu-system-x86 bochs bochsbios vgabios mtools
@@ -9,6 +9,8 @@ PACKAGES=(build-essential gnu-efi ovmf qemu-system-x86 bochs bochsbios vgabios m
           gnuplot-nox clang libclang-rt-dev)
 # The harness test replaces the list to check the "missing package" path.
 [ -z "${HVLAB_PACKAGES:-}" ] || read -r -a PACKAGES <<< "$HVLAB_PACKAGES"
+# tools/doctor.sh checks the same list.
+[ "${1:-}" != --list ] || { echo "${PACKAGES[*]}"; exit 0; }
 
 missing=()
 for p in "${PACKAGES[@]}"; do
