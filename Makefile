@@ -9,12 +9,17 @@
 #                   one line each with its executions and crashes
 #   make bench      exit costs, overhead and boot cost in exact emulator instructions (~1 min)
 #   make iso        build/hvlab.iso: GRUB (UEFI) menu that chainloads hvlab.efi
+#   make lab        TRACK=vmx|svm LAB=N DEST=DIR: a coursework lab tree (labs/README.md)
+#   make bug        TRACK=vmx|svm BUG=N DEST=DIR: a debugging lab with one planted bug
+#   make grade      [TRACK=vmx|svm] [LAB=N]: grade the labs, "score: X/Y"
 #   make gdb        boot in QEMU with the gdb stub, symbols loaded
 #   make doctor     check this host (packages, VT-x/AMD-V, KVM) and which lab tracks run here
 #   make format     clang-format the C sources
 #   make clean
 
 BUILD := build
+# A student tree (make lab) says which lab it is, and relaxes unused-code warnings.
+-include labs/tree.mk
 # Quiet by default ("CC file"); `make V=1` shows the full commands.
 V ?= 0
 ifeq ($(V),0)
@@ -38,7 +43,7 @@ EFI_CRT0 := /usr/lib/crt0-efi-x86_64.o
 HV_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-ffreestanding -fpic -fshort-wchar -mno-red-zone -fno-stack-protector \
 	-maccumulate-outgoing-args -mgeneral-regs-only -fno-omit-frame-pointer \
-	-fno-strict-aliasing -I. -I$(BUILD)
+	-fno-strict-aliasing -I. -I$(BUILD) $(LAB_CFLAGS)
 # Only boot/ sees GNU-EFI's headers: that is how the layering is enforced.
 BOOT_CFLAGS := -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 -DGNU_EFI_USE_MS_ABI
 
@@ -50,7 +55,7 @@ HV_S := $(sort $(foreach d,$(HV_DIRS),$(shell find $(d) -maxdepth 1 -name '*.S')
 HV_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(HV_C) $(HV_S)) $(BUILD)/obj/guest_images.S.o
 
 .SECONDEXPANSION:
-.PHONY: all clean run test unit iso gdb help deps format bench soak doctor
+.PHONY: all clean run test unit iso gdb help deps format bench soak doctor lab bug grade
 all: $(BUILD)/hvlab.efi
 
 include guest/guest.mk
@@ -124,7 +129,7 @@ doctor:
 # ---- tests -----------------------------------------------------------------------------
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 UNIT_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -g -O1 -fsanitize=address,undefined \
-	-fno-sanitize-recover=all -fno-omit-frame-pointer -I.
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -I. $(LAB_CFLAGS)
 
 # Each tests/unit/test_X.c links the sources listed in tests/unit/test_X.src.
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/%.src $$(shell cat tests/unit/$$*.src 2>/dev/null)
@@ -148,6 +153,16 @@ soak: deps all
 # BENCH="bochs-vtx" picks configurations.
 bench: deps all
 	tools/bench.sh $(BENCH)
+
+# ---- coursework labs (labs/README.md) ---------------------------------------------------
+# make lab TRACK=vmx|svm LAB=N DEST=DIR: a student tree; make bug TRACK=... BUG=N DEST=DIR:
+# a debugging lab; make grade [TRACK=...] [LAB=N]: points per test, "score: X/Y".
+lab:
+	tools/lab.sh tree "$(TRACK)" "$(LAB)" "$(DEST)"
+bug:
+	tools/lab.sh bug "$(TRACK)" "$(BUG)" "$(DEST)"
+grade: deps
+	tools/grade.sh $(if $(TRACK),--track $(TRACK)) $(if $(LAB),--lab $(LAB))
 
 # Reformat the C sources with .clang-format (clang-format 14, as on Debian 12).
 format:

@@ -8,6 +8,7 @@
 #include "hypervisor/exit_dispatch.h"
 
 #include "hypervisor/exit_handlers.h"
+#include "hypervisor/lab.h"
 
 static const exit_handler handlers[VM_EXIT_KIND_COUNT] = {
     [VM_EXIT_CPUID] = handle_cpuid,
@@ -64,6 +65,7 @@ static bool caused_by_guest(enum vm_exit_kind kind)
 
 enum exit_action exit_dispatch(struct vcpu *vcpu, const struct vm_exit *exit)
 {
+    /* LAB vmx-4 svm-4 BEGIN: exit_dispatch() */
     vcpu->exits++;
     if (caused_by_guest(exit->kind))
         vcpu->watchdog_kicked = true; /* one store: no clock read on the hot path */
@@ -72,4 +74,5 @@ enum exit_action exit_dispatch(struct vcpu *vcpu, const struct vm_exit *exit)
     if ((unsigned)exit->kind >= VM_EXIT_KIND_COUNT || !handlers[exit->kind])
         return handle_unexpected(vcpu, exit);
     return handlers[exit->kind](vcpu, exit);
+    /* LAB vmx-4 svm-4 END */
 }

@@ -6,6 +6,7 @@
 #include "hypervisor/console.h"
 #include "hypervisor/devices/pic8259.h"
 #include "hypervisor/virtual_platform.h"
+#include "hypervisor/lab.h"
 
 static void set_window(struct vcpu *vcpu, bool on)
 {
@@ -31,6 +32,7 @@ void vcpu_deliver_events(struct vcpu *vcpu)
         set_window(vcpu, false);
         return;
     }
+    /* LAB vmx-5 svm-5 BEGIN: delivering a waiting interrupt in vcpu_deliver_events() */
     if (!vcpu->ops->interrupts_open(vcpu)) {
         set_window(vcpu, true);
         return;
@@ -42,6 +44,7 @@ void vcpu_deliver_events(struct vcpu *vcpu)
     vcpu->interrupts_injected++;
     vcpu->platform->changed = true; /* another request may be deliverable next (auto-EOI) */
     set_window(vcpu, false);
+    /* LAB vmx-5 svm-5 END */
 }
 
 void vcpu_note_interrupted_event(struct vcpu *vcpu, const struct vm_exit *exit)

@@ -11,6 +11,7 @@
 #include "hypervisor/console.h"
 #include "hypervisor/fmt.h"
 #include "hypervisor/wait.h"
+#include "hypervisor/lab.h"
 
 #define PERCENT   100u
 #define PERMILLE  1000u
@@ -132,9 +133,11 @@ static struct vm *pick(struct vm **vms, unsigned count, uint64_t slice_tsc, uint
     struct vm *woken = poll_waiting(vms, count, turn, now, &w);
     c->early = woken && woken->early_tsc < slice_tsc && others_ready(vms, count, woken);
     if (c->early) {
+        /* LAB vmx-7 svm-7 BEGIN: running a woken VM out of turn in pick() */
         c->index = w;
         c->budget = slice_tsc - woken->early_tsc;
         return woken;
+        /* LAB vmx-7 svm-7 END */
     }
     struct vm *current = vms[turn->index];
     if (current && current->state == VM_READY && turn->left) {
@@ -167,6 +170,7 @@ static uint64_t slice_end(struct vm *const *vms, unsigned count, const struct vm
         const struct vm *vm = vms[i];
         if (!vm || vm == running)
             continue;
+        /* LAB vmx-7 svm-7 BEGIN: the end of a turn in slice_end() */
         if (until == VCPU_NO_DEADLINE)
             until = now + budget;
         if (vm->state == VM_WAITING) {
@@ -174,6 +178,7 @@ static uint64_t slice_end(struct vm *const *vms, unsigned count, const struct vm
             if (due < until)
                 until = due;
         }
+        /* LAB vmx-7 svm-7 END */
     }
     return until;
 }

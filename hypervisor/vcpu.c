@@ -6,10 +6,13 @@
 #include <stdarg.h>
 
 #include "hypervisor/fmt.h"
+#include "hypervisor/lab.h"
 
 void vcpu_skip_instruction(struct vcpu *vcpu, const struct vm_exit *exit)
 {
+    /* LAB vmx-4 svm-4 BEGIN: vcpu_skip_instruction() */
     vcpu->ops->set_rip(vcpu, exit->rip + exit->instr_len);
+    /* LAB vmx-4 svm-4 END */
 }
 
 enum exit_action vcpu_queue_exception(struct vcpu *vcpu, uint8_t vector, bool has_error_code,

@@ -10,6 +10,7 @@
 
 #include "arch/x86_64/vmx/vmx_bits.h"
 #include "hypervisor/fmt.h"
+#include "hypervisor/lab.h"
 
 /* Everything a leaf holds besides its address: all accesses allowed, write-back, the
  * guest's PAT still combined in (ignore-PAT clear).
@@ -69,6 +70,7 @@ static int map_page(struct ept *ept, uint64_t gpa, uint64_t hpa, uint64_t page_s
         return rc;
     if (*entry & EPT_PRESENT_MASK)
         return EPT_BUILD_BAD_MAP; /* two chunks on one page */
+    /* LAB vmx-2 BEGIN: the leaf entry in map_page() */
     if (level == EPT_LEVEL_PD) {
         /* See: Table "Format of an EPT Page-Directory Entry (PDE) that Maps a 2-MByte Page" */
         *entry = (hpa & EPT_ADDR_MASK_2M) | LEAF_FLAGS | EPT_LARGE_PAGE;
@@ -79,6 +81,7 @@ static int map_page(struct ept *ept, uint64_t gpa, uint64_t hpa, uint64_t page_s
         ept->pages_4k++;
     }
     return 0;
+    /* LAB vmx-2 END */
 }
 
 /* Can chunk c be mapped with pages of page_size, inside what EPT can address? */

@@ -5,6 +5,7 @@
  * drawn in npt.h. The structure mirrors ept.c: only the entry format differs.
  */
 #include "arch/x86_64/npt.h"
+#include "hypervisor/lab.h"
 
 /* Every entry hvlab writes: present, writable, user (nested walks are user accesses:
  * without U/S every access would fault). PWT = PCD = PAT = 0 selects host PAT entry 0,
@@ -53,6 +54,7 @@ static int map_page(struct npt *npt, uint64_t gpa, uint64_t hpa, uint64_t page_s
         return rc;
     if (*entry & NPT_PRESENT)
         return NPT_BUILD_BAD_MAP; /* two chunks on one page */
+    /* LAB svm-2 BEGIN: the leaf entry in map_page() */
     if (level == NPT_LEVEL_PD) {
         /* See: "2-Mbyte PDE—Long Mode" */
         *entry = (hpa & NPT_ADDR_MASK_2M) | LEAF_FLAGS | NPT_PS;
@@ -63,6 +65,7 @@ static int map_page(struct npt *npt, uint64_t gpa, uint64_t hpa, uint64_t page_s
         npt->pages_4k++;
     }
     return 0;
+    /* LAB svm-2 END */
 }
 
 /* Can chunk c be mapped with pages of page_size, inside what the tables can address? */

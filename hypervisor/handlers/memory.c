@@ -5,6 +5,7 @@
 #include "hypervisor/exit_handlers.h"
 #include "hypervisor/fmt.h"
 #include "hypervisor/mmio_bus.h"
+#include "hypervisor/lab.h"
 
 /* An access the guest-physical map does not allow (EPT violation / NPF). At an emulated
  * MMIO device, hvlab completes it; anywhere else outside guest RAM nothing is mapped at
@@ -15,6 +16,7 @@ enum exit_action handle_memory_violation(struct vcpu *vcpu, const struct vm_exit
     const struct mmio_device *device = mmio_device_at(e->u.mem.gpa);
     if (device)
         return mmio_emulate(vcpu, exit, device);
+    /* LAB vmx-6 svm-6 BEGIN: stopping a guest outside its memory in handle_memory_violation() */
     const char *access = e->u.mem.fetch   ? "instruction fetch"
                          : e->u.mem.write ? "write"
                                           : "read";
@@ -30,4 +32,5 @@ enum exit_action handle_memory_violation(struct vcpu *vcpu, const struct vm_exit
                      outside ? "outside" : "inside", (unsigned long)vcpu->mem->ram_size,
                      e->u.mem.readable ? "r" : "-", e->u.mem.writable ? "w" : "-",
                      e->u.mem.executable ? "x" : "-", present ? "" : " (not present)");
+    /* LAB vmx-6 svm-6 END */
 }

@@ -6,6 +6,7 @@
 #include "arch/x86_64/cpu_bits.h"
 #include "arch/x86_64/exceptions.h"
 #include "hypervisor/exit_handlers.h"
+#include "hypervisor/lab.h"
 
 /* The hardware rejected an EPT entry hvlab wrote: a hypervisor bug, not the guest's. */
 enum exit_action handle_memory_misconfig(struct vcpu *vcpu, const struct vm_exit *exit)
@@ -18,9 +19,11 @@ enum exit_action handle_memory_misconfig(struct vcpu *vcpu, const struct vm_exit
 
 enum exit_action handle_triple_fault(struct vcpu *vcpu, const struct vm_exit *exit)
 {
+    /* LAB vmx-6 svm-6 BEGIN: handle_triple_fault() */
     (void)exit;
     return vcpu_stop(vcpu, "triple fault: an exception while delivering a double fault "
                            "(on real hardware, a reset)");
+    /* LAB vmx-6 svm-6 END */
 }
 
 enum exit_action handle_exception(struct vcpu *vcpu, const struct vm_exit *exit)

@@ -9,6 +9,7 @@
 #include "hypervisor/exit_handlers.h"
 #include "hypervisor/virtual_platform.h"
 #include "hypervisor/wait.h"
+#include "hypervisor/lab.h"
 
 #define MS_PER_S 1000u
 
@@ -33,12 +34,14 @@ static enum exit_action check_watchdog(struct vcpu *vcpu)
         vcpu->watchdog_look_tsc = now + vcpu->watchdog_tsc;
         return ACTION_RESUME;
     }
+    /* LAB vmx-6 svm-6 BEGIN: stopping a stuck guest in the watchdog */
     uint64_t ms = idle / (vcpu->platform->tsc_hz / MS_PER_S);
     return vcpu_stop(vcpu,
                      "no exit of its own for %lu.%03lu s (watchdog=%u): the guest looks stuck, "
                      "spinning with interrupts %s",
                      (unsigned long)(ms / MS_PER_S), (unsigned long)(ms % MS_PER_S),
                      vcpu->watchdog_s, guest_interrupts_on(vcpu) ? "on" : "off");
+    /* LAB vmx-6 svm-6 END */
 }
 
 /* The deadline the run loop set (a PIT tick, the watchdog) has come. */

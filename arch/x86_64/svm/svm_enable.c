@@ -10,6 +10,7 @@
 #include "hypervisor/console.h"
 #include "hypervisor/fmt.h"
 #include "hypervisor/memory.h"
+#include "hypervisor/lab.h"
 
 #define CPUID_LEAF_ADDRESS_SIZES 0x80000008u /* EAX[7:0]: physical-address bits */
 #define PHYS_BITS_MASK           0xFFu
@@ -62,10 +63,12 @@ int svm_enable(char *why, size_t why_len)
     void *hsave = pages_alloc(1, 1, "SVM host save area");
     if (!hsave)
         return FAIL_WHY("no memory for the SVM host save area");
+    /* LAB svm-1 BEGIN: VM_HSAVE_PA and EFER.SVME in svm_enable() */
     wrmsr(MSR_VM_HSAVE_PA, (uint64_t)(uintptr_t)hsave);
 
     /* EFER.SVME makes VMRUN & co. legal; with SVMDIS clear the write is allowed. */
     wrmsr(MSR_IA32_EFER, rdmsr(MSR_IA32_EFER) | EFER_SVME);
+    /* LAB svm-1 END */
     log_info("AMD-V enabled: EFER.SVME set, SVM revision %u, %u ASIDs, nested paging, "
              "NRIP save %s",
              svm_caps.revision, svm_caps.asids,

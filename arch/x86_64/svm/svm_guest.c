@@ -11,6 +11,7 @@
 #include "arch/x86_64/svm/svm.h"
 #include "arch/x86_64/svm/svm_bits.h"
 #include "hypervisor/console.h"
+#include "hypervisor/lab.h"
 
 static struct vmcb *vmcb_of(struct vcpu *vcpu) { return ((struct svm_vcpu *)vcpu->arch)->vmcb; }
 
@@ -110,9 +111,11 @@ bool svm_interrupts_open(struct vcpu *vcpu)
  * Vol. 2, "Virtual Interrupt Intercept", "Injecting Virtual (INTR) Interrupts". */
 void svm_request_interrupt_window(struct vcpu *vcpu, bool on)
 {
+    /* LAB svm-5 BEGIN: svm_request_interrupt_window() */
     struct vmcb_control *c = &vmcb_of(vcpu)->control;
     const uint64_t virq = SVM_V_IRQ | SVM_V_INTR_PRIO_HIGHEST | SVM_V_IGN_TPR;
     c->virtual_interrupt = on ? c->virtual_interrupt | virq : c->virtual_interrupt & ~virq;
+    /* LAB svm-5 END */
 }
 
 void svm_dump_guest(struct vcpu *vcpu)

@@ -17,6 +17,7 @@
 #include "hypervisor/memory.h"
 #include "hypervisor/string.h"
 #include "hypervisor/virtual_platform.h"
+#include "hypervisor/lab.h"
 
 #define PERMISSION_MAP_INTERCEPT_ALL                                                           \
     0xFF                                /* a set bit in the IOPM/MSRPM makes the access exit */
@@ -153,6 +154,7 @@ static void write_segment(struct vmcb_segment *s, uint16_t selector, uint64_t ba
 static void setup_guest_state(struct vcpu *vcpu, struct vmcb_save *s,
                               const struct guest_start *start)
 {
+    /* LAB svm-3 BEGIN: setup_guest_state() */
     write_segment(&s->cs, GUEST_CODE_SELECTOR, 0, FLAT_LIMIT, ATTR_FLAT_CODE32);
     write_segment(&s->ds, GUEST_DATA_SELECTOR, 0, FLAT_LIMIT, ATTR_FLAT_DATA32);
     write_segment(&s->es, GUEST_DATA_SELECTOR, 0, FLAT_LIMIT, ATTR_FLAT_DATA32);
@@ -184,6 +186,7 @@ static void setup_guest_state(struct vcpu *vcpu, struct vmcb_save *s,
     vcpu->regs.gprs[GPR_RAX] = start->eax; /* copied into the VMCB's RAX before each VMRUN */
     vcpu->regs.gprs[GPR_RBX] = start->ebx;
     s->rax = start->eax;
+    /* LAB svm-3 END */
 }
 
 int svm_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,

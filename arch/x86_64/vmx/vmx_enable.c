@@ -11,6 +11,7 @@
 #include "hypervisor/console.h"
 #include "hypervisor/fmt.h"
 #include "hypervisor/memory.h"
+#include "hypervisor/lab.h"
 
 struct vmx_caps vmx_caps;
 
@@ -38,9 +39,11 @@ static int enable_feature_control(char *why, size_t why_len)
  * CR0/CR4"); CR4.VMXE is one of them. A 64-bit host already has PE, PG and NE set. */
 static void fix_control_registers(void)
 {
+    /* LAB vmx-1 BEGIN: fix_control_registers() */
     write_cr0(vmx_fixed_bits_apply(read_cr0(), vmx_caps.cr0_fixed0, vmx_caps.cr0_fixed1));
     write_cr4(
         vmx_fixed_bits_apply(read_cr4() | CR4_VMXE, vmx_caps.cr4_fixed0, vmx_caps.cr4_fixed1));
+    /* LAB vmx-1 END */
 }
 
 int vmx_enable(char *why, size_t why_len)
@@ -75,6 +78,7 @@ int vmx_enable(char *why, size_t why_len)
     uint32_t *region = pages_alloc(1, 1, "VMXON region");
     if (!region)
         return FAIL_WHY("no memory for the VMXON region");
+    /* LAB vmx-1 BEGIN: the VMXON region and VMXON in vmx_enable() */
     region[0] = revision;
     vmx_caps.revision = revision;
     enum vmx_result r = vmxon((uint64_t)(uintptr_t)region);
@@ -82,6 +86,7 @@ int vmx_enable(char *why, size_t why_len)
         return FAIL_WHY("VMXON failed: %s", r == VMX_FAIL_INVALID
                                                 ? "VMfailInvalid (bad VMXON region or CR0/CR4)"
                                                 : "VMfailValid (already in VMX operation?)");
+    /* LAB vmx-1 END */
     log_info("VT-x enabled: VMXON done, VMCS revision 0x%x, %s controls", revision,
              (vmx_caps.basic & VMX_BASIC_TRUE_CTLS) ? "TRUE" : "default");
     return 0;

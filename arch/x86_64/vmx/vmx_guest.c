@@ -14,6 +14,7 @@
 #include "arch/x86_64/vmx/vmx_controls.h"
 #include "arch/x86_64/vmx/vmx_exit_qual.h"
 #include "hypervisor/console.h"
+#include "hypervisor/lab.h"
 
 static struct vmx_vcpu *vmx_of(struct vcpu *vcpu) { return vcpu->arch; }
 
@@ -137,10 +138,12 @@ bool vmx_interrupts_open(struct vcpu *vcpu)
  * Exiting and Virtual-Interrupt Delivery". */
 void vmx_request_interrupt_window(struct vcpu *vcpu, bool on)
 {
+    /* LAB vmx-5 BEGIN: vmx_request_interrupt_window() */
     struct vmx_vcpu *vv = vmx_of(vcpu);
     vv->proc_controls = on ? vv->proc_controls | PROC_INTERRUPT_WINDOW_EXITING
                            : vv->proc_controls & ~PROC_INTERRUPT_WINDOW_EXITING;
     vmcs_write(VMCS_CTRL_PROC_BASED, vv->proc_controls);
+    /* LAB vmx-5 END */
 }
 
 void vmx_dump_guest(struct vcpu *vcpu)

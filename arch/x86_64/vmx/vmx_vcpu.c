@@ -18,6 +18,7 @@
 #include "hypervisor/fmt.h"
 #include "hypervisor/memory.h"
 #include "hypervisor/string.h"
+#include "hypervisor/lab.h"
 
 #define IO_BITMAP_PAGES        2     /* A: ports 0000-7FFF, B: 8000-FFFF */
 #define MSR_BITMAP_PAGES       1     /* read low/high, write low/high: 1 KiB each */
@@ -217,6 +218,7 @@ static void setup_time_source(struct vmx_vcpu *vv)
  * tables and 64-bit code. HOST_RSP is written by vmx_enter() on each entry. */
 static void setup_host_state(void)
 {
+    /* LAB vmx-3 BEGIN: setup_host_state() */
     extern const uint8_t vmx_exit_stub[]; /* vmx_entry.S */
     struct descriptor_table_reg gdtr = read_gdtr(), idtr = read_idtr();
 
@@ -243,6 +245,7 @@ static void setup_host_state(void)
     vmcs_write(VMCS_HOST_IA32_SYSENTER_ESP, rdmsr(MSR_IA32_SYSENTER_ESP));
     vmcs_write(VMCS_HOST_IA32_SYSENTER_EIP, rdmsr(MSR_IA32_SYSENTER_EIP));
     vmcs_write(VMCS_HOST_IA32_EFER, rdmsr(MSR_IA32_EFER));
+    /* LAB vmx-3 END */
 }
 
 /* The four VMCS fields of one guest segment register. */
@@ -268,6 +271,7 @@ static void write_segment(struct segment_fields f, uint16_t selector, uint64_t b
 static void setup_guest_state(struct vcpu *vcpu, struct vmx_vcpu *vv,
                               const struct guest_start *start)
 {
+    /* LAB vmx-3 BEGIN: setup_guest_state() */
     write_segment(GUEST_SEGMENT(CS), GUEST_CODE_SELECTOR, 0, FLAT_LIMIT, AR_FLAT_CODE32);
     write_segment(GUEST_SEGMENT(DS), GUEST_DATA_SELECTOR, 0, FLAT_LIMIT, AR_FLAT_DATA32);
     write_segment(GUEST_SEGMENT(ES), GUEST_DATA_SELECTOR, 0, FLAT_LIMIT, AR_FLAT_DATA32);
@@ -309,6 +313,7 @@ static void setup_guest_state(struct vcpu *vcpu, struct vmx_vcpu *vv,
     memset(&vcpu->regs, 0, sizeof(vcpu->regs));
     vcpu->regs.gprs[GPR_RAX] = start->eax;
     vcpu->regs.gprs[GPR_RBX] = start->ebx;
+    /* LAB vmx-3 END */
 }
 
 int vmx_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
