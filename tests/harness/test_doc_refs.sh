@@ -5,7 +5,8 @@
 # string (not a regex; it holds no '/' and no backtick) that must occur in FILE.
 #
 # Usage: tests/harness/test_doc_refs.sh [ROOT]
-#   Scans ROOT/README.md and ROOT/docs/*.md; ROOT defaults to the repository root (give
+#   Scans ROOT/README.md, ROOT/docs/*.md, ROOT/labs/README.md and the lab handouts
+#   ROOT/labs/*/*.md; ROOT defaults to the repository root (give
 #   another tree, e.g. a copy with a broken doc, to test this script). Prints nothing and
 #   exits 0 when every reference holds; otherwise prints one line per stale reference and
 #   exits 1. Finding no reference at all is a failure too: the extraction would be broken.
@@ -17,7 +18,7 @@ else
 fi
 
 shopt -s nullglob
-docs=(README.md docs/*.md)
+docs=(README.md docs/*.md labs/README.md labs/*/*.md)
 # `FILE:/PATTERN/`: a path of ordinary file-name characters, ":/", a pattern, "/".
 # (The backticks in these two regexes are literal: nothing is meant to expand.)
 # shellcheck disable=SC2016
@@ -56,7 +57,7 @@ for doc in "${docs[@]}"; do
 done
 
 if [ "$found" -eq 0 ]; then
-    echo "no code references (\`FILE:/PATTERN/\`) found in README.md or docs/*.md"
+    echo "no code references (\`FILE:/PATTERN/\`) found in README.md, docs/*.md, labs/README.md or labs/*/*.md"
     exit 1
 fi
 [ "$stale" -eq 0 ]
