@@ -134,8 +134,8 @@ enum vm_run_result vm_run(struct vm *vm, uint64_t until)
         }
         if (!vm->entered) /* the guest's first instruction ran (labs: vmx-3, svm-3) */
             log_info("guest \"%s\": first VM exit: exit 0x%lx (%s) at RIP 0x%lx", vm->name,
-                     (unsigned long)vm->exit.hw_code, vcpu->ops->exit_code_name(vm->exit.hw_code),
-                     (unsigned long)vm->exit.rip);
+                     (unsigned long)vm->exit.hw_code,
+                     vcpu->ops->exit_code_name(vm->exit.hw_code), (unsigned long)vm->exit.rip);
         vm->entered = true;
         vcpu_note_interrupted_event(vcpu, &vm->exit);
         switch (exit_dispatch(vcpu, &vm->exit)) {

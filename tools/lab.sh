@@ -74,7 +74,8 @@ copy_tree() {
     mkdir -p "$dest"
     if [ "${HVLAB_LAB_REUSE_BUILD:-0}" = 1 ] && [ -d build/obj ]; then
         mkdir -p "$dest/build"
-        (cd build && tar cf - --exclude=./logs --exclude=./grade --exclude=./bench --exclude=./soak .) |
+        (cd build && tar cf - --exclude=./logs --exclude='./grade*' --exclude=./bench --exclude=./soak \
+            --exclude=./lab-proof --exclude=./fuzz .) |
             (cd "$dest/build" && tar xpf -)
     fi
     for other in $TRACKS; do [ "$other" = "$track" ] || local skip_track=$other; done
@@ -141,6 +142,7 @@ case "${1:-}" in
 tree) [ $# = 4 ] || usage; make_tree "$2" "$3" "$4" ;;
 bug) [ $# = 4 ] || usage; make_bug "$2" "$3" "$4" ;;
 regions) list_regions "${2:-}" ;;
+stub) [ $# = 4 ] || usage; stub_file "$2" "$3" "$4" ;; # (the harness test's view of one file)
 check) # every marked file parses (the harness test runs this)
     for f in $(marked_files); do stub_file vmx 1 "$f" > /dev/null && stub_file svm 1 "$f" > /dev/null || exit 1; done ;;
 *) usage ;;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# test.sh - what `make test` runs after building: host unit tests, harness tests, then
-# the boot tests in the emulators (each spec once per emulator it lists, in parallel,
-# JOBS at a time). Ends with one line "N passed, N failed" and exits non-zero if
-# anything failed.
+# test.sh - what `make test` runs after building: host unit tests, harness tests, the
+# boot tests in the emulators (each spec once per emulator it lists, in parallel, JOBS at
+# a time), then the labs' proofs (tools/lab-proof.sh). Ends with one line "N passed,
+# N failed" and exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 JOBS=${JOBS:-2}
@@ -45,6 +45,14 @@ p=$(echo "$results" | grep -c '^PASS')
 f=$(echo "$results" | grep -c '^FAIL')
 passed=$((passed + p)) failed=$((failed + f))
 for n in $(echo "$results" | sed -n 's/^FAIL \([^ :]*\).*/\1/p'); do failures+=("$n"); done
+
+echo "== lab proofs (make grade on the project, on every lab tree and planted bug) =="
+results=$(tools/lab-proof.sh)
+echo "$results"
+p=$(echo "$results" | grep -c '^PASS')
+f=$(echo "$results" | grep -c '^FAIL')
+passed=$((passed + p)) failed=$((failed + f))
+for n in $(echo "$results" | sed -n 's/^FAIL lab-proof \([^:]*\):.*/\1/p' | tr ' ' '_'); do failures+=("lab-proof:$n"); done
 
 echo
 [ ${#failures[@]} = 0 ] || echo "failed: ${failures[*]}"

@@ -6,6 +6,7 @@
 #include "arch/x86_64/cpu_bits.h"
 #include "hypervisor/exit_handlers.h"
 #include "hypervisor/io_bus.h"
+#include "hypervisor/lab.h"
 
 /* Mask of the low `bytes` bytes of a register. */
 static uint64_t low_mask(unsigned bytes)
@@ -76,6 +77,7 @@ enum exit_action handle_io(struct vcpu *vcpu, const struct vm_exit *exit)
     if (e->u.io.string)
         return string_io(vcpu, exit);
 
+    /* LAB vmx-4 svm-4 BEGIN: port IN and OUT in handle_io() */
     enum exit_action action = ACTION_RESUME;
     if (e->u.io.in)
         set_accumulator(vcpu, e->u.io.size, io_bus_read(vcpu, e->u.io.port, e->u.io.size));
@@ -85,4 +87,5 @@ enum exit_action handle_io(struct vcpu *vcpu, const struct vm_exit *exit)
     if (action == ACTION_RESUME)
         vcpu_skip_instruction(vcpu, exit);
     return action;
+    /* LAB vmx-4 svm-4 END */
 }

@@ -16,7 +16,6 @@
 #include "arch/x86_64/svm/svm.h"
 #include "arch/x86_64/svm/svm_bits.h"
 #include "arch/x86_64/svm/svm_names.h"
-#include "hypervisor/lab.h"
 
 #define LOW32(x) ((uint32_t)(x))
 
@@ -114,7 +113,6 @@ static void decode_cr_write(struct vm_exit *e, const struct vmcb *vmcb)
 /* IN/OUT/INS/OUTS. See: APM Vol. 2, "IOIO Intercepts" (EXITINFO1 drawn in svm_bits.h). */
 static void decode_io(struct vm_exit *e, const struct vmcb *vmcb)
 {
-    /* LAB svm-4 BEGIN: decode_io() */
     uint64_t info = vmcb->control.exitinfo1;
     e->u.io.port = (uint16_t)((info & SVM_IOIO_PORT_MASK) >> SVM_IOIO_PORT_SHIFT);
     e->u.io.in = (info & SVM_IOIO_TYPE_IN) != 0;
@@ -133,7 +131,6 @@ static void decode_io(struct vm_exit *e, const struct vmcb *vmcb)
     if (svm_caps.features & CPUID_SVM_EDX_DECODE)
         seg = (enum svm_segment)((info & SVM_IOIO_SEG_MASK) >> SVM_IOIO_SEG_SHIFT);
     e->u.io.seg_base = segment_base(&vmcb->save, e->u.io.in ? SVM_SEG_ES : seg);
-    /* LAB svm-4 END */
 }
 
 /* Nested page fault: EXITINFO2 = the guest-physical address, EXITINFO1 = a #PF error

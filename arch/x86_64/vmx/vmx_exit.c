@@ -11,7 +11,6 @@
 #include "arch/x86_64/vmx/vmx.h"
 #include "arch/x86_64/vmx/vmx_bits.h"
 #include "arch/x86_64/vmx/vmx_exit_qual.h"
-#include "hypervisor/lab.h"
 
 struct exit_row {
     enum vm_exit_kind kind;
@@ -112,7 +111,6 @@ static uint64_t segment_base(enum vmx_segment seg)
 
 static void decode_io(struct vm_exit *e)
 {
-    /* LAB vmx-4 BEGIN: decode_io() */
     struct vmx_io_qual q = vmx_io_qual_decode(e->qualification);
     e->u.io.port = q.port;
     e->u.io.size = q.size;
@@ -133,7 +131,6 @@ static void decode_io(struct vm_exit *e)
         e->u.io.addr_size = (vmcs_read(VMCS_GUEST_CS_AR) & SEG_AR_DB) ? 4 : 2;
     }
     e->u.io.seg_base = segment_base(q.in ? VMX_SEG_ES : seg);
-    /* LAB vmx-4 END */
 }
 
 static void decode_cr(struct vm_exit *e)
