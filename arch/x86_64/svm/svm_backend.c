@@ -58,7 +58,8 @@ int svm_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit)
     vmcb->control.tlb_control = SVM_TLB_CONTROL_NOTHING;
     vmcb->control.eventinj = 0;
 
-    if (vmcb->control.exitcode == SVM_EXIT_INVALID) {
+    /* The low 32 bits only: QEMU TCG stores VMEXIT_INVALID as 0x00000000ffffffff. */
+    if ((uint32_t)vmcb->control.exitcode == (uint32_t)SVM_EXIT_INVALID) {
         log_error("VMRUN failed: #VMEXIT with %s (the VMCB failed VMRUN's consistency "
                   "checks)",
                   svm_exit_code_name(SVM_EXIT_INVALID));
