@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
 done
 
 tree_value() { sed -n "s/^$1 := *//p" labs/tree.mk 2>/dev/null; }
-tree_track=$(tree_value LAB_TRACK) tree_lab=$(tree_value LAB_NUMBER)
+tree_track=$(tree_value LAB_TRACK)
 [ -n "$tracks" ] || tracks=${tree_track:-vmx svm}
 for t in $tracks; do
     [ -f "labs/$t/grade.list" ] || { echo "grade: no track '$t' here (labs/$t/grade.list)" >&2; exit 2; }
