@@ -7,9 +7,10 @@
  * the local APIC timer under AMD-V) is armed for the end of the slice too, so a guest that
  * never exits by itself is still preempted. A waiting VM takes no slices: it is polled
  * (vm_poll) between slices, and the running VM's slice ends early when a waiting VM's
- * next device event is due, so a timer interrupt wakes it on time. When every VM waits,
- * the CPU spins polling them (there is nothing else to run). Policy and TLB rules:
- * docs/scheduler.md.
+ * next device event is due, so a timer interrupt wakes it on time: a VM just woken runs
+ * at once, out of turn, on its round's credit (at most a slice per round), and the turn it
+ * cut goes on afterwards. When every VM waits, the CPU spins polling them (there is
+ * nothing else to run). Policy and TLB rules: docs/scheduler.md.
  */
 #ifndef HVLAB_SCHEDULER_H
 #define HVLAB_SCHEDULER_H

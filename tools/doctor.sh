@@ -220,22 +220,21 @@ echo "== lab tracks on this host =="
 blocked=
 [ $build_ok = 1 ] || blocked="cannot build: fix the package, OVMF and GNU-EFI problems above"
 runs=0
-if [ -n "$blocked" ]; then
-    echo "vmx track (Intel VT-x): $blocked"
-elif [ $bochs_ok = 1 ]; then
-    printf '%-24s%-36s%s\n' "vmx track (Intel VT-x):" "Bochs, cpu $bochs_cpu" "make run EMU=bochs"
-    runs=$((runs + 1))
-else
-    echo "vmx track (Intel VT-x): cannot run: Bochs with VT-x is missing (see above)"
-fi
-if [ -n "$blocked" ]; then
-    echo "svm track (AMD-V):      $blocked"
-elif [ $qemu_ok = 1 ]; then
-    printf '%-24s%-36s%s\n' "svm track (AMD-V):" "QEMU TCG, -cpu EPYC,+svm" "make run EMU=qemu-svm"
-    runs=$((runs + 1))
-else
-    echo "svm track (AMD-V):      cannot run: QEMU is missing (see above)"
-fi
+# track_line LABEL OK HOW COMMAND MISSING: one track's line, and count it if it runs.
+track_line() {
+    if [ -n "$blocked" ]; then
+        printf '%-24s%s\n' "$1" "$blocked"
+    elif [ "$2" = 1 ]; then
+        printf '%-24s%-36s%s\n' "$1" "$3" "$4"
+        runs=$((runs + 1))
+    else
+        printf '%-24s%s\n' "$1" "cannot run: $5 (see above)"
+    fi
+}
+track_line "vmx track (Intel VT-x):" "$bochs_ok" "Bochs, cpu $bochs_cpu" "make run EMU=bochs" \
+    "Bochs with VT-x is missing"
+track_line "svm track (AMD-V):" "$qemu_ok" "QEMU TCG, -cpu EPYC,+svm" "make run EMU=qemu-svm" \
+    "QEMU is missing"
 if [ $kvm_ok = 1 ] && [ -z "$blocked" ]; then
     printf '%-24s%-36s%s\n' "$track track also under:" "KVM, QEMU -enable-kvm -cpu host" "make run EMU=kvm"
 else
