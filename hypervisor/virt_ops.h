@@ -37,6 +37,22 @@ enum vcpu_reg {
     VCPU_REG_DS_BASE,
     VCPU_REG_ES_BASE,
     VCPU_REG_CODE_BYTES, /* read-only: 2, 4 or 8, the code segment's default operand size */
+    /* MSR-held state the CPU uses while the guest runs (SYSCALL, SYSENTER, SWAPGS, FS:/GS:
+     * loads, RDTSCP, memory types): the backend loads the guest's values at every entry
+     * and gives the host's back at every exit (vmx_msrs.c: VMCS fields and MSR lists;
+     * svm: the VMCB, VMLOAD and VMSAVE). */
+    VCPU_REG_FS_BASE,
+    VCPU_REG_GS_BASE,
+    VCPU_REG_KERNEL_GS_BASE,
+    VCPU_REG_STAR,
+    VCPU_REG_LSTAR,
+    VCPU_REG_CSTAR,
+    VCPU_REG_FMASK,
+    VCPU_REG_SYSENTER_CS,
+    VCPU_REG_SYSENTER_ESP,
+    VCPU_REG_SYSENTER_EIP,
+    VCPU_REG_PAT,
+    VCPU_REG_TSC_AUX,
     VCPU_REG_COUNT
 };
 

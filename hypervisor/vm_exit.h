@@ -111,7 +111,8 @@ struct vm_exit {
             uint64_t gla; /* guest-linear address, if gla_valid */
             bool gla_valid;
             bool read, write, fetch;             /* what the guest did */
-            bool readable, writable, executable; /* what the mapping allowed */
+            bool present;                        /* the second-level entry was present */
+            bool readable, writable, executable; /* what the mapping allowed the guest */
         } mem;
         struct {
             uint8_t vector;

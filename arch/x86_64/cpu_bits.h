@@ -101,41 +101,43 @@
 
 /* CPUID leaves and feature bits. See: SDM Vol. 2A, "CPUID—CPU Identification"; AMD APM
  * Vol. 3, "CPUID Fn8000_0001_ECX". */
-#define CPUID_LEAF_VENDOR        0x0u        /* EAX = highest basic leaf, vendor string */
-#define CPUID_LEAF_FEATURES      0x1u        /* "Feature Information" */
-#define CPUID_LEAF_EXT_MAX       0x80000000u /* EAX = highest extended leaf */
-#define CPUID_LEAF_EXT_FEATURES  0x80000001u
-#define CPUID_LEAF_EXT_FEATURES7 0x7u /* "Structured Extended Feature Flags", subleaf 0 */
-#define CPUID_LEAF_XSAVE         0xDu /* "Processor Extended State Enumeration" */
-#define CPUID_1_ECX_VMX          (1u << 5)
-#define CPUID_1_ECX_SMX          (1u << 6)  /* safer mode extensions (GETSEC) */
-#define CPUID_1_ECX_XSAVE        (1u << 26) /* XSAVE/XRSTOR, XSETBV/XGETBV, XCR0 */
-#define CPUID_1_ECX_OSXSAVE      (1u << 27) /* a copy of CR4.OSXSAVE */
-#define CPUID_1_ECX_HYPERVISOR   (1u << 31) /* reserved for hypervisors to report presence */
-#define CPUID_1_EDX_VME          (1u << 1)
-#define CPUID_1_EDX_DE           (1u << 2)
-#define CPUID_1_EDX_PSE          (1u << 3)
-#define CPUID_1_EDX_TSC          (1u << 4)
-#define CPUID_1_EDX_PAE          (1u << 6)
-#define CPUID_1_EDX_MCE          (1u << 7)
-#define CPUID_1_EDX_PGE          (1u << 13)
-#define CPUID_1_EDX_FXSR         (1u << 24)
-#define CPUID_1_EDX_SSE          (1u << 25)
-#define CPUID_7_EBX_FSGSBASE     (1u << 0)
-#define CPUID_7_EBX_MPX          (1u << 14)
-#define CPUID_7_ECX_PKU          (1u << 3)
-#define CPUID_7_ECX_OSPKE        (1u << 4)
-#define CPUID_7_ECX_CET_SS       (1u << 7)
-#define CPUID_7_EDX_CET_IBT      (1u << 20)
-#define CPUID_7_EDX_AMX_BF16     (1u << 22)
-#define CPUID_7_EDX_AMX_TILE     (1u << 24)
-#define CPUID_7_EDX_AMX_INT8     (1u << 25)
-#define CPUID_D_SUBLEAF_XCR0     0u /* EDX:EAX = the XCR0 bits the CPU supports */
-#define CPUID_D_SUBLEAF_FLAGS    1u /* EAX = XSAVEOPT, XSAVEC, XGETBV1, XSAVES, XFD */
-#define CPUID_D_SUBLEAF_LAST     63u
-#define CPUID_D1_EAX_XSAVES      (1u << 3) /* XSAVES/XRSTORS and IA32_XSS */
-#define CPUID_D1_EAX_XFD         (1u << 4) /* extended feature disable (IA32_XFD) */
-#define CPUID_80000001_ECX_SVM   (1u << 2)
+#define CPUID_LEAF_VENDOR         0x0u        /* EAX = highest basic leaf, vendor string */
+#define CPUID_LEAF_FEATURES       0x1u        /* "Feature Information" */
+#define CPUID_LEAF_EXT_MAX        0x80000000u /* EAX = highest extended leaf */
+#define CPUID_LEAF_EXT_FEATURES   0x80000001u
+#define CPUID_LEAF_EXT_FEATURES7  0x7u /* "Structured Extended Feature Flags", subleaf 0 */
+#define CPUID_LEAF_XSAVE          0xDu /* "Processor Extended State Enumeration" */
+#define CPUID_1_ECX_VMX           (1u << 5)
+#define CPUID_1_ECX_SMX           (1u << 6)  /* safer mode extensions (GETSEC) */
+#define CPUID_1_ECX_XSAVE         (1u << 26) /* XSAVE/XRSTOR, XSETBV/XGETBV, XCR0 */
+#define CPUID_1_ECX_OSXSAVE       (1u << 27) /* a copy of CR4.OSXSAVE */
+#define CPUID_1_ECX_HYPERVISOR    (1u << 31) /* reserved for hypervisors to report presence */
+#define CPUID_1_EDX_VME           (1u << 1)
+#define CPUID_1_EDX_DE            (1u << 2)
+#define CPUID_1_EDX_PSE           (1u << 3)
+#define CPUID_1_EDX_TSC           (1u << 4)
+#define CPUID_1_EDX_PAE           (1u << 6)
+#define CPUID_1_EDX_MCE           (1u << 7)
+#define CPUID_1_EDX_PGE           (1u << 13)
+#define CPUID_1_EDX_FXSR          (1u << 24)
+#define CPUID_1_EDX_SSE           (1u << 25)
+#define CPUID_7_EBX_FSGSBASE      (1u << 0)
+#define CPUID_7_EBX_MPX           (1u << 14)
+#define CPUID_7_ECX_PKU           (1u << 3)
+#define CPUID_7_ECX_OSPKE         (1u << 4)
+#define CPUID_7_ECX_CET_SS        (1u << 7)
+#define CPUID_7_EDX_CET_IBT       (1u << 20)
+#define CPUID_7_EDX_AMX_BF16      (1u << 22)
+#define CPUID_7_EDX_AMX_TILE      (1u << 24)
+#define CPUID_7_EDX_AMX_INT8      (1u << 25)
+#define CPUID_D_SUBLEAF_XCR0      0u /* EDX:EAX = the XCR0 bits the CPU supports */
+#define CPUID_D_SUBLEAF_FLAGS     1u /* EAX = XSAVEOPT, XSAVEC, XGETBV1, XSAVES, XFD */
+#define CPUID_D_SUBLEAF_LAST      63u
+#define CPUID_D1_EAX_XSAVES       (1u << 3) /* XSAVES/XRSTORS and IA32_XSS */
+#define CPUID_D1_EAX_XFD          (1u << 4) /* extended feature disable (IA32_XFD) */
+#define CPUID_7_ECX_RDPID         (1u << 22)
+#define CPUID_80000001_ECX_SVM    (1u << 2)
+#define CPUID_80000001_EDX_RDTSCP (1u << 27)
 
 /* XCR0 state components. See: SDM Vol. 1, "XSAVE-Supported Features and State-Component
  * Bitmaps"; Vol. 2C, "XSETBV—Set Extended Control Register". */

@@ -24,7 +24,12 @@
 #define INSB_COUNT 16 /* bytes REP INSB reads */
 #define INSB_GUARD 4  /* bytes after them that must stay untouched */
 
-/* OUT/IN of a byte: the UART's scratch register keeps what was written. */
+/* Bits 31:8 of EAX before an 8-bit IN: an IN to AL must leave them as they were (SDM Vol. 1,
+ * "General-Purpose Registers": an 8-bit destination changes only its own byte). */
+#define EAX_HIGH_BITS 0x12345600u
+
+/* OUT/IN of a byte: the UART's scratch register keeps what was written, and an IN to AL
+ * keeps the rest of EAX. */
 enum tap_outcome check_io_byte_scratch(void)
 {
     static const uint8_t patterns[] = {0xA5, 0x5A, 0x00, 0xFF};
@@ -35,6 +40,11 @@ enum tap_outcome check_io_byte_scratch(void)
         if (got != patterns[i])
             return tap_fail("wrote 0x%02x to SCR (0x3ff), read 0x%02x", patterns[i], got);
     }
+    uint32_t eax = EAX_HIGH_BITS;
+    __asm__ volatile("inb %%dx, %%al" : "+a"(eax) : "d"((uint16_t)(COM1_PORT + UART_SCR)));
+    uint32_t want = EAX_HIGH_BITS | patterns[sizeof(patterns) - 1];
+    if (eax != want)
+        return tap_fail("inb to AL left EAX = 0x%08x, expected 0x%08x", eax, want);
     return TAP_PASS;
 }
 

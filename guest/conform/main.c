@@ -38,7 +38,8 @@ static const struct tap_check checks[] = {
     {"cpuid: VMX hidden (CPUID.1:ECX[5] clear)", check_cpuid_vmx_hidden},
     {"cpuid: SVM hidden (CPUID.80000001H:ECX[2] clear)", check_cpuid_svm_hidden},
     /* io.c: port I/O of each width, string I/O */
-    {"io: 8-bit OUT/IN of the UART scratch register keeps the value", check_io_byte_scratch},
+    {"io: 8-bit OUT/IN of the UART scratch register keeps the value and the rest of EAX",
+     check_io_byte_scratch},
     {"io: 16-bit IN from unclaimed port 0xe0 reads 0xffff", check_io_word_unclaimed},
     {"io: 32-bit IN from unclaimed port 0xe0 reads 0xffffffff", check_io_dword_unclaimed},
     {"io: 8/16/32-bit OUT to unclaimed port 0xe0 return, port still reads 0xff",

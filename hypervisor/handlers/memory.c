@@ -20,7 +20,6 @@ enum exit_action handle_memory_violation(struct vcpu *vcpu, const struct vm_exit
     const char *access = e->u.mem.fetch   ? "instruction fetch"
                          : e->u.mem.write ? "write"
                                           : "read";
-    bool present = e->u.mem.readable || e->u.mem.writable || e->u.mem.executable;
     bool outside = !guest_memory_contains(vcpu->mem, e->u.mem.gpa, 1);
     char linear[40] = "not reported";
     if (e->u.mem.gla_valid)
@@ -31,6 +30,6 @@ enum exit_action handle_memory_violation(struct vcpu *vcpu, const struct vm_exit
                      access, (unsigned long)e->u.mem.gpa, linear,
                      outside ? "outside" : "inside", (unsigned long)vcpu->mem->ram_size,
                      e->u.mem.readable ? "r" : "-", e->u.mem.writable ? "w" : "-",
-                     e->u.mem.executable ? "x" : "-", present ? "" : " (not present)");
+                     e->u.mem.executable ? "x" : "-", e->u.mem.present ? "" : " (not present)");
     /* LAB vmx-6 svm-6 END */
 }

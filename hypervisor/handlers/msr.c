@@ -37,6 +37,7 @@ enum exit_action handle_msr_read(struct vcpu *vcpu, const struct vm_exit *exit)
     case MSR_CONSTANT: value = rule->value; break;
     case MSR_HOST_TSC: value = read_tsc(); break;
     case MSR_GUEST_EFER: value = vcpu->ops->get_reg(vcpu, VCPU_REG_EFER); break;
+    case MSR_GUEST_REG: value = vcpu->ops->get_reg(vcpu, rule->reg); break;
     default: value = vcpu->msr_store[rule->slot]; break;
     }
     vcpu_set_gpr(vcpu, GPR_RAX, LOW32(value));
@@ -65,6 +66,10 @@ enum exit_action handle_msr_write(struct vcpu *vcpu, const struct vm_exit *exit)
         if (paging && ((value ^ old) & EFER_LME))
             return inject_gp(vcpu, "wrmsr (EFER.LME changed with paging on)", msr);
         vcpu->ops->set_reg(vcpu, VCPU_REG_EFER, value);
+    } else if (rule->backing == MSR_GUEST_REG) {
+        if (!msr_policy_value_ok(rule, value))
+            return inject_gp(vcpu, "wrmsr (a reserved bit or a non-canonical address)", msr);
+        vcpu->ops->set_reg(vcpu, rule->reg, value);
     } else {
         vcpu->msr_store[rule->slot] = value;
     }

@@ -115,6 +115,8 @@ static void check_npf(const struct vm_exit *e, uint64_t info)
                    e->u.mem.read == (!write && !fetch),
                "NPF 0x%llx at 0x%llx decoded wrong", (unsigned long long)info,
                (unsigned long long)gpa);
+    FUZZ_CHECK(e->u.mem.present == bits(info, 0, 0), "NPF 0x%llx: present %d",
+               (unsigned long long)info, e->u.mem.present);
     FUZZ_CHECK(e->u.mem.readable == allowed && e->u.mem.writable == allowed &&
                    e->u.mem.executable == allowed,
                "NPF at 0x%llx (RAM 0x0-0x%llx, P %d): allows r%d w%d x%d",

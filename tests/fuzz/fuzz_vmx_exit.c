@@ -122,7 +122,8 @@ static void check_ept(const struct vm_exit *e)
                    e->u.mem.gla == (linear ? vmcs.gla : 0) && e->u.mem.read == bits(q, 0, 0) &&
                    e->u.mem.write == bits(q, 1, 1) && e->u.mem.fetch == bits(q, 2, 2) &&
                    e->u.mem.readable == bits(q, 3, 3) && e->u.mem.writable == bits(q, 4, 4) &&
-                   e->u.mem.executable == bits(q, 5, 5),
+                   e->u.mem.executable == bits(q, 5, 5) &&
+                   e->u.mem.present == (bits(q, 5, 3) != 0),
                "EPT qual 0x%llx decoded wrong", (unsigned long long)q);
 }
 

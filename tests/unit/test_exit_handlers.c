@@ -843,23 +843,79 @@ static void test_rdmsr_apic_base_constant(void **state)
     assert_gprs_kept(f, G(GPR_RAX) | G(GPR_RCX) | G(GPR_RDX));
 }
 
-static void test_msr_stored_round_trip(void **state)
+/* The MSRs the CPU uses while the guest runs go to the backend's register (loaded into
+ * the CPU at entry), each its own. */
+static void test_msr_guest_reg_round_trip(void **state)
 {
     struct fixture *f = *state;
-    assert_resumed_past(f, wrmsr_exit(f, MSR_IA32_SYSENTER_EIP, 0x123456789ABCDEF0ull),
-                        LEN_MSR);
+    const uint64_t kernel_address = 0xFFFF80001234ABCDull;
+    assert_resumed_past(f, wrmsr_exit(f, MSR_IA32_SYSENTER_EIP, kernel_address), LEN_MSR);
+    assert_int_equal(f->cpu.set_reg_calls[VCPU_REG_SYSENTER_EIP], 1);
+    assert_int_equal(f->cpu.reg[VCPU_REG_SYSENTER_EIP], kernel_address);
     assert_int_equal(f->cpu.set_reg_calls[VCPU_REG_EFER], 0);
 
     assert_resumed_past(f, rdmsr_exit(f, MSR_IA32_SYSENTER_EIP), LEN_MSR);
-    assert_int_equal(gpr(f, GPR_RAX), 0x9ABCDEF0);
-    assert_int_equal(gpr(f, GPR_RDX), 0x12345678);
+    assert_int_equal(edx_eax(f), kernel_address);
 
     /* Its neighbours keep their own values. */
     assert_resumed_past(f, rdmsr_exit(f, MSR_IA32_SYSENTER_ESP), LEN_MSR);
     assert_int_equal(edx_eax(f), 0);
     assert_resumed_past(f, wrmsr_exit(f, MSR_IA32_TSC_AUX, 5), LEN_MSR);
+    assert_int_equal(f->cpu.reg[VCPU_REG_TSC_AUX], 5);
     assert_resumed_past(f, rdmsr_exit(f, MSR_IA32_SYSENTER_EIP), LEN_MSR);
-    assert_int_equal(edx_eax(f), 0x123456789ABCDEF0ull);
+    assert_int_equal(edx_eax(f), kernel_address);
+
+    static const struct {
+        uint32_t msr;
+        enum vcpu_reg reg;
+    } regs[] = {{MSR_IA32_FS_BASE, VCPU_REG_FS_BASE},
+                {MSR_IA32_GS_BASE, VCPU_REG_GS_BASE},
+                {MSR_IA32_KERNEL_GS_BASE, VCPU_REG_KERNEL_GS_BASE},
+                {MSR_IA32_STAR, VCPU_REG_STAR},
+                {MSR_IA32_LSTAR, VCPU_REG_LSTAR},
+                {MSR_IA32_CSTAR, VCPU_REG_CSTAR},
+                {MSR_IA32_FMASK, VCPU_REG_FMASK},
+                {MSR_IA32_SYSENTER_CS, VCPU_REG_SYSENTER_CS}};
+    for (unsigned i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
+        uint64_t value = regs[i].msr == MSR_IA32_FMASK ? 0x4700 : 0x7F00000 + i;
+        assert_resumed_past(f, wrmsr_exit(f, regs[i].msr, value), LEN_MSR);
+        assert_int_equal(f->cpu.reg[regs[i].reg], value);
+        f->cpu.reg[regs[i].reg] = value + 1; /* the guest changed it (WRFSBASE, SWAPGS) */
+        assert_resumed_past(f, rdmsr_exit(f, regs[i].msr), LEN_MSR);
+        assert_int_equal(edx_eax(f), value + 1);
+    }
+}
+
+/* WRMSR faults on a value the MSR cannot hold: non-canonical addresses, reserved bits,
+ * undefined PAT memory types (SDM Vol. 2B, WRMSR; Vol. 3A, "IA32_PAT MSR"). */
+static void test_wrmsr_guest_reg_bad_values_gp(void **state)
+{
+    struct fixture *f = *state;
+    assert_gp0_injected(f, wrmsr_exit(f, MSR_IA32_LSTAR, 0x0000800000000000ull));
+    assert_console_has("guest wrmsr (a reserved bit or a non-canonical address) 0xc0000082");
+    assert_gp0_injected(f, wrmsr_exit(f, MSR_IA32_GS_BASE, 0x8000000000000000ull));
+    assert_gp0_injected(f, wrmsr_exit(f, MSR_IA32_TSC_AUX, 1ull << 32));
+    assert_gp0_injected(f, wrmsr_exit(f, MSR_IA32_FMASK, 1ull << 32));
+    assert_gp0_injected(f, wrmsr_exit(f, MSR_IA32_PAT, 0x0007040600070402ull)); /* type 2 */
+    assert_gp0_injected(f, wrmsr_exit(f, MSR_IA32_PAT, 0x0007040600070403ull)); /* type 3 */
+    assert_gp0_injected(f, wrmsr_exit(f, MSR_IA32_PAT, 0x0807040600070406ull)); /* type 8 */
+    assert_int_equal(f->cpu.set_reg_calls[VCPU_REG_LSTAR], 0);
+    assert_int_equal(f->cpu.set_reg_calls[VCPU_REG_PAT], 0);
+
+    /* The highest canonical addresses and every defined PAT type are fine. */
+    assert_resumed_past(f, wrmsr_exit(f, MSR_IA32_LSTAR, 0x00007FFFFFFFFFFFull), LEN_MSR);
+    assert_resumed_past(f, wrmsr_exit(f, MSR_IA32_LSTAR, 0xFFFF800000000000ull), LEN_MSR);
+    assert_resumed_past(f, wrmsr_exit(f, MSR_IA32_PAT, 0x0007050401000706ull), LEN_MSR);
+    assert_int_equal(f->cpu.reg[VCPU_REG_PAT], 0x0007050401000706ull);
+}
+
+/* IA32_MTRR_DEF_TYPE is kept, not loaded: hvlab's EPT/NPT choose the memory types. */
+static void test_msr_stored_round_trip(void **state)
+{
+    struct fixture *f = *state;
+    assert_resumed_past(f, wrmsr_exit(f, MSR_IA32_MTRR_DEF_TYPE, 0xC06), LEN_MSR);
+    assert_resumed_past(f, rdmsr_exit(f, MSR_IA32_MTRR_DEF_TYPE), LEN_MSR);
+    assert_int_equal(edx_eax(f), 0xC06);
 }
 
 static void test_wrmsr_unknown_injects_gp(void **state)
@@ -1316,10 +1372,23 @@ static void test_memory_violation_present_mapping(void **state)
 {
     struct fixture *f = *state;
     struct vm_exit e = mem_exit(0x200000, false, false, true);
-    e.u.mem.readable = e.u.mem.writable = true;
+    e.u.mem.readable = e.u.mem.writable = e.u.mem.present = true;
     enum exit_action a = run(f, e);
     assert_int_equal(a, ACTION_END);
     assert_non_null(strstr(f->vcpu.stop_reason, "mapping allowed rw-"));
+    assert_null(strstr(f->vcpu.stop_reason, "not present"));
+}
+
+/* A present entry that allows the guest nothing (an NPT entry without U/S: every nested
+ * access is a user access) is "---", not "(not present)". */
+static void test_memory_violation_present_but_nothing_allowed(void **state)
+{
+    struct fixture *f = *state;
+    struct vm_exit e = mem_exit(0x100000, false, false, true);
+    e.u.mem.present = true;
+    enum exit_action a = run(f, e);
+    assert_int_equal(a, ACTION_END);
+    assert_non_null(strstr(f->vcpu.stop_reason, "mapping allowed ---"));
     assert_null(strstr(f->vcpu.stop_reason, "not present"));
 }
 
@@ -1525,6 +1594,8 @@ int main(void)
         T(test_hc_memory_size),
         T(test_hc_unknown_call),
         T(test_rdmsr_apic_base_constant),
+        T(test_msr_guest_reg_round_trip),
+        T(test_wrmsr_guest_reg_bad_values_gp),
         T(test_msr_stored_round_trip),
         T(test_wrmsr_unknown_injects_gp),
         T(test_rdmsr_unknown_injects_gp),
@@ -1561,6 +1632,7 @@ int main(void)
         T(test_memory_violation_fetch_without_linear),
         T(test_memory_violation_read),
         T(test_memory_violation_present_mapping),
+        T(test_memory_violation_present_but_nothing_allowed),
         T(test_memory_misconfig),
         T(test_triple_fault),
         T(test_exception_with_error_code),

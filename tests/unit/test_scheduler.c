@@ -896,7 +896,7 @@ static void test_waking_often_takes_no_more_than_a_share(void **state)
     check_loads();
 
     size_t end = last_run(3);
-    assert_true(end < last_run(1) && end < last_run(2)); /* it ended first */
+    assert_true(end < last_run(1) && end < last_run(2));   /* it ended first */
     uint64_t max_ahead = SLICE + GREEDY_SLEEPS * HANDLING; /* a slice, and hvlab's time */
     for (size_t k = 0; k <= end; k++) {
         if (trace[k].kind != EV_RUN)
@@ -905,12 +905,46 @@ static void test_waking_often_takes_no_more_than_a_share(void **state)
         /* (a and b may be ahead of it: in its own turns it halts before the slice ends) */
         if (hg > ha + max_ahead || hg > hb + max_ahead || ha > hb + max_ahead ||
             hb > ha + max_ahead)
-            fail_msg("after run %zu: a held %lu ticks, b %lu, greedy %lu", k,
-                     (unsigned long)ha, (unsigned long)hb, (unsigned long)hg);
+            fail_msg("after run %zu: a held %lu ticks, b %lu, greedy %lu", k, (unsigned long)ha,
+                     (unsigned long)hb, (unsigned long)hg);
     }
     check_row(&grp.rows[0], "a", "exited, status 0", 1);
     check_row(&grp.rows[1], "b", "exited, status 0", 2);
     check_row(&grp.rows[2], "greedy", "exited, status 0", 3);
+}
+
+/* ---- 9. a VM woken twice in a round has one slice for both early runs ------------------ */
+
+/* A sleeper woken twice in one of a's turns: after the first tick it computes 0.6 slice
+ * and halts, after the second it would compute for long. Its second early run may use
+ * only the 0.4 slice its round has left, so from its first HLT to b's next turn it holds
+ * one slice, not 1.6 (a full slice given to each early run). */
+#define FIRST_EARLY_WORK (6 * SLICE / 10)
+
+static void test_early_runs_share_one_slice(void **state)
+{
+    (void)state;
+    static const struct guest_step busy[] = {{40 * SLICE, ACT_EXIT, 0}};
+    static const struct guest_step sleeper[] = {
+        {SHORT_WORK, ACT_HLT, 0}, {FIRST_EARLY_WORK, ACT_HLT, 0}, {3 * SLICE, ACT_EXIT, 0}};
+    struct group grp;
+    group_begin(&grp);
+    group_add(&grp, "a", busy, 1);
+    group_add(&grp, "b", busy, 1);
+    struct vm *c = group_add(&grp, "sleeper", sleeper, 3);
+    fake_pic_init(&c->platform, PIT_IRQ0_ONLY, PIC_ALL_MASKED);
+    fake_pit_periodic(&c->platform, PIT_DIV_0_5MS);
+    group_run(&grp);
+    assert_int_equal(grp.status, HV_STATUS_OK);
+    check_loads();
+
+    size_t first_hlt = next_run(0, 3), b_next = next_run(first_hlt, 2);
+    assert_int_equal(trace[first_hlt].act, ACT_HLT);
+    uint64_t early = held(3, b_next) - held(3, first_hlt + 1);
+    if (early > SLICE + 4 * HANDLING || early + 4 * HANDLING < SLICE)
+        fail_msg("the sleeper held %lu ticks out of turn before b's next turn, a slice is %lu",
+                 (unsigned long)early, (unsigned long)SLICE);
+    check_row(&grp.rows[2], "sleeper", "exited, status 0", 3);
 }
 
 int main(void)
@@ -924,6 +958,7 @@ int main(void)
         cmocka_unit_test(test_all_waiting_idle_then_nothing_armed),
         cmocka_unit_test(test_wakeup_on_time_behind_a_ready_vm),
         cmocka_unit_test(test_waking_often_takes_no_more_than_a_share),
+        cmocka_unit_test(test_early_runs_share_one_slice),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -114,6 +114,7 @@ static void test_npf_not_present_write(void **state)
     assert_true(e.u.mem.write);
     assert_false(e.u.mem.read || e.u.mem.fetch);
     assert_false(e.u.mem.gla_valid); /* SVM reports no linear address */
+    assert_false(e.u.mem.present);
     assert_false(e.u.mem.readable || e.u.mem.writable || e.u.mem.executable);
 }
 

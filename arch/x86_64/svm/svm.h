@@ -29,6 +29,10 @@ struct svm_vcpu {
     struct vmcb *vmcb;      /* the guest's VMCB */
     uint64_t host_state_pa; /* VMSAVE area for hvlab's own FS, GS, TR, LDTR, syscall MSRs */
     bool has_timer;         /* the local APIC timer is the time source (lapic.h) */
+    /* IA32_TSC_AUX has no VMCB field: the guest's is loaded around VMRUN when it differs
+     * from the host's (which comes back at every exit). */
+    bool has_tsc_aux;
+    uint64_t guest_tsc_aux, host_tsc_aux;
     struct npt npt;
 };
 

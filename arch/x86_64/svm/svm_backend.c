@@ -1,6 +1,7 @@
 /*
  * svm_backend.c - the AMD-V backend's ops table and its run step: one VMRUN, one #VMEXIT.
  */
+#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/svm/svm.h"
 #include "arch/x86_64/svm/svm_bits.h"
@@ -50,7 +51,12 @@ int svm_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit)
 
     arm_deadline(vcpu, sv);
     vmcb->save.rax = vcpu->regs.gprs[GPR_RAX];
+    bool swap_tsc_aux = sv->has_tsc_aux && sv->guest_tsc_aux != sv->host_tsc_aux;
+    if (swap_tsc_aux)
+        wrmsr(MSR_IA32_TSC_AUX, sv->guest_tsc_aux);
     svm_enter(&vcpu->regs, (uint64_t)(uintptr_t)vmcb, sv->host_state_pa);
+    if (swap_tsc_aux) /* the guest cannot write it (WRMSR exits): no read-back needed */
+        wrmsr(MSR_IA32_TSC_AUX, sv->host_tsc_aux);
     vcpu->regs.gprs[GPR_RAX] = vmcb->save.rax;
 
     /* The first VMRUN flushed the TLB; the event injected (if any) was delivered. See:

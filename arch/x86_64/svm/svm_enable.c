@@ -35,6 +35,27 @@ static int check_vm_cr(char *why, size_t why_len)
                     (unsigned long)vm_cr);
 }
 
+/* Read back what svm_enable() wrote. QEMU TCG runs without any of it; real hardware does
+ * not: VMRUN saves hvlab's state wherever VM_HSAVE_PA points (address 0 if unwritten),
+ * SVM instructions raise #UD with EFER.SVME clear, and hvlab runs in long mode (LME). */
+static int check_svm_on(const void *hsave, char *why, size_t why_len)
+{
+    uint64_t hsave_pa = rdmsr(MSR_VM_HSAVE_PA), efer = rdmsr(MSR_IA32_EFER);
+    if (hsave_pa != (uint64_t)(uintptr_t)hsave)
+        return FAIL_WHY("VM_HSAVE_PA is 0x%lx, not the host save area at 0x%lx: VMRUN would "
+                        "save hvlab's state there",
+                        (unsigned long)hsave_pa, (unsigned long)(uintptr_t)hsave);
+    if (!(efer & EFER_SVME))
+        return FAIL_WHY(
+            "EFER.SVME is clear (EFER 0x%lx): every SVM instruction would raise #UD",
+            (unsigned long)efer);
+    if (!(efer & EFER_LME))
+        return FAIL_WHY("EFER.LME is clear (EFER 0x%lx): the write dropped long mode, which "
+                        "hvlab runs in (set SVME with a read-modify-write)",
+                        (unsigned long)efer);
+    return 0;
+}
+
 int svm_enable(char *why, size_t why_len)
 {
     /* See: "Enabling SVM": CPUID Fn8000_0001_ECX[SVM]. */
@@ -69,6 +90,8 @@ int svm_enable(char *why, size_t why_len)
     /* EFER.SVME makes VMRUN & co. legal; with SVMDIS clear the write is allowed. */
     wrmsr(MSR_IA32_EFER, rdmsr(MSR_IA32_EFER) | EFER_SVME);
     /* LAB svm-1 END */
+    if (check_svm_on(hsave, why, why_len) != 0)
+        return -1;
     log_info("AMD-V enabled: EFER.SVME set, SVM revision %u, %u ASIDs, nested paging, "
              "NRIP save %s",
              svm_caps.revision, svm_caps.asids,

@@ -136,7 +136,8 @@ static void decode_io(struct vm_exit *e, const struct vmcb *vmcb)
 /* Nested page fault: EXITINFO2 = the guest-physical address, EXITINFO1 = a #PF error
  * code. SVM reports no guest-linear address. What the mapping allows comes from a walk
  * of hvlab's tables when the entry was present; not present means nothing is allowed.
- * See: APM Vol. 2, "Nested Page Faults (#NPF)". */
+ * Every nested access is a user access, so an entry without U/S allows the guest nothing.
+ * See: APM Vol. 2, "Nested Page Faults (#NPF)", "Nested Table Walk". */
 static void decode_npf(struct vm_exit *e, const struct svm_vcpu *sv)
 {
     uint64_t info = sv->vmcb->control.exitinfo1;
@@ -145,11 +146,13 @@ static void decode_npf(struct vm_exit *e, const struct svm_vcpu *sv)
     e->u.mem.write = (info & SVM_NPF_WRITE) != 0;
     e->u.mem.fetch = (info & SVM_NPF_FETCH) != 0;
     e->u.mem.read = !e->u.mem.write && !e->u.mem.fetch;
-    if (info & SVM_NPF_PRESENT) {
+    e->u.mem.present = (info & SVM_NPF_PRESENT) != 0;
+    if (e->u.mem.present) {
         struct npt_walk w = npt_translate(&sv->npt, e->u.mem.gpa);
-        e->u.mem.readable = w.mapped;
-        e->u.mem.writable = w.mapped && w.write;
-        e->u.mem.executable = w.mapped && w.execute;
+        bool usable = w.mapped && w.user;
+        e->u.mem.readable = usable;
+        e->u.mem.writable = usable && w.write;
+        e->u.mem.executable = usable && w.execute;
     }
 }
 

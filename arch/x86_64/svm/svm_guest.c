@@ -7,11 +7,14 @@
  * on read. See: AMD APM Vol. 2, "VMCB State Save Area", "Canonicalization and
  * Consistency Checks", "Event Injection".
  */
+#include <stddef.h>
+
 #include "arch/x86_64/cpu_bits.h"
 #include "arch/x86_64/svm/svm.h"
 #include "arch/x86_64/svm/svm_bits.h"
 #include "hypervisor/console.h"
 #include "hypervisor/lab.h"
+#include "hypervisor/string.h"
 
 static struct vmcb *vmcb_of(struct vcpu *vcpu) { return ((struct svm_vcpu *)vcpu->arch)->vmcb; }
 
@@ -22,6 +25,40 @@ static void sync_long_mode(struct vmcb_save *s)
 {
     bool lma = (s->cr0 & CR0_PG) && (s->efer & EFER_LME);
     s->efer = lma ? s->efer | EFER_LMA : s->efer & ~EFER_LMA;
+}
+
+/* The VMCB field of a guest MSR: VMRUN loads FS/GS base and G_PAT, VMLOAD (svm_entry.S)
+ * KernelGsBase, STAR, LSTAR, CSTAR, SFMASK and SYSENTER_*, and #VMEXIT / VMSAVE store them
+ * back. NULL for another register. See: APM Vol. 2, "VMCB State Save Area", "VMSAVE and
+ * VMLOAD Instructions", "Nested Paging and the Guest PAT". */
+#define SAVE_FIELD(reg, field)                                                                 \
+    {                                                                                          \
+        reg, offsetof(struct vmcb_save, field)                                                 \
+    }
+static const struct {
+    enum vcpu_reg reg;
+    size_t offset;
+} vmcb_msrs[] = {
+    SAVE_FIELD(VCPU_REG_FS_BASE, fs.base),
+    SAVE_FIELD(VCPU_REG_GS_BASE, gs.base),
+    SAVE_FIELD(VCPU_REG_KERNEL_GS_BASE, kernel_gs_base),
+    SAVE_FIELD(VCPU_REG_STAR, star),
+    SAVE_FIELD(VCPU_REG_LSTAR, lstar),
+    SAVE_FIELD(VCPU_REG_CSTAR, cstar),
+    SAVE_FIELD(VCPU_REG_FMASK, sfmask),
+    SAVE_FIELD(VCPU_REG_SYSENTER_CS, sysenter_cs),
+    SAVE_FIELD(VCPU_REG_SYSENTER_ESP, sysenter_esp),
+    SAVE_FIELD(VCPU_REG_SYSENTER_EIP, sysenter_eip),
+    SAVE_FIELD(VCPU_REG_PAT, g_pat),
+};
+
+/* Where in the VMCB a guest MSR lives (its 8 bytes), or NULL for another register. */
+static uint8_t *vmcb_msr_field(struct vmcb *vmcb, enum vcpu_reg reg)
+{
+    for (unsigned i = 0; i < sizeof(vmcb_msrs) / sizeof(vmcb_msrs[0]); i++)
+        if (vmcb_msrs[i].reg == reg)
+            return (uint8_t *)&vmcb->save + vmcb_msrs[i].offset;
+    return 0;
 }
 
 uint64_t svm_get_reg(struct vcpu *vcpu, enum vcpu_reg reg)
@@ -41,7 +78,14 @@ uint64_t svm_get_reg(struct vcpu *vcpu, enum vcpu_reg reg)
         if ((s->efer & EFER_LMA) && (s->cs.attrib & SVM_ATTR_L))
             return 8;
         return (s->cs.attrib & SVM_ATTR_DB) ? 4 : 2;
-    default: return 0;
+    case VCPU_REG_TSC_AUX: return ((struct svm_vcpu *)vcpu->arch)->guest_tsc_aux;
+    default: {
+        const uint8_t *held = vmcb_msr_field(vmcb_of(vcpu), reg);
+        uint64_t value = 0;
+        if (held)
+            memcpy(&value, held, sizeof(value));
+        return value;
+    }
     }
 }
 
@@ -61,7 +105,14 @@ void svm_set_reg(struct vcpu *vcpu, enum vcpu_reg reg, uint64_t value)
         s->efer = value | EFER_SVME;
         sync_long_mode(s);
         break;
-    default: break; /* segment bases are not written through this interface */
+    case VCPU_REG_TSC_AUX: ((struct svm_vcpu *)vcpu->arch)->guest_tsc_aux = value; break;
+    default: {
+        /* CS/DS/ES bases are not written through this interface */
+        uint8_t *held = vmcb_msr_field(vmcb_of(vcpu), reg);
+        if (held)
+            memcpy(held, &value, sizeof(value));
+        break;
+    }
     }
 }
 

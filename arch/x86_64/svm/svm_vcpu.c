@@ -9,6 +9,7 @@
  * Permission Map", "Nested Paging", "TLB Control".
  */
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/guest_msrs.h"
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/svm/svm.h"
 #include "arch/x86_64/svm/svm_bits.h"
@@ -27,10 +28,6 @@
 #define TSS_MIN_LIMIT       0x67u         /* a 32-bit TSS is 104 bytes */
 #define DR6_RESET_VALUE     0xFFFF0FF0ull /* See: APM Vol. 2, "Debug-Status Register (DR6)" */
 #define DR7_RESET_VALUE     0x400ull      /* bit 10 reads as 1 ("Debug-Control Register") */
-/* The PAT's reset value: WB, WT, UC-, UC, repeated. With nested paging the guest's PAT
- * lives in the VMCB (G_PAT) and must hold valid types. See: APM Vol. 2, "PAT Register". */
-#define PAT_RESET_VALUE     0x0007040600070406ull
-
 /* Segment attributes for the Multiboot start state: flat 32-bit ring 0.
  * See: "VMCB State Save Area" and Multiboot 0.6.96 "Machine state". */
 #define ATTR_FLAT_CODE32                                                                       \
@@ -176,7 +173,7 @@ static void setup_guest_state(struct vcpu *vcpu, struct vmcb_save *s,
     s->cr2 = 0;
     s->dr6 = DR6_RESET_VALUE;
     s->dr7 = DR7_RESET_VALUE;
-    s->g_pat = PAT_RESET_VALUE;
+    s->g_pat = PAT_RESET_VALUE; /* with nested paging, the guest's PAT (must be valid) */
     s->dbgctl = 0;
 
     s->rip = start->eip;
@@ -213,6 +210,9 @@ int svm_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
         setup_npt(sv, mem, why, why_len) != 0)
         return -1;
     setup_time_source(sv, vcpu->platform->tsc_hz);
+    sv->has_tsc_aux = cpu_has_tsc_aux();
+    sv->host_tsc_aux = sv->has_tsc_aux ? rdmsr(MSR_IA32_TSC_AUX) : 0;
+    sv->guest_tsc_aux = 0;
     setup_guest_state(vcpu, &sv->vmcb->save, start);
     log_info("VMCB ready: guest enters at 0x%x in 32-bit protected mode, paging off, "
              "ASID %u",

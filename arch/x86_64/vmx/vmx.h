@@ -13,6 +13,8 @@
 #include "hypervisor/vcpu.h"
 #include "hypervisor/virt_ops.h"
 
+struct vmx_msr_entry;
+
 /* Capabilities read once at enable time. */
 struct vmx_caps {
     uint64_t basic; /* IA32_VMX_BASIC */
@@ -36,6 +38,9 @@ struct vmx_vcpu {
     bool timer_saved_on_exit; /* "save VMX-preemption timer value": the count carries on */
     uint64_t armed_deadline;  /* the deadline the timer's count was set for */
     uint16_t vpid;            /* its VPID, or 0 when "enable VPID" is off */
+    struct vmx_msr_entry *msr_list; /* the guest's MSR list (vmx_msrs.c) */
+    unsigned msr_count;
+    uint64_t tsc_aux_unloaded; /* the guest's TSC_AUX on a CPU without one */
     struct ept ept;
 };
 

@@ -4,6 +4,7 @@
 #include "arch/x86_64/tsc.h"
 #include "arch/x86_64/vmx/vmcs.h"
 #include "arch/x86_64/vmx/vmx.h"
+#include "arch/x86_64/vmx/vmx_msrs.h"
 #include "arch/x86_64/vmx/vmx_bits.h"
 #include "arch/x86_64/vmx/vmx_names.h"
 #include "arch/x86_64/vmx/vmx_snapshot.h"
@@ -60,10 +61,18 @@ int vmx_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit)
     uint32_t reason = (uint32_t)vmcs_read(VMCS_RO_EXIT_REASON);
     if (reason & EXIT_REASON_ENTRY_FAILURE) {
         uint32_t basic = reason & EXIT_REASON_BASIC_MASK;
+        uint64_t qualification = vmcs_read(VMCS_RO_EXIT_QUALIFICATION);
         log_error("VM entry failed: exit reason %u (%s), qualification 0x%lx", basic,
-                  vmx_exit_reason_name(basic),
-                  (unsigned long)vmcs_read(VMCS_RO_EXIT_QUALIFICATION));
-        vmx_explain_entry_failure();
+                  vmx_exit_reason_name(basic), (unsigned long)qualification);
+        /* The qualification numbers the list entry that failed, from 1. See: SDM Vol. 3C,
+         * "VM-Entry Failures During or After Loading Guest State". */
+        if (basic == VMX_EXIT_ENTRY_FAIL_MSR_LOADING)
+            log_error("the guest's MSR-load list entry %lu (MSR 0x%x) held a value WRMSR "
+                      "would refuse (vmx_msrs.c)",
+                      (unsigned long)qualification,
+                      vmx_msrs_index(vv, (unsigned)qualification - 1));
+        else
+            vmx_explain_entry_failure();
         return -1;
     }
     vmx_exit_decode(exit, reason);

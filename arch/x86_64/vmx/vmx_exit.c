@@ -160,6 +160,8 @@ static void decode_ept(struct vm_exit *e)
     e->u.mem.readable = q.readable;
     e->u.mem.writable = q.writable;
     e->u.mem.executable = q.executable;
+    e->u.mem.present =
+        q.readable || q.writable || q.executable; /* an EPT entry with R, W or X */
 }
 
 /* Exceptions, NMIs and external interrupts: the VM-exit interruption information. */

@@ -13,6 +13,7 @@
 #include "arch/x86_64/vmx/vmx_bits.h"
 #include "arch/x86_64/vmx/vmx_controls.h"
 #include "arch/x86_64/vmx/vmx_exit_qual.h"
+#include "arch/x86_64/vmx/vmx_msrs.h"
 #include "hypervisor/console.h"
 #include "hypervisor/lab.h"
 
@@ -51,7 +52,15 @@ uint64_t vmx_get_reg(struct vcpu *vcpu, enum vcpu_reg reg)
             return 8;
         return (ar & SEG_AR_DB) ? 4 : 2;
     }
-    default: return 0;
+    case VCPU_REG_FS_BASE: return vmcs_read(VMCS_GUEST_FS_BASE);
+    case VCPU_REG_GS_BASE: return vmcs_read(VMCS_GUEST_GS_BASE);
+    case VCPU_REG_SYSENTER_CS: return vmcs_read(VMCS_GUEST_IA32_SYSENTER_CS);
+    case VCPU_REG_SYSENTER_ESP: return vmcs_read(VMCS_GUEST_IA32_SYSENTER_ESP);
+    case VCPU_REG_SYSENTER_EIP: return vmcs_read(VMCS_GUEST_IA32_SYSENTER_EIP);
+    default: {
+        const uint64_t *listed = vmx_msrs_guest_value(vv, reg);
+        return listed ? *listed : 0;
+    }
     }
 }
 
@@ -79,7 +88,18 @@ void vmx_set_reg(struct vcpu *vcpu, enum vcpu_reg reg, uint64_t value)
                    vmx_fixed_bits_apply(value, vmx_caps.cr4_fixed0, vmx_caps.cr4_fixed1));
         break;
     case VCPU_REG_EFER: sync_long_mode(vv->cr0_shadow, value); break;
-    default: break; /* segment bases are not written through this interface */
+    case VCPU_REG_FS_BASE: vmcs_write(VMCS_GUEST_FS_BASE, value); break;
+    case VCPU_REG_GS_BASE: vmcs_write(VMCS_GUEST_GS_BASE, value); break;
+    case VCPU_REG_SYSENTER_CS: vmcs_write(VMCS_GUEST_IA32_SYSENTER_CS, value); break;
+    case VCPU_REG_SYSENTER_ESP: vmcs_write(VMCS_GUEST_IA32_SYSENTER_ESP, value); break;
+    case VCPU_REG_SYSENTER_EIP: vmcs_write(VMCS_GUEST_IA32_SYSENTER_EIP, value); break;
+    default: {
+        /* CS/DS/ES bases are not written through this interface */
+        uint64_t *listed = vmx_msrs_guest_value(vv, reg);
+        if (listed)
+            *listed = value;
+        break;
+    }
     }
 }
 

@@ -12,6 +12,7 @@
 #include "arch/x86_64/vmx/vmcs.h"
 #include "arch/x86_64/vmx/vmentry_state.h"
 #include "arch/x86_64/vmx/vmx.h"
+#include "arch/x86_64/vmx/vmx_msrs.h"
 #include "arch/x86_64/vmx/vmx_bits.h"
 #include "arch/x86_64/vmx/vmx_controls.h"
 #include "hypervisor/console.h"
@@ -114,9 +115,6 @@ static int setup_controls(struct vmx_vcpu *vv, uint64_t cr4_valid, char *why, si
 
     vmcs_write(VMCS_CTRL_EXCEPTION_BITMAP, 0); /* guest exceptions go to the guest's IDT */
     vmcs_write(VMCS_CTRL_CR3_TARGET_COUNT, 0);
-    vmcs_write(VMCS_CTRL_EXIT_MSR_STORE_COUNT, 0);
-    vmcs_write(VMCS_CTRL_EXIT_MSR_LOAD_COUNT, 0);
-    vmcs_write(VMCS_CTRL_ENTRY_MSR_LOAD_COUNT, 0);
     vmcs_write(VMCS_CTRL_ENTRY_INTR_INFO, 0);
 
     /* CR0/CR4: hvlab owns the bits VMX fixes (set in FIXED0 or clear in FIXED1), except
@@ -341,6 +339,7 @@ int vmx_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
         return FAIL_WHY("VMPTRLD failed: %s", vmx_failure_text(r, text, sizeof(text)));
 
     if (setup_controls(vv, vcpu->limits.cr4_valid, why, why_len) != 0 ||
+        vmx_msrs_setup(vv, why, why_len) != 0 ||
         setup_ept(vv, mem, why, why_len) != 0 || setup_tlb_tag(vcpu, vv, why, why_len) != 0)
         return -1;
     setup_time_source(vv);
