@@ -151,7 +151,8 @@ void io_apic_eoi(struct io_apic *ioapic, uint8_t vector);
 #define IO_APIC_CLUSTER_MEMBERS    0x0Fu
 
 /* Whether `msg` is addressed to the local APIC with ID `apic_id` and LDR/DFR `ldr`/`dfr`:
- * physical mode compares the ID (0xFF broadcasts), logical mode matches the MDA against the
+ * physical mode compares all 8 bits with the ID (as an xAPIC does; the 82093AA's APIC bus
+ * used bits 59:56) and 0xFF broadcasts; logical mode matches the MDA against the
  * logical ID by the DFR's flat or cluster model. Choosing one of several targets for
  * lowest-priority delivery is the caller's (hvlab has one vCPU per VM). */
 bool io_apic_targets_apic(const struct io_apic_msg *msg, uint8_t apic_id, uint32_t ldr,

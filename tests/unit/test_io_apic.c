@@ -296,7 +296,7 @@ static void test_edge_lost_while_masked(void **state)
     io_apic_reset(&io);
     rte_write(&io, PIN_KEYBOARD, EDGE(VECTOR_A) | IO_APIC_RTE_MASKED);
     pulse(&io, PIN_KEYBOARD);
-    rte_write(&io, PIN_KEYBOARD, EDGE(VECTOR_A));
+    reg_write(&io, rte_index(PIN_KEYBOARD), DWORD_LOW(EDGE(VECTOR_A))); /* unmask only */
     expect_none(&io);
 
     pulse(&io, PIN_KEYBOARD);
@@ -506,6 +506,7 @@ static void test_targets_apic(void **state)
     assert_true(targets(true, 0x03, 0, LDR(0x01), DFR_FLAT));
     assert_false(targets(true, 0x02, 0, LDR(0x01), DFR_FLAT));
     assert_false(targets(true, 0x01, 1, LDR(0x00), DFR_FLAT)); /* no logical ID yet */
+    assert_true(targets(true, 0x10, 0, LDR(0x30), DFR_FLAT));  /* no clusters in flat */
     /* Logical cluster: same cluster and a common member. */
     assert_true(targets(true, 0x23, 0, LDR(0x21), DFR_CLUSTER));
     assert_false(targets(true, 0x13, 0, LDR(0x21), DFR_CLUSTER));
