@@ -291,6 +291,14 @@ static uint64_t timer_period(const struct local_apic *apic)
     return (uint64_t)apic->timer_initial * timer_tick(apic);
 }
 
+/* TSC ticks since the count was loaded; a `now` before that (a caller's stale clock) counts
+ * as no time at all. */
+static uint64_t timer_elapsed(const struct local_apic *apic, uint64_t now)
+{
+    uint64_t elapsed = now - apic->timer_start;
+    return (int64_t)elapsed < 0 ? 0 : elapsed;
+}
+
 /* The LVT timer fires: delivered if unmasked (a software-disabled APIC has it masked);
  * timer interrupts are edge-triggered ("Local Vector Table"). */
 static void timer_fire(struct local_apic *apic)
@@ -317,7 +325,7 @@ static void timer_advance(struct local_apic *apic, uint64_t now)
     if (!apic->timer_running)
         return;
     uint64_t period = timer_period(apic);
-    uint64_t elapsed = now - apic->timer_start;
+    uint64_t elapsed = timer_elapsed(apic, now);
     if (elapsed < period)
         return;
     if (timer_mode(apic) == LAPIC_LVT_TIMER_PERIODIC)
@@ -347,7 +355,7 @@ static uint32_t timer_current(const struct local_apic *apic, uint64_t now)
     if (deadline_mode(apic) || !apic->timer_running)
         return 0;
     uint64_t period = timer_period(apic);
-    uint64_t elapsed = now - apic->timer_start;
+    uint64_t elapsed = timer_elapsed(apic, now);
     if (elapsed >= period) {
         if (timer_mode(apic) != LAPIC_LVT_TIMER_PERIODIC)
             return 0;
@@ -464,15 +472,14 @@ static void send_ipi(struct local_apic *apic, struct lapic_effects *effects)
         report_error(apic, LAPIC_ESR_SEND_ILLEGAL);
 
     uint8_t dest = (uint8_t)(apic->icr_high >> LAPIC_ICR_DEST_SHIFT);
-    bool to_self, to_others;
-    switch (icr & LAPIC_ICR_SHORTHAND_MASK) {
-    case LAPIC_ICR_SHORTHAND_SELF: to_self = true, to_others = false; break;
-    case LAPIC_ICR_SHORTHAND_ALL: to_self = true, to_others = true; break;
-    case LAPIC_ICR_SHORTHAND_OTHER: to_self = false, to_others = true; break;
-    default:
+    uint32_t shorthand = icr & LAPIC_ICR_SHORTHAND_MASK;
+    bool to_self =
+        shorthand == LAPIC_ICR_SHORTHAND_SELF || shorthand == LAPIC_ICR_SHORTHAND_ALL;
+    bool to_others =
+        shorthand == LAPIC_ICR_SHORTHAND_ALL || shorthand == LAPIC_ICR_SHORTHAND_OTHER;
+    if (shorthand == LAPIC_ICR_SHORTHAND_NONE) {
         to_self = ipi_targets_self(apic, icr, dest);
         to_others = !to_self || dest == LAPIC_BROADCAST_ID;
-        break;
     }
     if (to_self)
         ipi_to_self(apic, icr, effects);
