@@ -24,8 +24,6 @@
  */
 #include "hypervisor/devices/local_apic.h"
 
-#include <stddef.h>
-
 #define BITS_PER_WORD      32u
 #define LVT_COUNT_FIELD    ((uint32_t)(LAPIC_LVT_COUNT - 1) << LAPIC_VERSION_MAX_LVT_SHIFT)
 #define VERSION_VALUE      (LAPIC_VERSION_INTEGRATED | LVT_COUNT_FIELD)

@@ -352,6 +352,8 @@ static void test_ppr_formula(void **state)
     assert_int_equal(rd(&apic, LAPIC_REG_PPR), 0x50); /* ISR class wins, low nibble 0 */
     wr(&apic, LAPIC_REG_TPR, 0x5A);
     assert_int_equal(rd(&apic, LAPIC_REG_PPR), 0x5A); /* equal class: TPR whole */
+    wr(&apic, LAPIC_REG_TPR, 0x51);
+    assert_int_equal(rd(&apic, LAPIC_REG_PPR), 0x51); /* classes compare, not vectors */
     wr(&apic, LAPIC_REG_TPR, 0x65);
     assert_int_equal(rd(&apic, LAPIC_REG_PPR), 0x65);
     assert_int_equal(local_apic_ppr(&apic), 0x65);
@@ -591,6 +593,20 @@ static void test_masked_timer_counts(void **state)
     assert_int_equal(local_apic_next_deadline(&apic), T0 + 4u * period);
     local_apic_update(&apic, T0 + 4u * period);
     assert_int_equal(local_apic_pending_vector(&apic), VEC_TIMER);
+}
+
+/* An expiry that passed while masked is lost, even if nothing looked at the timer before
+ * the guest unmasked it (the write first catches up under the old, masked setting). */
+static void test_expiry_while_masked_is_lost(void **state)
+{
+    (void)state;
+    struct local_apic apic;
+    setup(&apic, 0, false);
+    start_timer(&apic, VEC_TIMER | LAPIC_LVT_MASKED, LAPIC_DCR_BY_1, 10, T0);
+    uint64_t later = T0 + 20u * TSC_PER_TICK;
+    wr_at(&apic, LAPIC_REG_LVT_TIMER, VEC_TIMER, later);
+    assert_int_equal(local_apic_pending_vector(&apic), LAPIC_NO_VECTOR);
+    assert_int_equal(rd_at(&apic, LAPIC_REG_TIMER_CUR, later), 0);
 }
 
 /* Writing 0 to the initial count stops the timer in either mode. */
@@ -997,6 +1013,7 @@ int main(void)
         cmocka_unit_test(test_periodic_without_drift),
         cmocka_unit_test(test_periodic_missed_periods_coalesce),
         cmocka_unit_test(test_masked_timer_counts),
+        cmocka_unit_test(test_expiry_while_masked_is_lost),
         cmocka_unit_test(test_initial_count_zero_stops),
         cmocka_unit_test(test_initial_count_rewrite_restarts),
         cmocka_unit_test(test_divide_change_mid_count),
