@@ -162,7 +162,8 @@ enum lapic_status local_apic_write_base(struct local_apic *apic, uint64_t value)
 static void raise_vector(struct local_apic *apic, uint8_t vector, bool level);
 
 /* Log an error; the first error after an ESR write raises the LVT error interrupt (the
- * write "rearms the APIC error interrupt triggering mechanism"), unless masked. */
+ * write "rearms the APIC error interrupt triggering mechanism"), unless masked. A masked
+ * first error uses up the arming too: the guest's ESR write after unmasking rearms it. */
 static void report_error(struct local_apic *apic, uint32_t error)
 {
     apic->esr_errors |= error;

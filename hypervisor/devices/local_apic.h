@@ -9,7 +9,10 @@
  * entry the core calls local_apic_update(now), asks local_apic_pending_vector() and, when the
  * guest can take it, local_apic_acknowledge() (INTA) for the vector to inject. Time is an
  * argument: `now` is the guest's TSC; the APIC timer's input clock runs at one tick every
- * `tsc_per_apic_tick` TSC ticks (set at init), before the divide configuration.
+ * `tsc_per_apic_tick` TSC ticks (set at init), before the divide configuration. A `now`
+ * older than the timer's last (re)load counts as no time passed.
+ * The 8259's INTR does not go through IRR/ISR/PPR: while local_apic_extint_open() says so,
+ * the caller injects pic_acknowledge()'s vector as it does without an APIC.
  * See: Intel SDM Vol. 3A, "Advanced Programmable Interrupt Controller (APIC)" (revision in
  * docs/manuals.md); section titles are cited next to each part.
  */
