@@ -306,7 +306,8 @@ static bool walk_64(struct walk *w, uint64_t table, unsigned levels)
 
 /* PAE: one of 4 PDPTEs, then 2 levels. PDPTEs carry no rights and no A bit. A CPU loads
  * them at MOV CR3 (a reserved bit is a #GP there); hvlab reads them now, so a reserved
- * bit the guest wrote since is reported as a reserved-bit #PF. */
+ * bit the guest wrote since is reported as a reserved-bit #PF, even the A/D bits of a
+ * PDE or PTE that aliases the PDPTE (bits 6:5 are reserved here). */
 static bool walk_pae(struct walk *w)
 {
     uint64_t pdpte;
