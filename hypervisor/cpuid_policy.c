@@ -58,7 +58,9 @@ struct cpuid_result cpuid_policy_apply(uint32_t leaf, uint32_t subleaf,
     }
     if (leaf == CPUID_LEAF_FEATURES) {
         r.ecx |= CPUID_1_ECX_HYPERVISOR;
-        r.ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | CPUID_1_ECX_OSXSAVE);
+        /* No nested VMX or SMX; x2APIC and the TSC-deadline timer are not modelled. */
+        r.ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | CPUID_1_ECX_OSXSAVE |
+                   CPUID_1_ECX_X2APIC | CPUID_1_ECX_TSC_DEADLINE);
         if (guest_cr4 & CR4_OSXSAVE) /* OSXSAVE is the guest's own CR4 bit, not the host's */
             r.ecx |= CPUID_1_ECX_OSXSAVE;
     } else if (leaf == CPUID_LEAF_EXT_FEATURES7 && subleaf == 0) {

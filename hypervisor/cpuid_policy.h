@@ -12,8 +12,8 @@ struct cpuid_result {
 
 /*
  * Turn the host CPU's answer for (leaf, subleaf) into the guest's:
- *  - leaf 1: "hypervisor present" set; VMX and SMX hidden (no nested virtualization);
- *    OSXSAVE copied from the guest's CR4 (guest_cr4)
+ *  - leaf 1: "hypervisor present" set; VMX and SMX hidden (no nested virtualization),
+ *    x2APIC and TSC-deadline hidden (not modelled); OSXSAVE copied from the guest's CR4
  *  - leaf 7: MPX, PKU, CET and AMX hidden (their CR4/XCR0 bits are not offered)
  *  - leaf 0xD: only the XCR0 components of XCR0_HVLAB_POLICY; XSAVES and XFD hidden
  *  - leaf 0x80000001: SVM hidden

@@ -30,6 +30,22 @@ struct guest_cpu_limits {
 struct guest_cpu_limits cr_policy_limits(struct cpuid_result leaf1, struct cpuid_result leaf7,
                                          struct cpuid_result leaf_xsave);
 
+/* The state a MOV to CR4 is checked against. */
+struct cr4_context {
+    uint64_t cr4, cr3, efer; /* the guest's values before the write */
+};
+
+/* CR3 bits 11:0: the PCID when CR4.PCIDE = 1. See: SDM Vol. 3A, "Process-Context
+ * Identifiers (PCIDs)". */
+#define CR3_PCID_MASK 0xFFFull
+
+/* Whether MOV to CR4 may load `value`, or raises #GP(0): a bit not offered, PAE cleared in
+ * IA-32e mode, PCIDE set outside IA-32e mode or with a non-zero PCID in CR3 (SDM Vol. 2B,
+ * "MOV—Move to/from Control Registers", Protected Mode Exceptions). On false `why` says
+ * which. */
+bool cr_policy_cr4_write_ok(uint64_t value, const struct cr4_context *now, uint64_t cr4_valid,
+                            const char **why);
+
 /* Whether XSETBV may load `value` into XCR0: bit 0 set, AVX only with SSE, AVX-512 all
  * three together and only with AVX, MPX and AMX pairs together, nothing unsupported.
  * On false `why` names the rule broken. */

@@ -84,6 +84,7 @@ struct vcpu {
      * neither vendor switches XCR0 at entry and exit, so hvlab loads it (vm.c). */
     struct guest_cpu_limits limits;
     uint64_t xcr0;
+    void *fpu_area; /* its x87/SSE/AVX state while another VM has the CPU (fpu_state.h) */
 
     uint64_t exits;
     uint64_t exits_by_reason[VCPU_RAW_REASONS_MAX];

@@ -13,7 +13,7 @@
 #include "arch/x86_64/tsc.h"
 #include "arch/x86_64/xcr0.h"
 #include "hypervisor/console.h"
-#include "hypervisor/cpuid_policy.h"
+#include "hypervisor/cpuid_guest.h"
 #include "hypervisor/cr_policy.h"
 #include "hypervisor/devices/uart16550.h"
 #include "hypervisor/exit_dispatch.h"
@@ -71,9 +71,7 @@ static int load_kernel(const struct guest_memory *mem, const struct boot_guest_i
 /* The guest's view of one CPUID leaf, with CR4 as at reset (OSXSAVE clear). */
 static struct cpuid_result guest_cpuid(uint32_t leaf, uint32_t subleaf)
 {
-    struct cpuid_regs hw = cpuid(leaf, subleaf);
-    return cpuid_policy_apply(leaf, subleaf,
-                              (struct cpuid_result){hw.eax, hw.ebx, hw.ecx, hw.edx}, 0);
+    return cpuid_for_guest(leaf, subleaf, 0);
 }
 
 /* What the guest's CPUID lets it set in CR4 and XCR0. XSAVE is offered only if hvlab can

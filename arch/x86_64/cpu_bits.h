@@ -109,6 +109,9 @@
 #define CPUID_LEAF_XSAVE          0xDu /* "Processor Extended State Enumeration" */
 #define CPUID_1_ECX_VMX           (1u << 5)
 #define CPUID_1_ECX_SMX           (1u << 6)  /* safer mode extensions (GETSEC) */
+#define CPUID_1_ECX_PCID          (1u << 17) /* process-context identifiers (CR4.PCIDE) */
+#define CPUID_1_ECX_X2APIC        (1u << 21)
+#define CPUID_1_ECX_TSC_DEADLINE  (1u << 24) /* the local APIC timer's TSC-deadline mode */
 #define CPUID_1_ECX_XSAVE         (1u << 26) /* XSAVE/XRSTOR, XSETBV/XGETBV, XCR0 */
 #define CPUID_1_ECX_OSXSAVE       (1u << 27) /* a copy of CR4.OSXSAVE */
 #define CPUID_1_ECX_HYPERVISOR    (1u << 31) /* reserved for hypervisors to report presence */
@@ -122,7 +125,10 @@
 #define CPUID_1_EDX_FXSR          (1u << 24)
 #define CPUID_1_EDX_SSE           (1u << 25)
 #define CPUID_7_EBX_FSGSBASE      (1u << 0)
+#define CPUID_7_EBX_SMEP          (1u << 7)
 #define CPUID_7_EBX_MPX           (1u << 14)
+#define CPUID_7_EBX_SMAP          (1u << 20)
+#define CPUID_7_ECX_UMIP          (1u << 2)
 #define CPUID_7_ECX_PKU           (1u << 3)
 #define CPUID_7_ECX_OSPKE         (1u << 4)
 #define CPUID_7_ECX_CET_SS        (1u << 7)

@@ -42,10 +42,14 @@ static enum exit_action write_cr0(struct vcpu *vcpu, const struct vm_exit *exit,
     return ACTION_RESUME;
 }
 
-/* A CR4 bit the guest's CPUID does not offer is reserved to it: #GP(0). */
+/* A CR4 bit the guest's CPUID does not offer is reserved to it: #GP(0); so are the mode
+ * rules of cr_policy_cr4_write_ok(). */
 static enum exit_action write_cr4(struct vcpu *vcpu, const struct vm_exit *exit, uint64_t v)
 {
-    if (v & ~vcpu->limits.cr4_valid)
+    const struct cr4_context now = {vcpu->ops->get_reg(vcpu, VCPU_REG_CR4),
+                                    vcpu->ops->get_reg(vcpu, VCPU_REG_CR3),
+                                    vcpu->ops->get_reg(vcpu, VCPU_REG_EFER)};
+    if (!cr_policy_cr4_write_ok(v, &now, vcpu->limits.cr4_valid, 0))
         return inject_gp(vcpu);
     vcpu->ops->set_reg(vcpu, VCPU_REG_CR4, v);
     vcpu_skip_instruction(vcpu, exit);
@@ -75,8 +79,8 @@ static bool decode_from_memory(struct vcpu *vcpu, struct vm_exit *e, char *why, 
      * "CR0 Intercepts"). */
     bool writes = insn.access == CR_MOV_TO || insn.access == CR_CLTS || insn.access == CR_LMSW;
     if (insn.cr != e->u.cr.cr || writes != (e->u.cr.access == CR_MOV_TO)) {
-        fmt_snprintf(why, why_len, "the instruction %s CR%u",
-                     writes ? "writes" : "reads", insn.cr);
+        fmt_snprintf(why, why_len, "the instruction %s CR%u", writes ? "writes" : "reads",
+                     insn.cr);
         return false;
     }
     e->u.cr.access = insn.access;

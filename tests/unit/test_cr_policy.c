@@ -33,16 +33,45 @@ static void test_cr4_from_cpuid(void **state)
     assert_int_equal(l.cr4_valid, 0x7FFu); /* CR4 bits 0-10 */
 
     /* Leaf 7 EBX bit 0 -> FSGSBASE (16); leaf 1 ECX bit 26 (XSAVE) -> OSXSAVE (18). */
-    struct cpuid_result leaf7 = {0, B(0) | B(7) | B(20), B(2) | B(16),
-                                 0};                /* + SMEP SMAP UMIP LA57 */
-    leaf1.ecx = B(26) | B(5) | B(6);                /* + VMX, SMX: never offered */
+    /* Leaf 7 EBX bit 7 -> SMEP (20), bit 20 -> SMAP (21); ECX bit 2 -> UMIP (11); ECX
+     * bit 16 (LA57) is never offered. Leaf 1 ECX bit 17 (PCID) -> PCIDE (17). */
+    struct cpuid_result leaf7 = {0, B(0) | B(7) | B(20), B(2) | B(16), 0};
+    leaf1.ecx = B(26) | B(5) | B(6) | B(17);        /* + VMX, SMX: never offered */
     struct cpuid_result xsave = {0x2E7, 0, 0, 0x1}; /* x87 SSE AVX MPX... and bit 32 */
     l = cr_policy_limits(leaf1, leaf7, xsave);
-    assert_int_equal(l.cr4_valid, 0x7FFu | B(16) | B(18));
+    assert_int_equal(l.cr4_valid, 0x7FFu | B(11) | B(16) | B(17) | B(18) | B(20) | B(21));
     assert_int_equal(l.xcr0_supported, 0xE7u); /* x87 SSE AVX + AVX-512; not MPX, PKRU, 32 */
 
     leaf1.ecx = 0; /* no XSAVE: no XCR0 at all, whatever leaf 0xD says */
     assert_int_equal(cr_policy_limits(leaf1, leaf7, xsave).xcr0_supported, 0);
+}
+
+/* MOV to CR4: the bits offered, PAE kept in IA-32e mode, PCIDE only in IA-32e mode with
+ * PCID 0 in CR3 (SDM Vol. 2B, MOV to CR4, #GP(0) conditions). */
+static void test_cr4_write_rules(void **state)
+{
+    (void)state;
+    const uint64_t pae = B(5), pcide = B(17), smep = B(20), lma = B(10);
+    const uint64_t valid = pae | pcide | smep;
+    const char *why = 0;
+    struct cr4_context legacy = {0, 0x1000, 0}, ia32e = {pae, 0x1000, lma | B(8)};
+
+    assert_true(cr_policy_cr4_write_ok(pae | smep, &legacy, valid, &why));
+    assert_null(why);
+    assert_false(cr_policy_cr4_write_ok(B(12), &legacy, valid, &why)); /* LA57 */
+    assert_string_equal(why, "a bit the guest's CPUID does not offer");
+    assert_false(cr_policy_cr4_write_ok(smep, &ia32e, valid, &why));
+    assert_string_equal(why, "PAE cleared in IA-32e mode");
+    assert_true(cr_policy_cr4_write_ok(0, &legacy, valid, 0)); /* legacy mode may clear PAE */
+
+    assert_false(cr_policy_cr4_write_ok(pcide, &legacy, valid, &why));
+    assert_string_equal(why, "PCIDE set outside IA-32e mode or with CR3[11:0] not 0");
+    assert_true(cr_policy_cr4_write_ok(pae | pcide, &ia32e, valid, 0));
+    struct cr4_context pcid_in_cr3 = {pae, 0x1005, lma};
+    assert_false(cr_policy_cr4_write_ok(pae | pcide, &pcid_in_cr3, valid, 0));
+    /* Once set, CR3 may hold a PCID and other CR4 bits may change. */
+    struct cr4_context with_pcide = {pae | pcide, 0x1005, lma};
+    assert_true(cr_policy_cr4_write_ok(pae | pcide | smep, &with_pcide, valid, 0));
 }
 
 static void test_xcr0_rules(void **state)
@@ -156,9 +185,8 @@ static void test_decode_refusals(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cr4_from_cpuid),
-        cmocka_unit_test(test_xcr0_rules),
-        cmocka_unit_test(test_decode_mov_cr),
+        cmocka_unit_test(test_cr4_from_cpuid),  cmocka_unit_test(test_cr4_write_rules),
+        cmocka_unit_test(test_xcr0_rules),      cmocka_unit_test(test_decode_mov_cr),
         cmocka_unit_test(test_decode_refusals),
     };
     return cmocka_run_group_tests(tests, 0, 0);

@@ -316,9 +316,11 @@ static void test_cpuid_leaf1_hypervisor_bit_no_vmx(void **state)
     assert_false(ecx & CPUID_1_ECX_VMX);
     assert_false(ecx & (1u << 6));           /* SMX */
     assert_false(ecx & CPUID_1_ECX_OSXSAVE); /* the guest's CR4.OSXSAVE is clear */
+    assert_false(ecx & (1u << 21));          /* x2APIC: not modelled */
+    assert_false(ecx & (1u << 24));          /* TSC-deadline timer: not modelled */
     /* Everything else is the host's answer, zero-extended to 64 bits. */
-    uint32_t policy_bits =
-        CPUID_1_ECX_HYPERVISOR | CPUID_1_ECX_VMX | (1u << 6) | CPUID_1_ECX_OSXSAVE;
+    uint32_t policy_bits = CPUID_1_ECX_HYPERVISOR | CPUID_1_ECX_VMX | (1u << 6) |
+                           CPUID_1_ECX_OSXSAVE | (1u << 21) | (1u << 24);
     assert_int_equal(ecx & ~policy_bits, host.ecx & ~policy_bits);
     assert_int_equal(gpr(f, GPR_RAX), host.eax);
     assert_int_equal(gpr(f, GPR_RDX), host.edx);
@@ -364,6 +366,23 @@ static void test_cpuid_other_hypervisor_leaves_zero(void **state)
     f->cpu.rip = GUEST_RIP;
     assert_resumed_past(f, run_cpuid(f, HVLAB_CPUID_RANGE_LAST, 0), LEN_CPUID);
     assert_cpuid(f, 0, 0, 0, 0);
+}
+
+/* A leaf past the host's highest basic or extended leaf answers zeros, on either vendor
+ * (Intel's own CPUs would repeat the highest basic leaf). */
+static void test_cpuid_leaves_past_the_maximum_zero(void **state)
+{
+    struct fixture *f = *state;
+    uint32_t basic_max = cpuid(0, 0).eax, ext_max = cpuid(0x80000000u, 0).eax;
+    const uint32_t past[] = {basic_max + 1, 0x3FFFFFFFu, ext_max + 1, 0xC0000000u};
+    for (unsigned i = 0; i < sizeof(past) / sizeof(past[0]); i++) {
+        set_gpr(f, GPR_RBX, 0x1234);
+        assert_resumed_past(f, run_cpuid(f, past[i], 0), LEN_CPUID);
+        assert_cpuid(f, 0, 0, 0, 0);
+    }
+    /* The highest leaves themselves still answer the host's values (through the policy). */
+    assert_resumed_past(f, run_cpuid(f, 0, 0), LEN_CPUID);
+    assert_int_equal(gpr(f, GPR_RAX), basic_max);
 }
 
 static void test_cpuid_ext_features_hide_svm(void **state)
@@ -1559,6 +1578,7 @@ int main(void)
         T(test_cpuid_hypervisor_ident_leaf),
         T(test_cpuid_hypervisor_features_leaf),
         T(test_cpuid_other_hypervisor_leaves_zero),
+        T(test_cpuid_leaves_past_the_maximum_zero),
         T(test_cpuid_ext_features_hide_svm),
         T(test_out_uart_collects_line),
         T(test_out_uart_empty_line),

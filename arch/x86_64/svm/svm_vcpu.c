@@ -9,6 +9,7 @@
  * Permission Map", "Nested Paging", "TLB Control".
  */
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/fpu_state.h"
 #include "arch/x86_64/guest_msrs.h"
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/svm/svm.h"
@@ -209,6 +210,10 @@ int svm_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
     if (setup_intercepts(&sv->vmcb->control, vcpu->tlb_tag, why, why_len) != 0 ||
         setup_npt(sv, mem, why, why_len) != 0)
         return -1;
+    /* The guest's x87/SSE/AVX registers, kept here while another VM runs (fpu_state.h). */
+    vcpu->fpu_area = fpu_state_alloc();
+    if (!vcpu->fpu_area)
+        return FAIL_WHY("out of memory: FPU/SSE/AVX state");
     setup_time_source(sv, vcpu->platform->tsc_hz);
     sv->has_tsc_aux = cpu_has_tsc_aux();
     sv->host_tsc_aux = sv->has_tsc_aux ? rdmsr(MSR_IA32_TSC_AUX) : 0;
@@ -220,15 +225,16 @@ int svm_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
     return 0;
 }
 
-/* Switching VMs needs nothing from the CPU: each VMRUN names its VMCB, and the ASID tags
- * keep the TLB apart. The host APIC timer was armed for another VM's deadline. */
+/* Switching VMs needs nothing from the VMCB side: each VMRUN names its VMCB, and the ASID
+ * tags keep the TLB apart. The host APIC timer was armed for another VM's deadline, and
+ * the x87/SSE/AVX registers hold another VM's state (fpu_state.h). */
 void svm_vcpu_load(struct vcpu *vcpu)
 {
-    (void)vcpu;
     svm_timer_forget();
+    fpu_state_switch(vcpu->fpu_area, vcpu->xcr0);
 }
 
 /* Nothing to let go of: outside VMRUN the CPU keeps no VMCB state that software must
  * flush, and hvlab never marks a field clean (vmcb_clean = 0), so a reused page is read
  * afresh (APM Vol. 2, "VMCB Clean Bits"). */
-void svm_vcpu_destroy(struct vcpu *vcpu) { (void)vcpu; }
+void svm_vcpu_destroy(struct vcpu *vcpu) { fpu_state_forget(vcpu->fpu_area); }

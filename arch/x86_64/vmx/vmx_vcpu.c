@@ -9,6 +9,7 @@
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/descriptors.h"
+#include "arch/x86_64/fpu_state.h"
 #include "arch/x86_64/vmx/vmcs.h"
 #include "arch/x86_64/vmx/vmentry_state.h"
 #include "arch/x86_64/vmx/vmx.h"
@@ -314,6 +315,13 @@ static void setup_guest_state(struct vcpu *vcpu, struct vmx_vcpu *vv,
     /* LAB vmx-3 END */
 }
 
+/* The guest's x87/SSE/AVX registers, kept here while another VM runs (fpu_state.h). */
+static int setup_fpu_area(struct vcpu *vcpu, char *why, size_t why_len)
+{
+    vcpu->fpu_area = fpu_state_alloc();
+    return vcpu->fpu_area ? 0 : FAIL_WHY("out of memory: FPU/SSE/AVX state");
+}
+
 int vmx_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
                     const struct guest_start *start, char *why, size_t why_len)
 {
@@ -339,7 +347,7 @@ int vmx_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
         return FAIL_WHY("VMPTRLD failed: %s", vmx_failure_text(r, text, sizeof(text)));
 
     if (setup_controls(vv, vcpu->limits.cr4_valid, why, why_len) != 0 ||
-        vmx_msrs_setup(vv, why, why_len) != 0 ||
+        vmx_msrs_setup(vv, why, why_len) != 0 || setup_fpu_area(vcpu, why, why_len) != 0 ||
         setup_ept(vv, mem, why, why_len) != 0 || setup_tlb_tag(vcpu, vv, why, why_len) != 0)
         return -1;
     setup_time_source(vv);
@@ -356,9 +364,10 @@ int vmx_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
     return 0;
 }
 
-/* The scheduler switches to this VM: its VMCS becomes current, and the preemption timer
- * is written afresh at the next entry (the count saved at its last exit is stale by the
- * time it was off the CPU). See: SDM Vol. 3C, "VMPTRLD". */
+/* The scheduler switches to this VM: its VMCS becomes current, the preemption timer is
+ * written afresh at the next entry (the count saved at its last exit is stale by the
+ * time it was off the CPU), and its x87/SSE/AVX state is loaded. See: SDM Vol. 3C,
+ * "VMPTRLD". */
 void vmx_vcpu_load(struct vcpu *vcpu)
 {
     struct vmx_vcpu *vv = vcpu->arch;
@@ -368,6 +377,7 @@ void vmx_vcpu_load(struct vcpu *vcpu)
         log_error("VMPTRLD of guest \"%s\"'s VMCS failed: %s", vcpu->guest_name,
                   vmx_failure_text(r, text, sizeof(text)));
     vv->armed_deadline = VCPU_NO_DEADLINE;
+    fpu_state_switch(vcpu->fpu_area, vcpu->xcr0);
 }
 
 /* A VMCS region may hold processor-cached state until VMCLEAR writes it back and makes
@@ -376,6 +386,7 @@ void vmx_vcpu_load(struct vcpu *vcpu)
 void vmx_vcpu_destroy(struct vcpu *vcpu)
 {
     struct vmx_vcpu *vv = vcpu->arch;
+    fpu_state_forget(vcpu->fpu_area);
     if (!vv || !vv->vmcs)
         return;
     char text[96];
