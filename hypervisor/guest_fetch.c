@@ -3,16 +3,11 @@
  */
 #include "hypervisor/guest_fetch.h"
 
-#include "hypervisor/guest_walk.h"
+#include "hypervisor/guest_access.h"
 
 size_t guest_fetch_instruction(struct vcpu *vcpu, uint64_t rip, uint8_t *bytes)
 {
-    struct guest_paging p = {
-        .cr0 = vcpu->ops->get_reg(vcpu, VCPU_REG_CR0),
-        .cr3 = vcpu->ops->get_reg(vcpu, VCPU_REG_CR3),
-        .cr4 = vcpu->ops->get_reg(vcpu, VCPU_REG_CR4),
-        .efer = vcpu->ops->get_reg(vcpu, VCPU_REG_EFER),
-    };
+    struct guest_paging p = vcpu_guest_paging(vcpu);
     uint64_t linear = vcpu->ops->get_reg(vcpu, VCPU_REG_CS_BASE) + rip;
     size_t n = 0;
     /* Page by page: the instruction may cross into a page mapped elsewhere, or not at all. */

@@ -37,6 +37,8 @@ enum vcpu_reg {
     VCPU_REG_DS_BASE,
     VCPU_REG_ES_BASE,
     VCPU_REG_CODE_BYTES, /* read-only: 2, 4 or 8, the code segment's default operand size */
+    VCPU_REG_CPL,        /* read-only: the current privilege level, 0-3 */
+    VCPU_REG_CR2,        /* the page-fault address (set with an injected #PF) */
     /* MSR-held state the CPU uses while the guest runs (SYSCALL, SYSENTER, SWAPGS, FS:/GS:
      * loads, RDTSCP, memory types): the backend loads the guest's values at every entry
      * and gives the host's back at every exit (vmx_msrs.c: VMCS fields and MSR lists;

@@ -5,8 +5,11 @@
  */
 #include "arch/x86_64/cpu_bits.h"
 #include "hypervisor/exit_handlers.h"
+#include "hypervisor/guest_access.h"
 #include "hypervisor/io_bus.h"
 #include "hypervisor/lab.h"
+
+#define LINEAR_32_MASK 0xFFFFFFFFull
 
 /* Mask of the low `bytes` bytes of a register. */
 static uint64_t low_mask(unsigned bytes)
@@ -26,8 +29,32 @@ static void set_accumulator(struct vcpu *vcpu, uint8_t size, uint32_t value)
     vcpu_set_gpr(vcpu, GPR_RAX, rax);
 }
 
+/* Copy one element between `value` and the guest memory the walk found (one piece, or
+ * two when the element crosses a page); -1 if a piece is outside guest RAM. */
+static int copy_element(struct vcpu *vcpu, const struct guest_span *span, uint32_t *value,
+                        bool to_guest)
+{
+    uint8_t *bytes = (uint8_t *)value;
+    for (unsigned i = 0; i < span->count; i++) /* all or nothing: no element half-written */
+        if (!guest_memory_contains(vcpu->mem, span->piece[i].gpa, span->piece[i].len))
+            return -1;
+    for (unsigned i = 0; i < span->count; i++) {
+        uint64_t gpa = span->piece[i].gpa, len = span->piece[i].len;
+        int r = to_guest ? guest_memory_write(vcpu->mem, gpa, bytes, len)
+                         : guest_memory_read(vcpu->mem, gpa, bytes, len);
+        if (r != 0)
+            return -1;
+        bytes += len;
+    }
+    return 0;
+}
+
 /* INS/OUTS, with or without REP: one io_bus access per element, memory at ES:RDI (INS)
- * or seg:RSI (OUTS), stepping by the size in the direction RFLAGS.DF says. */
+ * or seg:RSI (OUTS), stepping by the size in the direction RFLAGS.DF says. The address is
+ * guest-linear: it goes through the guest's paging (guest_access.h), and a page fault is
+ * injected on the element it hits, with RCX/RSI/RDI saying how far the REP got, as the
+ * CPU leaves them (SDM Vol. 2B, "REP/REPE/REPZ/REPNE/REPNZ", restartable string
+ * instructions). */
 static enum exit_action string_io(struct vcpu *vcpu, const struct vm_exit *exit)
 {
     const struct vm_exit *e = exit;
@@ -37,26 +64,29 @@ static enum exit_action string_io(struct vcpu *vcpu, const struct vm_exit *exit)
     uint64_t rcx = vcpu_gpr(vcpu, GPR_RCX);
     uint64_t count = e->u.io.rep ? (rcx & amask) : 1;
     bool down = (vcpu->ops->get_reg(vcpu, VCPU_REG_RFLAGS) & RFLAGS_DF) != 0;
-
-    /* With guest paging on, RSI/RDI are linear addresses that need a guest page walk;
-     * hvlab's guests do string I/O with paging off, where linear = physical. */
-    if (vcpu->ops->get_reg(vcpu, VCPU_REG_CR0) & CR0_PG)
-        return vcpu_stop(vcpu, "string I/O (port 0x%x) with guest paging on: not emulated",
-                         e->u.io.port);
+    bool linear_64 = vcpu->ops->get_reg(vcpu, VCPU_REG_CODE_BYTES) == sizeof(uint64_t);
 
     enum exit_action action = ACTION_RESUME;
     for (; count > 0 && action == ACTION_RESUME; count--) {
         uint64_t offset = vcpu_gpr(vcpu, index) & amask;
-        uint64_t gpa = e->u.io.seg_base + offset;
+        uint64_t linear = e->u.io.seg_base + offset;
+        if (!linear_64)
+            linear &= LINEAR_32_MASK; /* outside 64-bit mode, linear addresses wrap at 4 GiB */
+        struct guest_span span;
+        bool faulted;
+        action = vcpu_walk_data(vcpu, linear, size, e->u.io.in, &span, &faulted);
+        if (action != ACTION_RESUME || faulted)
+            return action; /* #PF queued: RIP stays on the instruction */
         uint32_t value = 0;
         if (e->u.io.in) {
             value = io_bus_read(vcpu, e->u.io.port, size);
-            if (guest_memory_write(vcpu->mem, gpa, &value, size) != 0)
-                return vcpu_stop(vcpu, "INS to 0x%lx: outside guest RAM", (unsigned long)gpa);
+            if (copy_element(vcpu, &span, &value, true) != 0)
+                return vcpu_stop(vcpu, "INS to 0x%lx: outside guest RAM",
+                                 (unsigned long)span.piece[0].gpa);
         } else {
-            if (guest_memory_read(vcpu->mem, gpa, &value, size) != 0)
+            if (copy_element(vcpu, &span, &value, false) != 0)
                 return vcpu_stop(vcpu, "OUTS from 0x%lx: outside guest RAM",
-                                 (unsigned long)gpa);
+                                 (unsigned long)span.piece[0].gpa);
             action = io_bus_write(vcpu, e->u.io.port, size, value);
         }
         uint64_t next = (offset + (down ? -(uint64_t)size : size)) & amask;

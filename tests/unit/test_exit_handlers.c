@@ -679,16 +679,89 @@ static void test_ins_outside_ram_stops(void **state)
     assert_int_equal(ram_byte(f, RAM_SIZE - 1), RAM_JUNK); /* nothing half-written */
 }
 
-static void test_string_io_with_paging_stops(void **state)
+/* 32-bit paging in guest RAM: CR3 -> page directory at 0x10000, PDE 1 (linear 4 MiB) ->
+ * page table at 0x11000, PTE 0 -> the page at 0x20000; PTE 1 not present. */
+#define PD_GPA       0x10000u
+#define PT_GPA       0x11000u
+#define DATA_GPA     0x20000u
+#define LINEAR_4M    0x400000u
+#define PTE_P_RW_US  0x7u
+#define PTE_ACCESSED 0x20u
+#define PTE_DIRTY    0x40u
+
+static void map_4m_window(struct fixture *f)
+{
+    uint32_t pde = PT_GPA | PTE_P_RW_US, pte = DATA_GPA | PTE_P_RW_US, none = 0;
+    put_ram(f, PD_GPA + 4, &pde, 4);
+    put_ram(f, PT_GPA, &pte, 4);
+    put_ram(f, PT_GPA + 4, &none, 4);
+    f->cpu.reg[VCPU_REG_CR0] |= CR0_PG;
+    f->cpu.reg[VCPU_REG_CR3] = PD_GPA;
+}
+
+static uint32_t ram_u32(struct fixture *f, uint64_t gpa)
+{
+    uint32_t v = 0;
+    for (unsigned i = 0; i < 4; i++)
+        v |= (uint32_t)ram_byte(f, gpa + i) << (8 * i);
+    return v;
+}
+
+/* With paging on, RSI is guest-linear: OUTS reads through the guest's tables and sets
+ * their accessed bits; INS writes through them and sets the dirty bit too. */
+static void test_string_io_through_guest_paging(void **state)
 {
     struct fixture *f = *state;
-    f->cpu.reg[VCPU_REG_CR0] |= CR0_PG;
-    set_gpr(f, GPR_RSI, 0x2000);
+    map_4m_window(f);
+    put_ram(f, DATA_GPA, "hi\n", 3);
+    set_gpr(f, GPR_RSI, LINEAR_4M);
     set_gpr(f, GPR_RCX, 3);
-    assert_stopped(f, run(f, string_exit(COM1_PORT, 1, false, true)),
-                   "string I/O (port 0x3f8) with guest paging on: not emulated");
-    assert_int_equal(gpr(f, GPR_RSI), 0x2000);
+    assert_resumed_past(f, run(f, string_exit(COM1_PORT, 1, false, true)), LEN_REP_STR);
+    assert_string_equal(console_text(), "[guest] hi\n");
+    assert_int_equal(gpr(f, GPR_RSI), LINEAR_4M + 3);
+    assert_int_equal(ram_u32(f, PD_GPA + 4) & PTE_ACCESSED, PTE_ACCESSED);
+    assert_int_equal(ram_u32(f, PT_GPA) & (PTE_ACCESSED | PTE_DIRTY), PTE_ACCESSED);
+
+    /* INSB from the unclaimed port 0xE0 (all ones) into the same page. */
+    set_gpr(f, GPR_RDI, LINEAR_4M + 0x10);
+    set_gpr(f, GPR_RCX, 2);
+    assert_resumed_past(f, run(f, string_exit(0xE0, 1, true, true)), LEN_REP_STR);
+    assert_int_equal(ram_byte(f, DATA_GPA + 0x10), 0xFF);
+    assert_int_equal(ram_byte(f, DATA_GPA + 0x11), 0xFF);
+    assert_int_equal(ram_u32(f, PT_GPA) & PTE_DIRTY, PTE_DIRTY);
+}
+
+/* REP OUTSB running into a page that is not present: the bytes before it are sent, then
+ * #PF with CR2 = the page and error code 0 (a supervisor read of a page not present);
+ * RCX and RSI say where it stopped, RIP stays on the instruction (SDM Vol. 2B, REP). */
+static void test_string_io_page_fault_injected(void **state)
+{
+    struct fixture *f = *state;
+    map_4m_window(f);
+    put_ram(f, DATA_GPA + 0xFFE, "o\n", 2);
+    set_gpr(f, GPR_RSI, LINEAR_4M + 0xFFE);
+    set_gpr(f, GPR_RCX, 5);
+    enum exit_action a = run(f, string_exit(COM1_PORT, 1, false, true));
+    assert_int_equal(a, ACTION_RESUME);
+    assert_int_equal(f->vcpu.end, GUEST_RUNNING);
+    assert_string_equal(console_text(), "[guest] o\n");
+    assert_true(f->vcpu.pending_event.valid);
+    assert_int_equal(f->vcpu.pending_event.vector, EXC_PAGE_FAULT);
+    assert_true(f->vcpu.pending_event.has_error_code);
+    assert_int_equal(f->vcpu.pending_event.error_code, 0);
+    assert_int_equal(f->cpu.reg[VCPU_REG_CR2], LINEAR_4M + 0x1000);
+    assert_int_equal(f->cpu.rip, GUEST_RIP);
+    assert_int_equal(gpr(f, GPR_RSI), LINEAR_4M + 0x1000);
     assert_int_equal(gpr(f, GPR_RCX), 3);
+
+    /* From user mode (CPL 3), an INS into that page: W/R and U/S set in the error code. */
+    f->vcpu.pending_event.valid = false;
+    f->cpu.reg[VCPU_REG_CPL] = 3;
+    set_gpr(f, GPR_RDI, LINEAR_4M + 0x1000);
+    set_gpr(f, GPR_RCX, 1);
+    run(f, string_exit(0xE0, 1, true, true));
+    assert_int_equal(f->vcpu.pending_event.vector, EXC_PAGE_FAULT);
+    assert_int_equal(f->vcpu.pending_event.error_code, 0x6); /* W/R | U/S, not present */
 }
 
 /* 16-bit addressing (real mode, a 16-bit segment): SI and CX wrap at 64 KiB and the upper
@@ -1601,7 +1674,8 @@ int main(void)
         T(test_outs_outside_ram_stops),
         T(test_rep_outs_running_off_ram_stops),
         T(test_ins_outside_ram_stops),
-        T(test_string_io_with_paging_stops),
+        T(test_string_io_through_guest_paging),
+        T(test_string_io_page_fault_injected),
         T(test_string_io_16bit_address_wraps),
         T(test_hc_version),
         T(test_hc_console_write),

@@ -79,6 +79,8 @@ uint64_t svm_get_reg(struct vcpu *vcpu, enum vcpu_reg reg)
             return 8;
         return (s->cs.attrib & SVM_ATTR_DB) ? 4 : 2;
     case VCPU_REG_TSC_AUX: return ((struct svm_vcpu *)vcpu->arch)->guest_tsc_aux;
+    case VCPU_REG_CPL: return s->cpl;
+    case VCPU_REG_CR2: return s->cr2;
     default: {
         const uint8_t *held = vmcb_msr_field(vmcb_of(vcpu), reg);
         uint64_t value = 0;
@@ -106,6 +108,7 @@ void svm_set_reg(struct vcpu *vcpu, enum vcpu_reg reg, uint64_t value)
         sync_long_mode(s);
         break;
     case VCPU_REG_TSC_AUX: ((struct svm_vcpu *)vcpu->arch)->guest_tsc_aux = value; break;
+    case VCPU_REG_CR2: s->cr2 = value; break;
     default: {
         /* CS/DS/ES bases are not written through this interface */
         uint8_t *held = vmcb_msr_field(vmcb_of(vcpu), reg);

@@ -41,6 +41,9 @@ struct vmx_vcpu {
     struct vmx_msr_entry *msr_list; /* the guest's MSR list (vmx_msrs.c) */
     unsigned msr_count;
     uint64_t tsc_aux_unloaded; /* the guest's TSC_AUX on a CPU without one */
+    /* The guest's CR2: VT-x does not switch CR2, so it is in the CPU while the guest runs
+     * and read back at every exit (vmx_backend.c). */
+    uint64_t cr2;
     struct ept ept;
 };
 

@@ -1,6 +1,7 @@
 /*
  * vmx_backend.c - the VT-x backend's ops table and its run step: one VM entry, one exit.
  */
+#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/tsc.h"
 #include "arch/x86_64/vmx/vmcs.h"
 #include "arch/x86_64/vmx/vmx.h"
@@ -48,7 +49,12 @@ int vmx_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit)
     struct vmx_vcpu *vv = vcpu->arch;
     arm_deadline(vcpu, vv);
     const char *instr = vv->launched ? "VMRESUME" : "VMLAUNCH";
+    /* CR2 is not in the VMCS: the guest's goes into the CPU for its run (another VM or
+     * hvlab may have changed it) and comes back with its exit. */
+    if (read_cr2() != vv->cr2)
+        write_cr2(vv->cr2);
     int r = vmx_enter(&vcpu->regs, vv->launched);
+    vv->cr2 = read_cr2();
 
     if (r != VMX_OK) {
         char text[VMX_FAILURE_TEXT_MAX];

@@ -52,6 +52,9 @@ uint64_t vmx_get_reg(struct vcpu *vcpu, enum vcpu_reg reg)
             return 8;
         return (ar & SEG_AR_DB) ? 4 : 2;
     }
+    case VCPU_REG_CPL: /* SS.DPL is the CPL (SDM Vol. 3C, "Checks on Guest Segment Registers") */
+        return (vmcs_read(VMCS_GUEST_SS_AR) & SEG_AR_DPL_MASK) >> SEG_AR_DPL_SHIFT;
+    case VCPU_REG_CR2: return vv->cr2;
     case VCPU_REG_FS_BASE: return vmcs_read(VMCS_GUEST_FS_BASE);
     case VCPU_REG_GS_BASE: return vmcs_read(VMCS_GUEST_GS_BASE);
     case VCPU_REG_SYSENTER_CS: return vmcs_read(VMCS_GUEST_IA32_SYSENTER_CS);
@@ -88,6 +91,7 @@ void vmx_set_reg(struct vcpu *vcpu, enum vcpu_reg reg, uint64_t value)
                    vmx_fixed_bits_apply(value, vmx_caps.cr4_fixed0, vmx_caps.cr4_fixed1));
         break;
     case VCPU_REG_EFER: sync_long_mode(vv->cr0_shadow, value); break;
+    case VCPU_REG_CR2: vv->cr2 = value; break;
     case VCPU_REG_FS_BASE: vmcs_write(VMCS_GUEST_FS_BASE, value); break;
     case VCPU_REG_GS_BASE: vmcs_write(VMCS_GUEST_GS_BASE, value); break;
     case VCPU_REG_SYSENTER_CS: vmcs_write(VMCS_GUEST_IA32_SYSENTER_CS, value); break;
