@@ -157,7 +157,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     struct multiboot_boot mb;
     char why[WHY_LEN] = "";
-    bool ok = multiboot_info_build(&view, gpa, load_start, load_end, cmd, nm, &mb, why,
+    bool ok = multiboot_info_build(&view, gpa, load_start, load_end, cmd, nm, 0, 0, &mb, why,
                                    sizeof(why)) == 0;
     FUZZ_CHECK(ok == ok_want, "info at 0x%x-0x%llx, kernel 0x%x-0x%x, RAM 0x%llx: %s", gpa,
                (unsigned long long)end, load_start, load_end, (unsigned long long)ram_size,
