@@ -59,6 +59,7 @@ HV_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(HV_C) $(HV_S)) $(BUILD)/obj/guest_ima
 all: $(BUILD)/hvlab.efi
 
 include guest/guest.mk
+all: $(GUEST_DISK_ELFS) # the guests boot tests put on the boot volume
 include tests/fuzz/fuzz.mk
 
 $(BUILD)/obj/boot/%.c.o: boot/%.c

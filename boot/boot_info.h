@@ -49,6 +49,18 @@ struct boot_guest_image {
     const char *problem; /* why this guest cannot be loaded, or NULL */
 };
 
+/* A file of modules= (boot_options.h), read from \guests\NAME on the boot volume while
+ * boot services were up; every guest gets its own copy as a Multiboot module. A file
+ * that is missing or could not be read has no data and the reason in `problem`: then no
+ * guest is started (each says why), since a kernel would miss what it was given. */
+struct boot_module {
+    const char *name;    /* the file name as given: the module's string */
+    const uint8_t *data; /* NULL for an empty file */
+    size_t size;
+    const char *file;    /* "\guests\NAME", for messages */
+    const char *problem; /* why this module cannot be loaded, or NULL */
+};
+
 struct boot_info {
     uint64_t magic;
 
@@ -73,6 +85,9 @@ struct boot_info {
 
     const struct boot_guest_image *guests; /* guest kernels available to load */
     size_t guest_count;
+
+    const struct boot_module *modules; /* modules=, in order (none: count 0) */
+    size_t module_count;
 
     /* Boot cost (make bench): the TSC when the firmware entered hvlab (all before is the
      * firmware's), and when ExitBootServices had succeeded. */

@@ -141,10 +141,11 @@ enum word {
     WORD_BOOT,
     WORD_SELFTEST,
     WORD_GDB,
+    WORD_MODULES,
     WORD_GUEST_ARGS
 };
 
-#define KNOWN_WORDS     "log= guest= mem= watchdog= slice= selftest= boot= gdb --"
+#define KNOWN_WORDS     "log= guest= mem= modules= watchdog= slice= selftest= boot= gdb --"
 #define VALUE_SHOWN_MAX 40 /* characters of a bad value quoted in its problem */
 #define CUT_MARK        "..."
 #define KIB_SHIFT       10
@@ -286,6 +287,10 @@ static void put_in_force(struct text *t, const struct boot_options *o, enum word
         put_str(t, o->gdb_wait ? "; using gdb (a bare gdb word is given too)"
                                : "; not waiting for a debugger");
         break;
+    case WORD_MODULES:
+        put_str(t, "; using ");
+        put_str(t, o->modules[0] ? o->modules : "none");
+        break;
     case WORD_GUEST_ARGS:
         put_str(t, "; using the first ");
         put_uint(t, BOOT_GUEST_ARGS_MAX - 1);
@@ -409,6 +414,104 @@ static bool check_guest_list(struct parser *p, const char *w, const char *val, s
     }
     problem_got(t, val, vlen);
     return false;
+}
+
+bool boot_module_list_next(const char **list, char *name, size_t cap)
+{
+    const char *p = *list;
+    while (*p == MODULE_LIST_SEPARATOR) /* empty entries */
+        p++;
+    if (!*p)
+        return false;
+    size_t n = 0;
+    for (; *p && *p != MODULE_LIST_SEPARATOR; p++)
+        if (n + 1 < cap)
+            name[n++] = *p;
+    name[n] = '\0';
+    *list = p;
+    return true;
+}
+
+/* What is wrong with a modules= list, in the order reported. */
+enum module_list_problem {
+    MODULE_LIST_OK,
+    MODULE_LIST_EMPTY,
+    MODULE_LIST_BAD_CHAR,
+    MODULE_LIST_NAME_TOO_LONG,
+    MODULE_LIST_TOO_MANY,
+    MODULE_LIST_TOO_LONG,
+};
+
+/* A file name of \guests\: name characters and '.', not starting with '.' (so neither
+ * "." nor ".." nor a hidden file), at most BOOT_MODULE_NAME_MAX - 1 long. */
+static enum module_list_problem check_module_name(const char *e, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (!is_name_char(e[i]) && !(e[i] == '.' && i > 0))
+            return MODULE_LIST_BAD_CHAR;
+    return len >= BOOT_MODULE_NAME_MAX ? MODULE_LIST_NAME_TOO_LONG : MODULE_LIST_OK;
+}
+
+static enum module_list_problem check_module_entries(const char *val, size_t vlen)
+{
+    unsigned names = 0;
+    size_t start = 0;
+    for (size_t i = 0; i <= vlen; i++) {
+        if (i < vlen && val[i] != MODULE_LIST_SEPARATOR)
+            continue;
+        if (i > start) { /* empty entries are skipped, as when loading */
+            enum module_list_problem e = check_module_name(val + start, i - start);
+            if (e != MODULE_LIST_OK)
+                return e;
+            names++;
+        }
+        start = i + 1;
+    }
+    if (!names)
+        return MODULE_LIST_EMPTY;
+    if (names > BOOT_MODULES_MAX)
+        return MODULE_LIST_TOO_MANY;
+    if (vlen >= BOOT_MODULE_LIST_MAX)
+        return MODULE_LIST_TOO_LONG;
+    return MODULE_LIST_OK;
+}
+
+/* modules=FILE[,FILE...]: 1..BOOT_MODULES_MAX file names of \guests\. A bad list
+ * changes nothing (the modules in force stay) and is reported. */
+static void apply_modules(struct parser *p, const char *w, const char *val, size_t vlen)
+{
+    enum module_list_problem e = check_module_entries(val, vlen);
+    if (e == MODULE_LIST_OK) {
+        copy_word(p->o->modules, sizeof(p->o->modules), val, vlen);
+        return;
+    }
+    struct text *t = problem(p, WORD_MODULES, w);
+    switch (e) {
+    case MODULE_LIST_EMPTY:
+        put_str(t, "modules= wants FILE[,FILE...] (files of \\guests\\)");
+        break;
+    case MODULE_LIST_BAD_CHAR:
+        put_str(t, "modules= file names are letters, digits, -, _ and . (not first)");
+        break;
+    case MODULE_LIST_NAME_TOO_LONG:
+        put_str(t, "modules= file names are 1..");
+        put_uint(t, BOOT_MODULE_NAME_MAX - 1);
+        put_str(t, " characters");
+        break;
+    case MODULE_LIST_TOO_MANY:
+        put_str(t, "modules= takes at most ");
+        put_uint(t, BOOT_MODULES_MAX);
+        put_str(t, " files");
+        break;
+    case MODULE_LIST_TOO_LONG:
+    case MODULE_LIST_OK:
+    default:
+        put_str(t, "modules= lists at most ");
+        put_uint(t, BOOT_MODULE_LIST_MAX - 1);
+        put_str(t, " characters");
+        break;
+    }
+    problem_got(t, val, vlen);
 }
 
 /* Parse a decimal number that is all of [s, s+len). False on syntax error or overflow. */
@@ -544,6 +647,8 @@ static void apply(struct parser *p, const char *w, size_t len)
             copy_word(o->guest, sizeof(o->guest), val, vlen);
     } else if (word_is(key, klen, "mem")) {
         apply_mem(p, w, val, vlen);
+    } else if (word_is(key, klen, "modules")) {
+        apply_modules(p, w, val, vlen);
     } else if (word_is(key, klen, "watchdog")) {
         uint64_t seconds;
         if (parse_uint(val, vlen, &seconds) && seconds <= WATCHDOG_MAX_S) {

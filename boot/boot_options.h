@@ -6,6 +6,10 @@
  * puts first) are ignored. Example:
  *     log=debug guest=hostile mem=32M -- test=oob-read
  *
+ * modules= names files of \guests\ on the boot volume that every guest gets as its
+ * Multiboot modules, in order, each with its file name as the module's string:
+ *     modules=env.txt,initrd.img
+ *
  * guest= lists the guests: ',' runs them in turn, '+' at the same time (one group of
  * VMs sharing the CPU), and NAME@SIZE gives one guest its own RAM size (else mem=):
  *     guest=hello@16M+conform,hostile   hello and conform together, then hostile
@@ -41,7 +45,11 @@ enum selftest {
 #define BOOT_GUESTS_MAX          16  /* names in one guest= list */
 #define BOOT_GUEST_LIST_MAX      128 /* the whole guest= list, with its NUL */
 #define BOOT_GUEST_ARGS_MAX      256
-#define BOOT_OPTION_PROBLEMS_MAX 12 /* one per option word, with room to spare */
+#define MODULE_LIST_SEPARATOR    ',' /* modules=A,B: A is module 0, B module 1 */
+#define BOOT_MODULES_MAX         16  /* files in one modules= list */
+#define BOOT_MODULE_NAME_MAX     32  /* one file name of modules=, with its NUL */
+#define BOOT_MODULE_LIST_MAX     256 /* the whole modules= list, with its NUL */
+#define BOOT_OPTION_PROBLEMS_MAX 12  /* one per option word, with room to spare */
 #define BOOT_OPTION_PROBLEM_LEN  160
 
 #define GUEST_MEM_DEFAULT  (64ull << 20) /* 64 MiB */
@@ -58,6 +66,9 @@ struct boot_options {
     char guest[BOOT_GUEST_LIST_MAX];      /* guest=NAME[,NAME...] (default "hello") */
     uint64_t guest_mem;                   /* mem=SIZE[K|M|G] guest RAM in bytes */
     char guest_args[BOOT_GUEST_ARGS_MAX]; /* after "--": the guest's Multiboot cmdline */
+    char modules[BOOT_MODULE_LIST_MAX];   /* modules=FILE[,FILE...]: files in \guests\ on
+                                             the boot volume, every guest's Multiboot
+                                             modules in order ("" = none, the default) */
     enum selftest selftest;               /* selftest=ud|gp|panic|oom|entry|oom-at=K */
     unsigned oom_at[BOOT_GUESTS_MAX];     /* SELFTEST_OOM_AT: K for each guest, in order */
     unsigned oom_at_count;                /* Ks given; later guests are created as usual */
@@ -85,6 +96,10 @@ unsigned boot_options_parse(const char *cmdline, struct boot_options *opts);
  * part of the name): copies it into name (cut to cap-1) and advances *list past it.
  * Returns false when the list is used up. */
 bool boot_guest_list_next(const char **list, char *name, size_t cap);
+
+/* Take the next file name of a modules= list (empty entries skipped) into name (cut to
+ * cap-1) and advance *list past it. Returns false when the list is used up. */
+bool boot_module_list_next(const char **list, char *name, size_t cap);
 
 /* One guest of a group: its name and RAM size. */
 struct boot_guest_spec {

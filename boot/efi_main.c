@@ -5,7 +5,7 @@
  * boot/ only). Order of work, see: UEFI Spec 2.10, "EFI_BOOT_SERVICES.ExitBootServices()":
  *   1. banner on the serial port and the UEFI console
  *   2. load options + \hvlab.cfg -> one command line -> boot_options (parsed once)
- *   3. image base/size, CPU vendor, ACPI RSDP, embedded guest kernels
+ *   3. image base/size, CPU vendor, ACPI RSDP, embedded guest kernels, modules=
  *   4. reserve the hypervisor's memory pool and a stack
  *   5. GetMemoryMap + ExitBootServices (retried while the map key goes stale)
  *   6. convert the memory map, switch to hvlab's stack, call hv_main()
@@ -18,6 +18,7 @@
 #include "boot/boot_info.h"
 #include "boot/cmdline.h"
 #include "boot/efi_files.h"
+#include "boot/efi_modules.h"
 #include "boot/guest_images.h"
 #include "boot/memmap.h"
 #include "hypervisor/console.h"
@@ -292,9 +293,10 @@ EFI_STATUS efi_main(EFI_HANDLE image_handle, EFI_SYSTEM_TABLE *system_table)
 
     virt_detect(boot_info.cpu_vendor);
     find_acpi_rsdp();
-    struct hvlab_range own[OWN_RANGES_FIXED + BOOT_GUESTS_MAX];
+    struct hvlab_range own[OWN_RANGES_FIXED + BOOT_GUESTS_MAX + BOOT_MODULES_MAX];
     size_t own_count = OWN_RANGES_FIXED;
     collect_guests(image, own, &own_count);
+    efi_collect_modules(st, image->DeviceHandle, &boot_info, own, &own_count);
 
     /* Enough for the group of guest= that needs the most memory at once. */
     unsigned peak_vms;

@@ -2,7 +2,8 @@
 #
 # Each guest is a 32-bit i386 ELF loaded at 1 MiB: guest/boot.S + guest/lib/*.c + its own
 # directory guest/NAME/*.c  ->  build/guest/NAME.elf  (objects under build/guest/obj/).
-# Defines GUEST_ELFS, the list of kernels, and the phony target `guests`.
+# Defines GUEST_ELFS, the kernels built into hvlab.efi, GUEST_DISK_ELFS, those that
+# boot tests put on the boot volume, and the phony target `guests`.
 # Every variable starts with GUEST_ so nothing clashes with the hypervisor's flags.
 
 GUEST_SRC := guest
@@ -39,19 +40,25 @@ GUEST_SRCS_victim := victim/main.c lib/cmdline.c lib/ram.c lib/pattern.c
 GUEST_SRCS_spy := spy/main.c lib/cmdline.c lib/ram.c lib/pattern.c
 GUEST_SRCS_counter := counter/main.c lib/cmdline.c bench/u64.c
 
+# Guests not built into hvlab.efi: a boot test puts them on the boot volume (\guests\).
+GUEST_DISK_NAMES := modcheck
+GUEST_SRCS_modcheck := modcheck/main.c
+
 GUEST_ELFS := $(GUEST_NAMES:%=$(GUEST_OUT)/%.elf)
+GUEST_DISK_ELFS := $(GUEST_DISK_NAMES:%=$(GUEST_OUT)/%.elf)
 
 # Source path (relative to guest/) -> object path.
 guest_objs = $(patsubst %,$(GUEST_OBJ)/%.o,$(basename $(1)))
 
 # Sorted: a source that several guests list gets one object rule.
-GUEST_ALL_SRCS := $(sort $(GUEST_COMMON_SRCS) $(foreach g,$(GUEST_NAMES),$(GUEST_SRCS_$(g))))
+GUEST_ALL_SRCS := $(sort $(GUEST_COMMON_SRCS) \
+	$(foreach g,$(GUEST_NAMES) $(GUEST_DISK_NAMES),$(GUEST_SRCS_$(g))))
 GUEST_COMMON_OBJS := $(call guest_objs,$(GUEST_COMMON_SRCS))
 GUEST_C_OBJS := $(call guest_objs,$(filter %.c,$(GUEST_ALL_SRCS)))
 GUEST_S_OBJS := $(call guest_objs,$(filter %.S,$(GUEST_ALL_SRCS)))
 
 .PHONY: guests
-guests: $(GUEST_ELFS)
+guests: $(GUEST_ELFS) $(GUEST_DISK_ELFS)
 
 # Static pattern rules: they win over any generic %.o rule of the including Makefile.
 $(GUEST_C_OBJS): $(GUEST_OBJ)/%.o: $(GUEST_SRC)/%.c $(GUEST_SRC)/guest.mk
@@ -72,7 +79,7 @@ $(GUEST_OUT)/$(1).elf: $(GUEST_COMMON_OBJS) $(call guest_objs,$(GUEST_SRCS_$(1))
 	$$(call say,LD32,$$@)
 	$$(Q)$$(GUEST_CC) $$(GUEST_LDFLAGS) -o $$@ $$(filter %.o,$$^)
 endef
-$(foreach g,$(GUEST_NAMES),$(eval $(call guest_link_rule,$(g))))
+$(foreach g,$(GUEST_NAMES) $(GUEST_DISK_NAMES),$(eval $(call guest_link_rule,$(g))))
 
 -include $(GUEST_C_OBJS:.o=.d) $(GUEST_S_OBJS:.o=.d)
 

@@ -35,7 +35,8 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 
 /*
  * Requirement bits (Multiboot flags 0-15) hvlab meets:
- *   PAGE_ALIGN  - hvlab loads no boot modules, so there is nothing to align;
+ *   PAGE_ALIGN  - multiboot_info_build puts every boot module (modules=) on a 4 KiB
+ *                 page boundary, asked or not;
  *   MEMORY_INFO - multiboot_info_build always passes mem_* and a memory map;
  *   VIDEO_MODE  - hvlab has no display; it passes no video information and says so by
  *                 leaving MULTIBOOT_INFO_VBE and MULTIBOOT_INFO_FRAMEBUFFER clear.

@@ -167,6 +167,24 @@ _Static_assert(sizeof(struct multiboot_mmap_entry) == 24, "mmap entry size");
     (sizeof(struct multiboot_mmap_entry) - sizeof(((struct multiboot_mmap_entry *)0)->size))
 _Static_assert(MULTIBOOT_MMAP_ENTRY_SIZE == 20, "mmap entry size field");
 
+/*
+ * One boot module (mods_addr points at the first of mods_count). The module occupies
+ * [mod_start, mod_end); string is the address of its NUL-terminated string.
+ *
+ *   0 mod_start   4 mod_end   8 string   12 reserved (0)   16 end
+ */
+struct multiboot_module {
+    uint32_t mod_start;
+    uint32_t mod_end; /* exclusive */
+    uint32_t string;
+    uint32_t reserved; /* must be 0 */
+};
+
+_Static_assert(offsetof(struct multiboot_module, mod_end) == 4, "mod_end");
+_Static_assert(offsetof(struct multiboot_module, string) == 8, "string");
+_Static_assert(offsetof(struct multiboot_module, reserved) == 12, "reserved");
+_Static_assert(sizeof(struct multiboot_module) == 16, "module structure size");
+
 /* Memory map types: 1 is RAM the kernel may use; every other value means reserved. */
 #define MULTIBOOT_MEMORY_AVAILABLE 1
 #define MULTIBOOT_MEMORY_RESERVED  2

@@ -31,11 +31,15 @@
 
 #define LOADER_NAME "hvlab"
 #define WHY_MAX     256
-/* The boot information fits the page the guest loader keeps free for it. */
+/* The boot information fits the page the guest loader keeps free for it, with the
+ * longest command line and the most modules, each with the longest name as its string. */
 _Static_assert(MULTIBOOT_INFO_GPA + MULTIBOOT_INFO_FIXED_BYTES + BOOT_GUEST_ARGS_MAX +
-                       sizeof(LOADER_NAME) <=
+                       sizeof(LOADER_NAME) +
+                       BOOT_MODULES_MAX *
+                           (MULTIBOOT_MODULE_STRUCT_BYTES + BOOT_MODULE_NAME_MAX) <=
                    MULTIBOOT_INFO_RESERVED_END,
                "the Multiboot information outgrows its reserved page");
+_Static_assert(BOOT_MODULES_MAX == MULTIBOOT_MODULES_MAX, "modules= and the builder agree");
 #define FOOTPRINT_LINE_MAX 256
 #define GUEST_RAM_TAG      "guest RAM"
 #define VM_STATE_TAG       "VM state"
@@ -234,23 +238,46 @@ static void report_boot_cost(const struct boot_info *info)
     log_info("boot cost: vcpu_ready at TSC %lu", (unsigned long)ready);
 }
 
-/* Build guest RAM, load the kernel, write the Multiboot information, create the vCPU. */
+/* The modules= files as the Multiboot builder takes them; -1 with the reason if one of
+ * them could not be read at boot (the guest would miss what it was given). */
+static int module_files(const struct boot_info *info, struct multiboot_module_file *files,
+                        char *why, size_t why_len)
+{
+    for (size_t i = 0; i < info->module_count; i++) {
+        const struct boot_module *b = &info->modules[i];
+        if (b->problem)
+            return FAIL_WHY("module %lu \"%s\": %s: %s", (unsigned long)i, b->name, b->file,
+                            b->problem);
+        files[i] = (struct multiboot_module_file){b->name, b->data, b->size};
+    }
+    return 0;
+}
+
+/* Build guest RAM, load the kernel, write the Multiboot information and copy the
+ * modules (this guest's own copy, in its own RAM), create the vCPU. */
 static int prepare(const struct boot_info *info, const struct boot_guest_image *image,
                    uint64_t ram_bytes, struct guest_memory *mem, struct vcpu *vcpu, char *why,
                    size_t why_len)
 {
     struct guest_image loaded;
     struct multiboot_boot mb;
+    struct multiboot_module_file files[BOOT_MODULES_MAX];
+    unsigned count = (unsigned)info->module_count;
 
-    if (guest_memory_create(mem, ram_bytes, pages_source, GUEST_RAM_TAG, why, why_len) != 0 ||
+    if (module_files(info, files, why, why_len) != 0 ||
+        guest_memory_create(mem, ram_bytes, pages_source, GUEST_RAM_TAG, why, why_len) != 0 ||
         load_kernel(mem, image, &loaded, why, why_len) != 0 ||
         multiboot_info_build(mem, MULTIBOOT_INFO_GPA, loaded.load_start, loaded.load_end,
-                             info->options.guest_args, LOADER_NAME, &mb, why, why_len) != 0)
+                             info->options.guest_args, LOADER_NAME, files, count, &mb, why,
+                             why_len) != 0)
         return -1;
     log_info("guest \"%s\": %u segments at 0x%x-0x%x, entry 0x%x, %lu MiB RAM, "
              "cmdline \"%s\"",
              vcpu->guest_name, loaded.segments, loaded.load_start, loaded.load_end,
              loaded.entry, (unsigned long)(mem->ram_size >> 20), info->options.guest_args);
+    if (count)
+        log_info("guest \"%s\": %u modules at 0x%x-0x%x", vcpu->guest_name, count,
+                 mb.modules_start, mb.modules_end);
 
     struct guest_start start = {.eip = loaded.entry, .eax = mb.eax, .ebx = mb.ebx};
     return vcpu->ops->vcpu_create(vcpu, mem, &start, why, why_len);

@@ -19,6 +19,7 @@
 #   options: WORDS  hvlab's load options (media efi)
 #   file: SRC:DST   an extra file on the boot volume (may repeat)
 #   timeout: SECONDS  time limit (default 120)
+#   ram: MIB        the emulator's RAM (default: run.sh's, 512), for a large mem=
 #   status: N       hvlab's expected shutdown status (default 0); "any": not checked (a
 #                   lab test reads the lines of its lab in a boot later labs may stop)
 #   expect: TEXT    a transcript line expected, in order; reject: TEXT  a text never seen
@@ -33,7 +34,7 @@
 #   balance: TEXT LOW-HIGH  the numbers after TEXT, one per line, each LOW..HIGH % of
 #                   their sum (see tools/check-transcript.sh)
 # Any key but emu: may be written KEY@EMU: for one emulator only. For a key with one
-# value (media, options, timeout, status, tap, kernel, append) it replaces KEY: on that
+# value (media, options, timeout, ram, status, tap, kernel, append) it replaces KEY: on that
 # emulator; expect@EMU:, reject@EMU: and file@EMU: lines add to the shared ones, and an
 # expect@EMU: line takes its place in the order among the expect: lines. So a spec says
 # once what is common to all emulators and per emulator only where they differ:
@@ -53,7 +54,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 RUN=${HVLAB_RUN:-$here/run.sh}
 EMULATORS="bochs qemu-svm qemu kvm"
-KEYS="emu media options file timeout status expect reject tap output interleaved balance kernel append"
+KEYS="emu media options file timeout ram status expect reject tap output interleaved balance kernel append"
 
 # Reads the spec given as SPEC or SPEC@EMU: sets spec, emu (empty if not given), name.
 parse_run() {
@@ -154,6 +155,8 @@ efi)
 *) echo "FAIL $name: bad spec: media: '$media' (efi, iso or kernel)"; exit 1 ;;
 esac
 cmd+=(--log "$log" --timeout "$timeout")
+ram=$(key ram)
+[ -z "$ram" ] || cmd+=(--ram "$ram")
 if [[ -n $tap && ! $tap =~ ^[0-9]+( [A-Za-z0-9_#-]+)?$ ]]; then echo "FAIL $name: bad spec: tap: '$tap' is not a number (and a tag)"; exit 1; fi
 
 if [ $dry = 1 ]; then

@@ -3,7 +3,7 @@
 #
 #   tools/run.sh --emu EMU (--efi FILE | --iso FILE | --kernel FILE [--append ARGS])
 #                [--options "WORDS"] [--file SRC:DST]... [--log FILE] [--timeout SECONDS]
-#                [--quiet] [--gdb] [--exact]
+#                [--quiet] [--gdb] [--exact] [--ram MIB]
 #
 # EMU: auto (KVM if this host has it, else Bochs), bochs (Intel VT-x emulated),
 #      qemu-svm (QEMU TCG with AMD-V), qemu (QEMU TCG, no virtualization extensions),
@@ -11,6 +11,8 @@
 # The serial transcript goes to the terminal (unless --quiet) and to the log file.
 # --kernel boots a guest kernel bare (no hvlab), for comparison: QEMU's Multiboot loader,
 # or in Bochs a BIOS GRUB image (tools/mkiso-kernel.sh) booted from CD-ROM.
+# --ram MIB: the emulator's RAM for hvlab (default 512; the pool hvlab reserves is guest
+# RAM + 32 MiB, so mem=1G needs about 1.5 GiB).
 # --exact: RDTSC counts executed instructions and runs repeat exactly (for tools/bench.sh).
 # Bochs always runs so (clock: sync=none and a fixed time0); QEMU gets -icount shift=0,
 # sleep=off and a virtual-time RTC, which makes it about 15 times slower.
@@ -23,7 +25,7 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 files=()
-emu=auto efi= iso= kernel= append= options= log= timeout=0 quiet=0 gdb=0 exact=0
+emu=auto efi= iso= kernel= append= options= log= timeout=0 quiet=0 gdb=0 exact=0 ram=512
 while [ $# -gt 0 ]; do
     case $1 in
     --emu) emu=$2; shift 2 ;;
@@ -38,11 +40,13 @@ while [ $# -gt 0 ]; do
     --quiet) quiet=1; shift ;;
     --gdb) gdb=1; shift ;;
     --exact) exact=1; shift ;;
+    --ram) ram=$2; shift 2 ;;
     *) echo "run.sh: unknown argument '$1'" >&2; exit 126 ;;
     esac
 done
 
 fail_setup() { echo "run.sh: $*" >&2; exit 126; }
+[[ $ram =~ ^[0-9]+$ ]] || fail_setup "--ram wants MiB, got '$ram'"
 [ -n "$efi$iso$kernel" ] || fail_setup "give --efi FILE, --iso FILE or --kernel FILE"
 [ -z "$kernel" ] || [ -f "$kernel" ] || fail_setup "no such file: $kernel (run 'make' first)"
 [ -z "$efi" ] || [ -f "$efi" ] || fail_setup "no such file: $efi (run 'make' first)"
@@ -92,7 +96,7 @@ romimage: file=\"/usr/share/bochs/BIOS-bochs-latest\"
 boot: cdrom
 ata0-master: type=cdrom, path=\"$work/kernel.iso\", status=inserted"
     else
-        firmware="memory: host=512, guest=512
+        firmware="memory: host=$ram, guest=$ram
 romimage: file=\"$OVMF\", address=0xffe00000, options=none
 boot: disk
 ata0-master: type=disk, path=\"$work/esp.img\", mode=flat"
@@ -122,7 +126,7 @@ RC
     ;;
 qemu|qemu-svm|kvm)
     command -v qemu-system-x86_64 >/dev/null || fail_setup "QEMU is not installed: apt-get install qemu-system-x86"
-    args=(-machine q35 -m 512 -bios "$OVMF" -display none -no-reboot -monitor none
+    args=(-machine q35 -m "$ram" -bios "$OVMF" -display none -no-reboot -monitor none
           -device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial "file:$log")
     case $emu in
     qemu) cpu=(-accel tcg -cpu qemu64,-svm,-vmx) ;;

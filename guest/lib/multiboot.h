@@ -30,6 +30,7 @@
 /* 3.3: bits of multiboot_info.flags telling which fields are valid. */
 #define MULTIBOOT_INFO_MEMORY  (1u << 0) /* mem_lower, mem_upper */
 #define MULTIBOOT_INFO_CMDLINE (1u << 2) /* cmdline */
+#define MULTIBOOT_INFO_MODS    (1u << 3) /* mods_count, mods_addr */
 #define MULTIBOOT_INFO_MMAP    (1u << 6) /* mmap_length, mmap_addr */
 
 /* 3.3: memory map entry types. */
@@ -102,6 +103,21 @@ _Static_assert(__builtin_offsetof(struct multiboot_mmap_entry, base_addr) == 4, 
 _Static_assert(__builtin_offsetof(struct multiboot_mmap_entry, length) == 12, "length");
 _Static_assert(__builtin_offsetof(struct multiboot_mmap_entry, type) == 20, "type");
 _Static_assert(sizeof(struct multiboot_mmap_entry) == 24, "mmap entry size");
+
+/*
+ * 3.3 boot module: [mod_start, mod_end) holds the module, string its NUL-terminated
+ * string (hvlab: the file name given in modules=).
+ *
+ *   0 mod_start   4 mod_end   8 string   12 reserved (0)
+ */
+struct multiboot_module {
+    uint32_t mod_start;
+    uint32_t mod_end;
+    uint32_t string;
+    uint32_t reserved;
+};
+
+_Static_assert(sizeof(struct multiboot_module) == 16, "module structure size");
 
 /* Step to the entry after e (spec 3.3: entries are size + 4 bytes apart). */
 static inline const struct multiboot_mmap_entry *

@@ -113,7 +113,7 @@ static void check_multiboot_info(const struct guest_image *img)
     struct multiboot_boot mb;
     char why[WHY_LEN] = "";
     if (multiboot_info_build(ram, MULTIBOOT_INFO_GPA, img->load_start, img->load_end,
-                             GUEST_CMDLINE, LOADER_NAME, &mb, why, sizeof(why)) != 0) {
+                             GUEST_CMDLINE, LOADER_NAME, 0, 0, &mb, why, sizeof(why)) != 0) {
         FUZZ_CHECK(why[0] != '\0', "refused without a reason");
         uint64_t changed = fuzz_ram_first_changed(ram, img->load_start, img->load_end);
         FUZZ_CHECK(changed == UINT64_MAX, "refused, but wrote 0x%llx",

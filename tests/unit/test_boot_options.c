@@ -39,12 +39,14 @@ static void assert_defaults(void)
     assert_int_equal(opts.selftest, SELFTEST_NONE);
     assert_false(opts.gdb_wait);
     assert_string_equal(opts.boot_via, "uefi");
+    assert_string_equal(opts.modules, "");
 }
 
 /* The start of the problems for a bad mem= size and for an unknown word. */
 #define MEM_SYNTAX "mem= wants a size like 64M (4M..1G, a multiple of 4K), got: "
 #define UNKNOWN                                                                                \
-    "unknown option (known: log= guest= mem= watchdog= slice= selftest= boot= gdb --), got: "
+    "unknown option (known: log= guest= mem= modules= watchdog= slice= selftest= boot= gdb "   \
+    "--), got: "
 
 /* Parse a line that must yield exactly one problem, with this text. */
 static void assert_one_problem(const char *cmdline, const char *text)
@@ -473,6 +475,7 @@ static void test_every_word_says_what_is_used(void **state)
         {"mem=3M", "mem=", "; using 64M"},
         {"mem=lots", "mem=", "; using 64M"},
         {"mem=4097K", "mem=", "; using 64M"},
+        {"modules=a/b", "modules=", "; using none"},
         {"watchdog=forever", "watchdog=", "; using 10"},
         {"selftest=crash", "selftest=", "; using none"},
         {"boot=", "boot=", "; using uefi"},
@@ -540,6 +543,86 @@ static void test_guest_list_checks(void **state)
     assert_int_equal(parse(list), 1);
     assert_non_null(strstr(opts.problems[0], "guest= lists at most 127 characters, got: ggg"));
     assert_string_equal(opts.guest, "hello");
+}
+
+/* modules=FILE[,FILE...]: at most 16 file names of \guests\, in order; none by default. */
+static void test_modules_list(void **state)
+{
+    (void)state;
+    assert_int_equal(parse(""), 0);
+    assert_string_equal(opts.modules, "");
+    assert_int_equal(parse("modules=env.txt,initrd-1.img,a_b"), 0);
+    assert_string_equal(opts.modules, "env.txt,initrd-1.img,a_b");
+
+    /* The boot layer takes the names in order; empty entries are skipped. */
+    assert_int_equal(parse("modules=,one,,two.bin,"), 0);
+    const char *list = opts.modules;
+    char name[BOOT_MODULE_NAME_MAX];
+    assert_true(boot_module_list_next(&list, name, sizeof(name)));
+    assert_string_equal(name, "one");
+    assert_true(boot_module_list_next(&list, name, sizeof(name)));
+    assert_string_equal(name, "two.bin");
+    assert_false(boot_module_list_next(&list, name, sizeof(name)));
+    char small[4];
+    list = "abcdef";
+    assert_true(boot_module_list_next(&list, small, sizeof(small)));
+    assert_string_equal(small, "abc");
+
+    /* A later good word wins; a bad one keeps what is in force. */
+    assert_int_equal(parse("modules=a modules=b"), 0);
+    assert_string_equal(opts.modules, "b");
+    assert_one_problem("modules=a modules=a/b",
+                       "modules= file names are letters, digits, -, _ and . (not first), "
+                       "got: a/b; using a");
+    assert_string_equal(opts.modules, "a");
+}
+
+static void test_modules_problems(void **state)
+{
+    (void)state;
+    assert_one_problem("modules=", "modules= wants FILE[,FILE...] (files of \\guests\\), "
+                                   "got: ; using none");
+    assert_one_problem("modules=,,", "modules= wants FILE[,FILE...] (files of \\guests\\), "
+                                     "got: ,,; using none");
+    assert_one_problem("modules=..", "modules= file names are letters, digits, -, _ and . "
+                                     "(not first), got: ..; using none");
+    assert_one_problem("modules=.hidden", "modules= file names are letters, digits, -, _ "
+                                          "and . (not first), got: .hidden; using none");
+    assert_one_problem("modules=a\\b", "modules= file names are letters, digits, -, _ and . "
+                                       "(not first), got: a\\b; using none");
+
+    /* Names of up to 31 characters. */
+    char line[512] = "modules=";
+    strcat(line, repeat('m', BOOT_MODULE_NAME_MAX - 1));
+    assert_int_equal(parse(line), 0);
+    strcat(line, "m");
+    assert_int_equal(parse(line), 1);
+    assert_non_null(strstr(opts.problems[0], "modules= file names are 1..31 characters"));
+    assert_string_equal(opts.modules, "");
+
+    /* 16 files fit; 17 do not. */
+    strcpy(line, "modules=f");
+    for (int i = 1; i < BOOT_MODULES_MAX; i++)
+        strcat(line, ",f");
+    assert_int_equal(parse(line), 0);
+    strcat(line, ",f");
+    assert_int_equal(parse(line), 1);
+    assert_non_null(strstr(opts.problems[0], "modules= takes at most 16 files, got: f,f,"));
+    assert_non_null(strstr(opts.problems[0], "; using none"));
+    assert_string_equal(opts.modules, "");
+
+    /* The whole list: at most 255 characters (8 names of 31 and 7 commas fit). */
+    strcpy(line, "modules=");
+    for (int i = 0; i < 8; i++) {
+        strcat(line, i ? "," : "");
+        strcat(line, repeat('n', BOOT_MODULE_NAME_MAX - 1));
+    }
+    assert_int_equal(parse(line), 0);
+    assert_int_equal(strlen(opts.modules), 8 * 31 + 7);
+    strcat(line, ",,");
+    assert_int_equal(parse(line), 1);
+    assert_non_null(
+        strstr(opts.problems[0], "modules= lists at most 255 characters, got: nnn"));
 }
 
 static void test_log_level_name(void **state)
@@ -786,6 +869,8 @@ int main(void)
         cmocka_unit_test(test_every_word_says_what_is_used),
         cmocka_unit_test(test_problem_at),
         cmocka_unit_test(test_guest_list_checks),
+        cmocka_unit_test(test_modules_list),
+        cmocka_unit_test(test_modules_problems),
         cmocka_unit_test(test_log_level_name),
         /* cmdline.c */
         cmocka_unit_test(test_config_to_one_line),

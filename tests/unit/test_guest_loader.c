@@ -804,7 +804,7 @@ static int build(struct fixture *f, uint32_t gpa, uint32_t start, uint32_t end,
                  const char *cmdline, const char *name, struct multiboot_boot *out)
 {
     f->why[0] = '\0';
-    return multiboot_info_build(&f->mem, gpa, start, end, cmdline, name, out, f->why,
+    return multiboot_info_build(&f->mem, gpa, start, end, cmdline, name, 0, 0, out, f->why,
                                 sizeof(f->why));
 }
 
@@ -956,6 +956,178 @@ static void test_info_needs_upper_memory(void **state)
     fixture_free(small);
 }
 
+/* ---- Multiboot modules ------------------------------------------------------ */
+
+#define PAGE    0x1000u
+#define MODS_AT (INFO_GPA + INFO_FIXED) /* the module structures follow the map */
+
+static int build_mods(struct fixture *f, uint32_t end, const struct multiboot_module_file *mods,
+                      unsigned count, struct multiboot_boot *out)
+{
+    f->why[0] = '\0';
+    return multiboot_info_build(&f->mem, INFO_GPA, KERNEL_START, end, CMDLINE, LOADER_NAME,
+                                mods, count, out, f->why, sizeof(f->why));
+}
+
+static struct multiboot_module read_mod(const struct fixture *f, uint32_t mods_addr, unsigned i)
+{
+    struct multiboot_module m;
+    assert_int_equal(guest_memory_read(&f->mem, mods_addr + i * sizeof(m), &m, sizeof(m)), 0);
+    return m;
+}
+
+static void assert_guest_string(const struct fixture *f, uint32_t gpa, const char *s)
+{
+    char back[64];
+    assert_true(strlen(s) < sizeof(back));
+    assert_int_equal(guest_memory_read(&f->mem, gpa, back, strlen(s) + 1), 0);
+    assert_string_equal(back, s);
+}
+
+/* Three modules (one empty): in order, each page aligned after the kernel, the bytes and
+ * strings where the structures say, and nothing overlapping the kernel or the block. */
+static void test_modules_placed_after_kernel(void **state)
+{
+    struct fixture *f = *state;
+    static uint8_t big[5000];
+    for (size_t i = 0; i < sizeof(big); i++)
+        big[i] = (uint8_t)(i * 7 + 1);
+    const struct multiboot_module_file mods[] = {
+        {"env.txt", (const uint8_t *)"hello modules", 13},
+        {"big.bin", big, sizeof(big)},
+        {"empty", NULL, 0},
+    };
+    struct multiboot_boot boot;
+    assert_int_equal(build_mods(f, KERNEL_END, mods, 3, &boot), 0);
+    struct multiboot_info info = read_info(f, INFO_GPA);
+    assert_int_equal(info.flags, MULTIBOOT_INFO_MEMORY | MULTIBOOT_INFO_CMDLINE |
+                                     MULTIBOOT_INFO_MODS | MULTIBOOT_INFO_MMAP |
+                                     MULTIBOOT_INFO_BOOT_LOADER_NAME);
+    assert_int_equal(info.mods_count, 3);
+    assert_int_equal(info.mods_addr, MODS_AT);
+    /* The strings come after the structures; the block grew by both. */
+    assert_int_equal(info.cmdline, INFO_GPA + INFO_FIXED + 3 * 16);
+    assert_int_equal(boot.info_end, INFO_GPA + INFO_FIXED + 3 * 16 + sizeof(CMDLINE) +
+                                        sizeof(LOADER_NAME) + sizeof("env.txt") +
+                                        sizeof("big.bin") + sizeof("empty"));
+    assert_guest_string(f, info.cmdline, CMDLINE);
+    assert_guest_string(f, info.boot_loader_name, LOADER_NAME);
+
+    const uint32_t want_start[] = {KERNEL_END, KERNEL_END + PAGE, KERNEL_END + 3 * PAGE};
+    for (unsigned i = 0; i < 3; i++) {
+        struct multiboot_module m = read_mod(f, info.mods_addr, i);
+        assert_int_equal(m.mod_start, want_start[i]);
+        assert_int_equal(m.mod_start % PAGE, 0);
+        assert_int_equal(m.mod_end - m.mod_start, mods[i].size);
+        assert_int_equal(m.reserved, 0);
+        assert_guest_string(f, m.string, mods[i].string);
+        assert_true(m.string >= info.boot_loader_name && m.string < boot.info_end);
+        assert_true(m.mod_start >= KERNEL_END); /* never on the kernel */
+        uint8_t back[sizeof(big)];
+        assert_int_equal(guest_memory_read(&f->mem, m.mod_start, back, mods[i].size), 0);
+        assert_memory_equal(back, mods[i].data ? mods[i].data : back, mods[i].size);
+    }
+    assert_int_equal(boot.modules_start, KERNEL_END);
+    assert_int_equal(boot.modules_end, KERNEL_END + 3 * PAGE);
+    /* The tail of a module's last page is not written. */
+    assert_int_equal(ram_byte(f, KERNEL_END + 13), RAM_JUNK);
+    assert_int_equal(ram_byte(f, KERNEL_END + PAGE + sizeof(big)), RAM_JUNK);
+    assert_int_equal(ram_byte(f, boot.info_end), RAM_JUNK);
+}
+
+/* Module 0 goes on the first page boundary at or after the kernel's end, and never below
+ * 1 MiB (a kernel loaded low leaves lower memory to the boot information). */
+static void test_modules_start(void **state)
+{
+    struct fixture *f = *state;
+    const struct multiboot_module_file one[] = {{"m", (const uint8_t *)"x", 1}};
+    struct multiboot_boot boot;
+    assert_int_equal(build_mods(f, KERNEL_END + 1, one, 1, &boot), 0);
+    assert_int_equal(boot.modules_start, KERNEL_END + PAGE);
+    assert_int_equal(boot.modules_end, KERNEL_END + PAGE + 1);
+    assert_int_equal(build_mods(f, KERNEL_END - 1, one, 1, &boot), 0);
+    assert_int_equal(boot.modules_start, KERNEL_END);
+    f->why[0] = '\0';
+    assert_int_equal(multiboot_info_build(&f->mem, INFO_GPA, 0x4000, 0x8000, NULL, NULL, one, 1,
+                                          &boot, f->why, sizeof(f->why)),
+                     0);
+    assert_int_equal(boot.modules_start, MIB);
+    /* No modules: flag clear, fields zero, nothing placed. */
+    assert_int_equal(build_mods(f, KERNEL_END, NULL, 0, &boot), 0);
+    struct multiboot_info info = read_info(f, INFO_GPA);
+    assert_int_equal(info.flags & MULTIBOOT_INFO_MODS, 0);
+    assert_int_equal(info.mods_count, 0);
+    assert_int_equal(info.mods_addr, 0);
+    assert_int_equal(boot.modules_start, 0);
+    assert_int_equal(boot.modules_end, 0);
+}
+
+/* A module that would end past guest RAM is refused, named, and nothing is written; one
+ * that ends exactly at the end of RAM fits. */
+static void test_modules_do_not_fit(void **state)
+{
+    struct fixture *f = *state;
+    static uint8_t data[RAM_SIZE];
+    memset(data, 0x11, sizeof(data));
+    uint64_t room = RAM_SIZE - KERNEL_END - PAGE; /* after one page for module 0 */
+    struct multiboot_module_file mods[] = {{"first", data, 1}, {"second", data, room + 1}};
+    struct multiboot_boot boot;
+    assert_int_equal(build_mods(f, KERNEL_END, mods, 2, &boot), -1);
+    char want[WHY_LEN];
+    snprintf(want, sizeof(want),
+             "module 1 \"second\" (%lu bytes) does not fit in guest RAM: it would take "
+             "0x%x-0x%lx, RAM ends at 0x%lx (modules go after the kernel, from 0x%x, each "
+             "page aligned)",
+             (unsigned long)(room + 1), KERNEL_END + PAGE, (unsigned long)(RAM_SIZE + 1),
+             (unsigned long)RAM_SIZE, KERNEL_END);
+    assert_string_equal(f->why, want);
+    assert_ram_filled(f, INFO_GPA, RAM_JUNK, INFO_FIXED);
+    assert_ram_filled(f, KERNEL_END, RAM_JUNK, 2 * PAGE);
+
+    mods[1].size = room;
+    assert_int_equal(build_mods(f, KERNEL_END, mods, 2, &boot), 0);
+    assert_int_equal(boot.modules_end, RAM_SIZE);
+    /* An empty module at the very end of RAM fits too. */
+    const struct multiboot_module_file at_end[] = {{"fill", data, RAM_SIZE - KERNEL_END},
+                                                   {"none", NULL, 0}};
+    assert_int_equal(build_mods(f, KERNEL_END, at_end, 2, &boot), 0);
+    assert_int_equal(boot.modules_end, RAM_SIZE);
+}
+
+/* At most 16 modules; 16 with the longest names, and the longest command line, still fit
+ * the page hvlab keeps for the boot information. */
+static void test_modules_limits(void **state)
+{
+    struct fixture *f = *state;
+    struct multiboot_module_file mods[MULTIBOOT_MODULES_MAX + 1];
+    static const char name[] = "0123456789012345678901234567890"; /* 31 characters */
+    for (unsigned i = 0; i <= MULTIBOOT_MODULES_MAX; i++)
+        mods[i] = (struct multiboot_module_file){name, (const uint8_t *)name, sizeof(name)};
+    struct multiboot_boot boot;
+    assert_int_equal(build_mods(f, KERNEL_END, mods, MULTIBOOT_MODULES_MAX + 1, &boot), -1);
+    assert_string_equal(f->why, "17 modules: hvlab passes at most 16");
+    assert_ram_filled(f, INFO_GPA, RAM_JUNK, INFO_FIXED);
+
+    char cmdline[256];
+    memset(cmdline, 'c', sizeof(cmdline) - 1);
+    cmdline[sizeof(cmdline) - 1] = '\0';
+    f->why[0] = '\0';
+    assert_int_equal(multiboot_info_build(&f->mem, INFO_GPA, KERNEL_START, KERNEL_END, cmdline,
+                                          LOADER_NAME, mods, MULTIBOOT_MODULES_MAX, &boot,
+                                          f->why, sizeof(f->why)),
+                     0);
+    assert_true(boot.info_end <= MULTIBOOT_INFO_RESERVED_END);
+    struct multiboot_info info = read_info(f, INFO_GPA);
+    struct multiboot_module last = read_mod(f, info.mods_addr, MULTIBOOT_MODULES_MAX - 1);
+    assert_int_equal(last.mod_start, KERNEL_END + (MULTIBOOT_MODULES_MAX - 1) * PAGE);
+    assert_guest_string(f, last.string, name);
+
+    /* A module with bytes but no data, or no string, is refused. */
+    const struct multiboot_module_file bad[] = {{"x", NULL, 1}};
+    assert_int_equal(build_mods(f, KERNEL_END, bad, 1, &boot), -1);
+    assert_string_equal(f->why, "module 0 has no string or no data");
+}
+
 /* The two together, as the hypervisor will use them. */
 static void test_load_then_build_info(void **state)
 {
@@ -1029,6 +1201,10 @@ int main(void)
         T(test_info_unaligned),
         T(test_info_needs_upper_memory),
         T(test_load_then_build_info),
+        T(test_modules_placed_after_kernel),
+        T(test_modules_start),
+        T(test_modules_do_not_fit),
+        T(test_modules_limits),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
