@@ -16,8 +16,9 @@
 #include "print.h"
 
 #define PAT_NEW_HIGH  0x00010504u /* entries 7..4 = UC, WC, WP, WT (0-3 stay: in use) */
-#define PAT_RESERVED  0x02ull     /* memory type 2 is reserved */
-#define PAT_ENTRY7    56          /* bit position of entry 7 */
+#define PAT_POWER_ON  0x0007040600070406ull /* WB, WT, UC-, UC, twice ("PAT Initialization") */
+#define PAT_RESERVED  0x02ull               /* memory type 2 is reserved */
+#define PAT_ENTRY7    56                    /* bit position of entry 7 */
 #define FS_MARK       0xF5F5F5F500000001ull
 #define GS_MARK       0x6565656500000002ull
 #define KGS_MARK      0x4B4B4B4B00000003ull
@@ -110,6 +111,7 @@ enum tap_outcome check_pat(void)
         return tap_skip("CPUID has no PAT");
     if (!rdmsr_ok(MSR_PAT, &old))
         return tap_fail("rdmsr IA32_PAT raised vector %u", trap_fault.vector);
+    tap_note("IA32_PAT read %s at first (power-on value %s)", x64(old), x64(PAT_POWER_ON));
     uint64_t fresh = (old & 0xFFFFFFFFu) | ((uint64_t)PAT_NEW_HIGH << 32);
     SET_MSR(MSR_PAT, fresh);
     uint64_t bad = (fresh & ~(0xFFull << PAT_ENTRY7)) | (PAT_RESERVED << PAT_ENTRY7);
@@ -127,7 +129,6 @@ enum tap_outcome check_pat(void)
     if (!read || got != fresh)
         return tap_fail("IA32_PAT = %s after the refused write, expected %s kept", x64(got),
                         x64(fresh));
-    tap_note("IA32_PAT was %s", x64(old));
     return TAP_PASS;
 }
 
@@ -221,29 +222,37 @@ enum tap_outcome check_fsgsbase(void)
     if (!cr4_ok(cr4 | CR4_FSGSBASE))
         return tap_fail("setting CR4.FSGSBASE raised vector %u error 0x%x", trap_fault.vector,
                         (unsigned)trap_fault.error);
+    /* The instructions first, the MSRs they must agree with last. */
     __asm__ volatile("wrfsbase %0" ::"r"(addr(fsgs_area)) : "memory");
     __asm__ volatile("rdfsbase %0" : "=r"(v));
-    bool msr_ok = rdmsr_ok(MSR_FS_BASE, &msr);
     uint64_t mark = 0;
     bool load_ok = SEG_LOAD("fs", 0, mark);
+    const char *load_fault = load_ok ? "" : fault_text();
     uint64_t gsv;
     __asm__ volatile("wrgsbase %0" ::"r"(addr(gs_area)) : "memory");
     __asm__ volatile("rdgsbase %0" : "=r"(gsv));
     uint64_t gsmsr = 0;
+    bool msr_ok = rdmsr_ok(MSR_FS_BASE, &msr);
+    unsigned msr_vector = trap_fault.vector;
     bool gsmsr_ok = rdmsr_ok(MSR_GS_BASE, &gsmsr);
     __asm__ volatile("wrfsbase %0; wrgsbase %0" ::"r"(0ull) : "memory");
     cr4_ok(cr4);
     if (v != addr(fsgs_area))
         return tap_fail("rdfsbase = %s after wrfsbase %s", x64(v), x64(addr(fsgs_area)));
-    if (!msr_ok || msr != v)
-        return tap_fail("rdmsr FS_BASE = %s after wrfsbase %s", x64(msr), x64(v));
     if (!load_ok)
-        return tap_fail("%%fs:0 after wrfsbase: %s", fault_text());
+        return tap_fail("%%fs:0 after wrfsbase: %s", load_fault);
     if (mark != FSGS_MARK)
         return tap_fail("%%fs:0 = %s after wrfsbase, expected %s", x64(mark), x64(FSGS_MARK));
-    if (gsv != addr(gs_area) || !gsmsr_ok || gsmsr != gsv)
-        return tap_fail("wrgsbase %s: rdgsbase %s, rdmsr GS_BASE %s", x64(addr(gs_area)),
-                        x64(gsv), x64(gsmsr));
+    if (gsv != addr(gs_area))
+        return tap_fail("rdgsbase = %s after wrgsbase %s", x64(gsv), x64(addr(gs_area)));
+    if (!msr_ok)
+        return tap_fail("rdmsr FS_BASE raised vector %u (rdfsbase, %%fs:, rdgsbase were right)",
+                        msr_vector);
+    if (msr != v)
+        return tap_fail("rdmsr FS_BASE = %s after wrfsbase %s", x64(msr), x64(v));
+    if (!gsmsr_ok || gsmsr != gsv)
+        return tap_fail("rdmsr GS_BASE = %s (%s) after wrgsbase %s", x64(gsmsr),
+                        gsmsr_ok ? "read" : "faulted", x64(gsv));
     return TAP_PASS;
 }
 

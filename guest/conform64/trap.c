@@ -212,13 +212,27 @@ enum tap_outcome run_caught(enum tap_outcome (*check)(void))
     return tap_fail("unexpected %s", fault_text());
 }
 
+/* Mnemonics of the exception vectors (SDM Vol. 3A, "Exception and Interrupt Reference"). */
+static const char *const vector_names[IDT_EXCEPTION_VECTORS] = {
+    "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "#9",  "#TS",
+    "#NP", "#SS", "#GP", "#PF", "#15", "#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
+};
+
 const char *fault_text(void)
 {
-    static char text[128];
+    static char text[96];
+    char name[12];
+    unsigned v = trap_fault.vector;
 
-    ksnprintf(text, sizeof(text), "vector %u error 0x%x at rip %s cs 0x%x cr2 %s",
-              trap_fault.vector, (unsigned)trap_fault.error, x64(trap_fault.rip),
-              (unsigned)trap_fault.cs, x64(trap_fault.cr2));
+    if (v < IDT_EXCEPTION_VECTORS && vector_names[v])
+        ksnprintf(name, sizeof(name), "%s", vector_names[v]);
+    else
+        ksnprintf(name, sizeof(name), "vector %u", v);
+    size_t n =
+        ksnprintf(text, sizeof(text), "%s(0x%x) rip %s cs 0x%x", name,
+                  (unsigned)trap_fault.error, x64(trap_fault.rip), (unsigned)trap_fault.cs);
+    if (v == EXC_PF)
+        ksnprintf(text + n, sizeof(text) - n, " cr2 %s", x64(trap_fault.cr2));
     return text;
 }
 

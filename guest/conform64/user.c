@@ -62,10 +62,10 @@ static long run_user(void (*enter)(void), void (*prog)(void), uint64_t rflags)
 /* The check fails unless the user program came back by `want`. */
 #define EXPECT_REASON(got, want)                                                               \
     do {                                                                                       \
+        if ((got) == CATCH_FAULT && (want) != CATCH_FAULT)                                     \
+            return tap_fail("back by %s, not %s", fault_text(), reason_name(want));            \
         if ((got) != (want))                                                                   \
-            return tap_fail("came back by %s, expected %s%s%s", reason_name(got),              \
-                            reason_name(want), (got) == CATCH_FAULT ? ": " : "",               \
-                            (got) == CATCH_FAULT ? fault_text() : "");                         \
+            return tap_fail("back by %s, not %s", reason_name(got), reason_name(want));        \
     } while (0)
 
 #define SET_MSR(msr, v)                                                                        \
@@ -92,6 +92,10 @@ enum tap_outcome check_user_syscall(void)
     SET_MSR(MSR_FMASK, FMASK_VALUE);
 
     long r = run_user(user_enter_sysret, user_prog_syscall, USER_RFLAGS);
+    if (r == CATCH_FAULT && (trap_fault.cs & SEL_RPL_MASK) == 0 &&
+        trap_fault.rip != (uint64_t)(uintptr_t)syscall_entry)
+        return tap_fail("SYSCALL went elsewhere: %s; LSTAR %s", fault_text(),
+                        x64((uint64_t)(uintptr_t)syscall_entry));
     EXPECT_REASON(r, CATCH_SYSCALL);
     const volatile struct user_record *u = &user_rec;
     if ((u->user_cs & SELECTOR) != USER_CS64 || (u->user_ss & SELECTOR) != USER_SS)
@@ -182,6 +186,9 @@ enum tap_outcome check_user_sysenter(void)
     SET_MSR(MSR_SYSENTER_EIP, (uint64_t)(uintptr_t)sysenter_entry);
 
     long r = run_user(user_enter_sysexit, user_prog_sysenter, RFLAGS_RESERVED);
+    if (r == CATCH_FAULT && trap_fault.rip == (uint64_t)(uintptr_t)user_sysexit_at)
+        return tap_fail("SYSEXIT itself raised %s (#GP(0): SYSENTER_CS is 0 in the CPU?)",
+                        fault_text());
     EXPECT_REASON(r, CATCH_SYSENTER);
     const volatile struct user_record *u = &user_rec;
     const unsigned ucs = (SEL_KCODE + 32) | SEL_RPL3, uss = (SEL_KCODE + 40) | SEL_RPL3;

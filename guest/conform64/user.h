@@ -48,6 +48,7 @@ extern char entry_stack_top[];
 void user_enter_sysret(void);
 void user_enter_iret(void);
 void user_enter_sysexit(void);
+extern char user_sysexit_at[]; /* the SYSEXIT instruction of user_enter_sysexit */
 
 /* Kernel entry points (LSTAR, SYSENTER_EIP): record into user_rec, back to catch_top. */
 void syscall_entry(void);

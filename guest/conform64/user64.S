@@ -63,10 +63,11 @@ user_enter_iret:
 	iretq
 
 /* SYSEXIT (REX.W): RIP = RDX, RSP = RCX, CS/SS = SYSENTER_CS + 32 / + 40, RFLAGS kept. */
-	.globl user_enter_sysexit
+	.globl user_enter_sysexit, user_sysexit_at
 user_enter_sysexit:
 	movq user_entry_rip(%rip), %rdx
 	movq user_entry_rsp(%rip), %rcx
+user_sysexit_at:
 	sysexitq
 
 	.globl syscall_entry
