@@ -50,7 +50,7 @@ struct conform64_env env;
     X(check_fs_gs_base, "msr: FS_BASE/GS_BASE by WRMSR, read by RDMSR and %fs:/%gs: loads")    \
     X(check_swapgs, "msr: SWAPGS exchanges GS_BASE and KERNEL_GS_BASE (WRMSR), %gs: follows")  \
     X(check_fsgsbase,                                                                          \
-      "fsgsbase: #UD with CR4.FSGSBASE clear; WRFSBASE/RDFSBASE/WRGSBASE agree with the MSRs") \
+      "fsgsbase: RDFSBASE #UD, then CR4.FSGSBASE: WR/RD FS/GS BASE agree with the MSRs")       \
     X(check_tsc_aux, "msr: TSC_AUX by WRMSR, read by RDTSCP (ECX) and RDPID")                  \
     /* simd.c */                                                                               \
     X(check_simd_sse, "simd: SSE xmm0-15 kept over 1,000 CPUID and 1,000 OUT exits")           \

@@ -246,7 +246,7 @@ enum tap_outcome check_fsgsbase(void)
     if (gsv != addr(gs_area))
         return tap_fail("rdgsbase = %s after wrgsbase %s", x64(gsv), x64(addr(gs_area)));
     if (!msr_ok)
-        return tap_fail("rdmsr FS_BASE raised vector %u (rdfsbase, %%fs:, rdgsbase were right)",
+        return tap_fail("rdmsr FS_BASE raised vector %u (the instructions were right)",
                         msr_vector);
     if (msr != v)
         return tap_fail("rdmsr FS_BASE = %s after wrfsbase %s", x64(msr), x64(v));
