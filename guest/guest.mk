@@ -110,3 +110,6 @@ $(GUEST_OUT)/bad/%.elf: $(GUEST_OUT)/hello.elf $(GUEST_MKBADELF)
 	@mkdir -p $(@D)
 	$(call say,BADELF,$@)
 	$(Q)$(GUEST_MKBADELF) $* $< $@
+
+# The 64-bit guests (conform64): their own flags and an ELF32 container; see guest64.mk.
+include $(GUEST_SRC)/guest64.mk
