@@ -116,6 +116,7 @@ enum tap_outcome check_pat(void)
     SET_MSR(MSR_PAT, fresh);
     uint64_t bad = (fresh & ~(0xFFull << PAT_ENTRY7)) | (PAT_RESERVED << PAT_ENTRY7);
     bool took = wrmsr_ok(MSR_PAT, bad);
+    unsigned vector = trap_fault.vector; /* before the read-back resets it */
     bool read = rdmsr_ok(MSR_PAT, &got);
     SET_MSR(MSR_PAT, old);
     if (took && !env.hvlab)
@@ -124,8 +125,8 @@ enum tap_outcome check_pat(void)
     if (took)
         return tap_fail("wrmsr IA32_PAT = %s (entry 7 type 2, reserved) did not raise #GP",
                         x64(bad));
-    if (trap_fault.vector != EXC_GP)
-        return tap_fail("reserved PAT type raised vector %u, expected #GP", trap_fault.vector);
+    if (vector != EXC_GP)
+        return tap_fail("reserved PAT type raised vector %u, expected #GP", vector);
     if (!read || got != fresh)
         return tap_fail("IA32_PAT = %s after the refused write, expected %s kept", x64(got),
                         x64(fresh));
