@@ -317,7 +317,7 @@ static void test_cpuid_leaf1_hypervisor_bit_no_vmx(void **state)
     assert_false(ecx & (1u << 6));           /* SMX */
     assert_false(ecx & CPUID_1_ECX_OSXSAVE); /* the guest's CR4.OSXSAVE is clear */
     assert_false(ecx & (1u << 21));          /* x2APIC: not modelled */
-    assert_false(ecx & (1u << 24));          /* TSC-deadline timer: not modelled */
+    assert_true(ecx & (1u << 24));           /* TSC-deadline timer: the APIC model's */
     /* Everything else is the host's answer, zero-extended to 64 bits. */
     uint32_t policy_bits = CPUID_1_ECX_HYPERVISOR | CPUID_1_ECX_VMX | (1u << 6) |
                            CPUID_1_ECX_OSXSAVE | (1u << 21) | (1u << 24);
@@ -956,7 +956,7 @@ static void test_rdmsr_unknown_injects_gp(void **state)
 static void test_wrmsr_read_only_injects_gp(void **state)
 {
     struct fixture *f = *state;
-    assert_gp0_injected(f, wrmsr_exit(f, MSR_IA32_APIC_BASE, APIC_BASE_VALUE));
+    assert_gp0_injected(f, wrmsr_exit(f, MSR_IA32_MTRRCAP, 0));
     f->vcpu.pending_event.valid = false;
     assert_gp0_injected(f, wrmsr_exit(f, MSR_IA32_TSC, 0));
 }
@@ -1369,10 +1369,10 @@ static void test_memory_violation_write_not_present(void **state)
 static void test_memory_violation_fetch_without_linear(void **state)
 {
     struct fixture *f = *state;
-    struct vm_exit e = mem_exit(0xFEE00000, true, false, true); /* a fetch also reads */
+    struct vm_exit e = mem_exit(0xFED00000, true, false, true); /* a fetch also reads */
     e.u.mem.gla = 0x1234; /* not valid: must not be shown */
     assert_stopped(f, run(f, e),
-                   "instruction fetch at guest-physical 0xfee00000 (linear not reported), "
+                   "instruction fetch at guest-physical 0xfed00000 (linear not reported), "
                    "outside guest RAM [0x0-0x400000); mapping allowed --- (not present)");
 }
 
