@@ -36,13 +36,14 @@ _Static_assert(MULTIBOOT_INFO_GPA + MULTIBOOT_INFO_FIXED_BYTES + BOOT_GUEST_ARGS
                        sizeof(LOADER_NAME) <=
                    MULTIBOOT_INFO_RESERVED_END,
                "the Multiboot information outgrows its reserved page");
-#define FOOTPRINT_LINE_MAX         256
-#define GUEST_RAM_TAG              "guest RAM"
-#define VM_STATE_TAG               "VM state"
+#define FOOTPRINT_LINE_MAX 256
+#define GUEST_RAM_TAG      "guest RAM"
+#define VM_STATE_TAG       "VM state"
+#define VM_STATE_PAGES     ((sizeof(struct vm) + PAGE_SIZE - 1) / PAGE_SIZE)
+
 /* CPUID 80000008H: EAX[7:0] is MAXPHYADDR. See: SDM Vol. 2A, CPUID. */
 #define CPUID_LEAF_ADDR_SIZES      0x80000008u
 #define CPUID_ADDR_SIZES_PHYS_MASK 0xFFu
-#define VM_STATE_PAGES             ((sizeof(struct vm) + PAGE_SIZE - 1) / PAGE_SIZE)
 
 /* The kernel of guest `name`, or NULL after saying why that guest cannot start (the boot
  * layer found no file and no built-in kernel of that name, or could not read its file). */
