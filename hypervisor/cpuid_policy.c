@@ -10,8 +10,11 @@
 
 /* Leaves 15H (TSC and core crystal clock) and 16H (processor frequencies). See: SDM Vol. 2A,
  * CPUID, "Time Stamp Counter and Nominal Core Crystal Clock Information Leaf". */
-#define CPUID_LEAF_TSC_CRYSTAL 0x15u
-#define CPUID_LEAF_FREQUENCY   0x16u
+#define CPUID_LEAF_TSC_CRYSTAL   0x15u
+#define CPUID_LEAF_FREQUENCY     0x16u
+/* CPUID.01H: EBX[31:24] the initial APIC ID, EDX[9] an on-chip APIC. */
+#define CPUID_1_EBX_APIC_ID_MASK 0xFF000000u
+#define CPUID_1_EDX_APIC         (1u << 9)
 
 /* Pack up to 4 bytes of a string into a register, first byte lowest (CPUID order). */
 static uint32_t pack4(const char *s, unsigned offset)
@@ -68,6 +71,8 @@ struct cpuid_result cpuid_policy_apply(uint32_t leaf, uint32_t subleaf,
         r.ecx &=
             ~(CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | CPUID_1_ECX_OSXSAVE | CPUID_1_ECX_X2APIC);
         r.ecx |= CPUID_1_ECX_TSC_DEADLINE;
+        r.ebx &= ~CPUID_1_EBX_APIC_ID_MASK; /* the vCPU's APIC: ID 0, whichever CPU runs it */
+        r.edx |= CPUID_1_EDX_APIC;
         if (guest_cr4 & CR4_OSXSAVE) /* OSXSAVE is the guest's own CR4 bit, not the host's */
             r.ecx |= CPUID_1_ECX_OSXSAVE;
     } else if (leaf == CPUID_LEAF_EXT_FEATURES7 && subleaf == 0) {
