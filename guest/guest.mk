@@ -26,7 +26,7 @@ GUEST_COMMON_SRCS := boot.S \
 	lib/pic.c lib/pit.c lib/tap.c
 
 # One entry per guest: GUEST_SRCS_<name> lists its own sources.
-GUEST_NAMES := hello hostile conform bench victim spy counter
+GUEST_NAMES := hello hostile conform bench victim spy counter apic
 GUEST_SRCS_hello := hello/main.c hello/memtest.c
 GUEST_SRCS_hostile := hostile/main.c
 GUEST_SRCS_conform := conform/main.c conform/trap_stubs.S conform/trap.c conform/clock.c \
@@ -39,6 +39,8 @@ GUEST_SRCS_bench := bench/main.c bench/exits.c bench/hlt.c bench/measure.c bench
 GUEST_SRCS_victim := victim/main.c lib/cmdline.c lib/ram.c lib/pattern.c
 GUEST_SRCS_spy := spy/main.c lib/cmdline.c lib/ram.c lib/pattern.c
 GUEST_SRCS_counter := counter/main.c lib/cmdline.c bench/u64.c
+# The local APIC and I/O APIC checks (tests/boot/apic.test).
+GUEST_SRCS_apic := apic/main.c apic/traps.c apic/pit2.c apic/lapic.c apic/ioapic.c
 
 # Guests not built into hvlab.efi: a boot test puts them on the boot volume (\guests\).
 GUEST_DISK_NAMES := modcheck

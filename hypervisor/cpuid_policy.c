@@ -8,6 +8,14 @@
 #include "hypervisor/cr_policy.h"
 #include "hypervisor/hvlab_abi.h"
 
+/* Leaves 15H (TSC and core crystal clock) and 16H (processor frequencies). See: SDM Vol. 2A,
+ * CPUID, "Time Stamp Counter and Nominal Core Crystal Clock Information Leaf". */
+#define CPUID_LEAF_TSC_CRYSTAL   0x15u
+#define CPUID_LEAF_FREQUENCY     0x16u
+/* CPUID.01H: EBX[31:24] the initial APIC ID, EDX[9] an on-chip APIC. */
+#define CPUID_1_EBX_APIC_ID_MASK 0xFF000000u
+#define CPUID_1_EDX_APIC         (1u << 9)
+
 /* Pack up to 4 bytes of a string into a register, first byte lowest (CPUID order). */
 static uint32_t pack4(const char *s, unsigned offset)
 {
@@ -58,9 +66,13 @@ struct cpuid_result cpuid_policy_apply(uint32_t leaf, uint32_t subleaf,
     }
     if (leaf == CPUID_LEAF_FEATURES) {
         r.ecx |= CPUID_1_ECX_HYPERVISOR;
-        /* No nested VMX or SMX; x2APIC and the TSC-deadline timer are not modelled. */
-        r.ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | CPUID_1_ECX_OSXSAVE |
-                   CPUID_1_ECX_X2APIC | CPUID_1_ECX_TSC_DEADLINE);
+        /* No nested VMX or SMX; x2APIC is not modelled. The local APIC's TSC-deadline
+         * timer is (apic_platform.h), whatever the host has. */
+        r.ecx &=
+            ~(CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | CPUID_1_ECX_OSXSAVE | CPUID_1_ECX_X2APIC);
+        r.ecx |= CPUID_1_ECX_TSC_DEADLINE;
+        r.ebx &= ~CPUID_1_EBX_APIC_ID_MASK; /* the vCPU's APIC: ID 0, whichever CPU runs it */
+        r.edx |= CPUID_1_EDX_APIC;
         if (guest_cr4 & CR4_OSXSAVE) /* OSXSAVE is the guest's own CR4 bit, not the host's */
             r.ecx |= CPUID_1_ECX_OSXSAVE;
     } else if (leaf == CPUID_LEAF_EXT_FEATURES7 && subleaf == 0) {
@@ -69,6 +81,12 @@ struct cpuid_result cpuid_policy_apply(uint32_t leaf, uint32_t subleaf,
         r.ecx &= ~(CPUID_7_ECX_PKU | CPUID_7_ECX_OSPKE | CPUID_7_ECX_CET_SS);
         r.edx &= ~(CPUID_7_EDX_CET_IBT | CPUID_7_EDX_AMX_BF16 | CPUID_7_EDX_AMX_TILE |
                    CPUID_7_EDX_AMX_INT8);
+    } else if (leaf == CPUID_LEAF_TSC_CRYSTAL) {
+        /* The ratio and crystal clock would tell the guest its APIC timer's rate, which
+         * is hvlab's own (apic_platform.h): not enumerated, so the guest calibrates. */
+        r = (struct cpuid_result){0, 0, 0, 0};
+    } else if (leaf == CPUID_LEAF_FREQUENCY) {
+        r.ecx = 0; /* bus (reference) frequency: not the APIC timer's either */
     } else if (leaf == CPUID_LEAF_XSAVE) {
         r = xsave_leaf(subleaf, r);
     } else if (leaf == CPUID_LEAF_EXT_FEATURES) {

@@ -4,7 +4,6 @@
 #include "hypervisor/interrupts.h"
 
 #include "hypervisor/console.h"
-#include "hypervisor/devices/pic8259.h"
 #include "hypervisor/virtual_platform.h"
 #include "hypervisor/lab.h"
 
@@ -18,8 +17,8 @@ static void set_window(struct vcpu *vcpu, bool on)
 
 void vcpu_deliver_events(struct vcpu *vcpu)
 {
-    struct pic_pair *pic = &vcpu->platform->pic;
-    bool interrupt_waiting = pic_pending_vector(pic) >= 0;
+    /* The local APIC's vector, or the PIC's through LINT0 ExtINT (apic_platform.h). */
+    bool interrupt_waiting = vplatform_pending_vector(vcpu->platform) >= 0;
 
     if (vcpu->pending_event.valid) {
         vcpu->ops->inject_event(vcpu, &vcpu->pending_event);
@@ -37,9 +36,10 @@ void vcpu_deliver_events(struct vcpu *vcpu)
         set_window(vcpu, true);
         return;
     }
-    /* The INTA cycle happens now: the PIC moves the request to in-service. */
-    struct guest_event irq = {
-        .valid = true, .type = EVENT_EXTERNAL_INTERRUPT, .vector = pic_acknowledge(pic)};
+    /* The INTA cycle happens now: the APIC or the PIC moves the request to in-service. */
+    struct guest_event irq = {.valid = true,
+                              .type = EVENT_EXTERNAL_INTERRUPT,
+                              .vector = vplatform_acknowledge(vcpu->platform)};
     vcpu->ops->inject_event(vcpu, &irq);
     vcpu->interrupts_injected++;
     vcpu->platform->changed = true; /* another request may be deliverable next (auto-EOI) */

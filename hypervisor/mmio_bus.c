@@ -10,18 +10,27 @@
 #define BYTE_BITS     8u
 #define LOW_BYTE_MASK 0xFFull
 
-extern const struct mmio_device hvlab_info_device;
+extern const struct mmio_device hvlab_info_device, io_apic_device, local_apic_device;
 
 static const struct mmio_device *const devices[] = {
     &hvlab_info_device,
+    &io_apic_device,
+    &local_apic_device,
 };
 #define DEVICE_COUNT (sizeof(devices) / sizeof(devices[0]))
 
-const struct mmio_device *mmio_device_at(uint64_t gpa)
+static uint64_t device_base(const struct vcpu *vcpu, const struct mmio_device *d)
 {
-    for (unsigned i = 0; i < DEVICE_COUNT; i++)
-        if (gpa >= devices[i]->base && gpa - devices[i]->base < devices[i]->size)
+    return d->locate ? d->locate(vcpu) : d->base;
+}
+
+const struct mmio_device *mmio_device_at(const struct vcpu *vcpu, uint64_t gpa)
+{
+    for (unsigned i = 0; i < DEVICE_COUNT; i++) {
+        uint64_t base = device_base(vcpu, devices[i]);
+        if (base != MMIO_DEVICE_ABSENT && gpa >= base && gpa - base < devices[i]->size)
             return devices[i];
+    }
     return 0;
 }
 
@@ -56,7 +65,7 @@ enum exit_action mmio_emulate(struct vcpu *vcpu, const struct vm_exit *exit,
                          d->name, (unsigned long)exit->u.mem.gpa, a.write ? "writes" : "reads",
                          exit->u.mem.write ? "write" : "read");
 
-    uint64_t offset = exit->u.mem.gpa - d->base;
+    uint64_t offset = exit->u.mem.gpa - device_base(vcpu, d);
     uint64_t mask = size_mask(a.size);
     unsigned shift = a.high_byte ? BYTE_BITS : 0; /* AH, CH, DH, BH */
     if (a.write) {

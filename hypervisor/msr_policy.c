@@ -4,16 +4,13 @@
  * MSR_GUEST_REG registers are the guest's own: the backends load them into the CPU for
  * the guest's run, so SYSCALL, SYSENTER, SWAPGS, FS:/GS: and RDTSCP use the guest's
  * values. Only IA32_MTRR_DEF_TYPE is MSR_STORED: hvlab's EPT/NPT choose memory types.
+ * IA32_APIC_BASE and IA32_TSC_DEADLINE are the local APIC model's (MSR_APIC).
  */
 #include "hypervisor/msr_policy.h"
 
 #include "arch/x86_64/cpu_bits.h"
+#include "hypervisor/devices/local_apic.h"
 
-/* IA32_APIC_BASE as a BSP with its xAPIC enabled at the architectural default base.
- * See: SDM Vol. 3A, "Local APIC Status and Location". */
-#define APIC_BASE_DEFAULT        0xFEE00000ull
-#define APIC_BASE_BSP            (1ull << 8)
-#define APIC_BASE_ENABLE         (1ull << 11)
 #define MISC_ENABLE_FAST_STRINGS (1ull << 0) /* SDM Vol. 4, IA32_MISC_ENABLE bit 0 */
 
 /* Canonical with 48-bit linear addresses: bits 63:47 all equal. 5-level paging is not
@@ -34,8 +31,8 @@
 
 static const struct msr_rule rules[] = {
     {MSR_IA32_TSC, "IA32_TSC", MSR_HOST_TSC, 0, 0, 0, 0},
-    {MSR_IA32_APIC_BASE, "IA32_APIC_BASE", MSR_CONSTANT,
-     APIC_BASE_DEFAULT | APIC_BASE_BSP | APIC_BASE_ENABLE, 0, 0, 0},
+    {MSR_IA32_APIC_BASE, "IA32_APIC_BASE", MSR_APIC, 0, 0, 0, 0},
+    {LAPIC_TSC_DEADLINE_MSR, "IA32_TSC_DEADLINE", MSR_APIC, 0, 0, 0, 0},
     {MSR_IA32_MTRRCAP, "IA32_MTRRCAP", MSR_CONSTANT, 0, 0, 0, 0},
     {MSR_IA32_MISC_ENABLE, "IA32_MISC_ENABLE", MSR_CONSTANT, MISC_ENABLE_FAST_STRINGS, 0, 0, 0},
     {MSR_IA32_EFER, "IA32_EFER", MSR_GUEST_EFER, EFER_SCE | EFER_LME | EFER_NXE, 0, 0, 0},

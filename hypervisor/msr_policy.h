@@ -19,6 +19,7 @@ enum msr_backing {
     MSR_GUEST_EFER, /* the guest's IA32_EFER in the VMCS/VMCB; writes limited to `value` bits */
     MSR_GUEST_REG,  /* the guest's own register `reg`, loaded into the CPU while it runs */
     MSR_STORED,     /* kept in the vCPU (slot `slot`); not loaded into hardware */
+    MSR_APIC,       /* the local APIC model's (apic_platform.h): IA32_APIC_BASE, TSC_DEADLINE */
 };
 
 /* What WRMSR accepts for an MSR_GUEST_REG; anything else raises #GP(0) (SDM Vol. 2B,

@@ -31,6 +31,7 @@ void vplatform_reset(struct virtual_platform *vp, uint64_t (*read_tsc)(void), ui
     pic_reset(&vp->pic);
     pit_reset(&vp->pit, 0);
     uart16550_reset(&vp->uart);
+    vplatform_apic_reset(vp, tsc_hz);
     memset(&vp->io_bus, 0, sizeof(vp->io_bus));
     vp->info_scratch = 0;
     vp->port_b = 0;
@@ -57,12 +58,12 @@ uint64_t vplatform_ns(const struct virtual_platform *vp, uint64_t tsc)
     return muldiv_floor(since_start(vp, tsc), VPLATFORM_NS_PER_S, vp->tsc_hz);
 }
 
-/* Is the timer line blocked at the PIC: a request pending, in service or masked? Then a
- * new edge changes nothing the guest could notice before its next exit. */
+/* Is the timer line blocked at the PIC (a request pending, in service or masked, or ExtINT
+ * closed) and at the I/O APIC (pin masked, or its vector already requested)? Then a new
+ * edge changes nothing the guest could notice before its next exit. */
 static bool timer_blocked(const struct virtual_platform *vp)
 {
-    const struct pic8259 *master = &vp->pic.master;
-    return ((master->irr | master->isr | master->imr) & PIC_IRQ_BIT(VPLATFORM_PIT_IRQ)) != 0;
+    return !vplatform_isa_irq_open(vp, VPLATFORM_PIT_IRQ, true);
 }
 
 /* Timer edges become one pulse on IRQ 0, however many passed since the last update: the
@@ -70,7 +71,7 @@ static bool timer_blocked(const struct virtual_platform *vp)
  * blocked or hvlab came late (an emulator descheduled, like an SMI on a PC). Late ticks are
  * not paid back, since no PC delivers two ticks without an edge between them: see
  * docs/timer.md. Every edge that does not set IRR is counted lost (HC_TICKS_LOST). The
- * UART's IRQ 4 is a level. */
+ * UART's IRQ 4 is a level. Both lines also drive their I/O APIC pins, as on a PC. */
 void vplatform_update(struct virtual_platform *vp, uint64_t tsc)
 {
     uint64_t edges = pit_irq0_edges(&vp->pit, vplatform_pit_clock(vp, tsc));
@@ -79,8 +80,13 @@ void vplatform_update(struct virtual_platform *vp, uint64_t tsc)
         vp->ticks_lost += latched ? edges : edges - 1;
         pic_set_irq(&vp->pic, VPLATFORM_PIT_IRQ, true);
         pic_set_irq(&vp->pic, VPLATFORM_PIT_IRQ, false);
+        vplatform_apic_isa_irq(vp, VPLATFORM_PIT_IRQ, true);
+        vplatform_apic_isa_irq(vp, VPLATFORM_PIT_IRQ, false);
     }
-    pic_set_irq(&vp->pic, UART_COM1_IRQ, uart16550_irq(&vp->uart));
+    bool uart = uart16550_irq(&vp->uart);
+    pic_set_irq(&vp->pic, UART_COM1_IRQ, uart);
+    vplatform_apic_isa_irq(vp, UART_COM1_IRQ, uart);
+    vplatform_apic_update(vp, tsc);
 }
 
 void vplatform_pic_write(struct virtual_platform *vp, uint16_t port, uint8_t value,
@@ -93,7 +99,7 @@ void vplatform_pic_write(struct virtual_platform *vp, uint16_t port, uint8_t val
 
 /* The PIT edge's time in PIT clocks, back to the first TSC value at which
  * vplatform_pit_clock() reaches it (rounded up, so the edge has happened by then). */
-uint64_t vplatform_next_deadline(const struct virtual_platform *vp, uint64_t tsc)
+static uint64_t pit_deadline(const struct virtual_platform *vp, uint64_t tsc)
 {
     /* A blocked timer line needs no host timer: the edges merge at the PIC, and the guest
      * can only unblock it by an exit (EOI, unmask), which brings the platform up to date.
@@ -107,6 +113,12 @@ uint64_t vplatform_next_deadline(const struct virtual_platform *vp, uint64_t tsc
     if (ticks == VPLATFORM_NO_DEADLINE || ticks > VPLATFORM_NO_DEADLINE - 1 - vp->tsc_start)
         return VPLATFORM_NO_DEADLINE;
     return vp->tsc_start + ticks;
+}
+
+uint64_t vplatform_next_deadline(const struct virtual_platform *vp, uint64_t tsc)
+{
+    uint64_t pit = pit_deadline(vp, tsc), apic = vplatform_apic_deadline(vp);
+    return pit < apic ? pit : apic;
 }
 
 uint8_t vplatform_port_b_read(const struct virtual_platform *vp, uint64_t now)

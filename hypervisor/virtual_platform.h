@@ -3,6 +3,7 @@
  *
  *   PIT channel 0 --IRQ 0--\
  *   16550 UART    --IRQ 4---> 8259A pair --vector--> core (interrupts.c) --> backend inject
+ *                   \-------> I/O APIC ---> local APIC --/  (apic_platform.h)
  *
  * Guest time follows the host TSC: `now` for the PIT is the TSC since the guest started,
  * converted to PIT clocks. Before each VM entry the core brings the devices up to date
@@ -15,6 +16,9 @@
 
 #include <stdint.h>
 
+#include "hypervisor/apic_platform.h"
+#include "hypervisor/devices/io_apic.h"
+#include "hypervisor/devices/local_apic.h"
 #include "hypervisor/devices/pic8259.h"
 #include "hypervisor/devices/pit8254.h"
 #include "hypervisor/devices/uart16550.h"
@@ -46,6 +50,9 @@ struct virtual_platform {
     struct pic_pair pic;
     struct pit8254 pit;
     struct uart16550 uart;
+    struct local_apic lapic; /* the one vCPU's, ID 0 */
+    struct io_apic ioapic;   /* at IO_APIC_DEFAULT_BASE */
+    uint64_t ioapic_dropped; /* I/O APIC messages of a kind not modelled (NMI, ExtINT...) */
     struct io_bus_state io_bus;
     uint64_t info_scratch;      /* the hvlab-info MMIO page's scratch register */
     uint64_t (*read_tsc)(void); /* the host clock: rdtsc (unit tests pass a fake) */
@@ -74,7 +81,8 @@ void vplatform_update(struct virtual_platform *vp, uint64_t tsc);
 void vplatform_pic_write(struct virtual_platform *vp, uint16_t port, uint8_t value,
                          uint64_t tsc);
 
-/* Host TSC of the next device event (the PIT's next IRQ 0 edge), or VPLATFORM_NO_DEADLINE. */
+/* Host TSC of the next device event (the PIT's next IRQ 0 edge, the APIC timer's next
+ * expiry), or VPLATFORM_NO_DEADLINE. */
 uint64_t vplatform_next_deadline(const struct virtual_platform *vp, uint64_t tsc);
 
 /* Guest access to port B (platform_ports.c routes port 0x61 here); `now` in PIT clocks. */

@@ -45,6 +45,10 @@ _Static_assert(BOOT_MODULES_MAX == MULTIBOOT_MODULES_MAX, "modules= and the buil
 #define VM_STATE_TAG       "VM state"
 #define VM_STATE_PAGES     ((sizeof(struct vm) + PAGE_SIZE - 1) / PAGE_SIZE)
 
+/* CPUID 80000008H: EAX[7:0] is MAXPHYADDR. See: SDM Vol. 2A, CPUID. */
+#define CPUID_LEAF_ADDR_SIZES      0x80000008u
+#define CPUID_ADDR_SIZES_PHYS_MASK 0xFFu
+
 /* The kernel of guest `name`, or NULL after saying why that guest cannot start (the boot
  * layer found no file and no built-in kernel of that name, or could not read its file). */
 static const struct boot_guest_image *find_guest(const struct boot_info *info, const char *name)
@@ -322,6 +326,8 @@ static int build(const struct boot_info *info, const struct boot_guest_image *im
     vcpu->deadline_tsc = VCPU_NO_DEADLINE;
     set_cpu_limits(vcpu);
     vplatform_reset(&vm->platform, cfg->read_tsc, cfg->tsc_hz);
+    vplatform_apic_set_phys_bits(&vm->platform, guest_cpuid(CPUID_LEAF_ADDR_SIZES, 0).eax &
+                                                    CPUID_ADDR_SIZES_PHYS_MASK);
     if (cfg->tag) { /* several VMs share the console: tagged lines, each VM its share */
         vm->platform.uart.tag = vm->name;
         console_budget_init(&vm->console, vm->name, cfg->read_tsc, cfg->tsc_hz);

@@ -21,17 +21,17 @@ void vcpu_forward_host_input(struct vcpu *vcpu)
 }
 
 /* Could anything still interrupt the guest? The PIT counting with IRQ 0 unmasked, or the
- * UART listening (and fed from the host) with IRQ 4 unmasked (the slave PIC's lines
- * cascade through IRQ 2). */
+ * UART listening (and fed from the host) with IRQ 4 unmasked -- at the PIC with ExtINT
+ * open, or at their I/O APIC pins -- or the APIC timer armed. */
 static bool source_armed(const struct vcpu *vcpu, uint64_t now)
 {
     const struct virtual_platform *vp = vcpu->platform;
-    uint8_t master_mask = vp->pic.master.imr;
-    bool timer = !(master_mask & PIC_IRQ_BIT(VPLATFORM_PIT_IRQ)) &&
+    bool timer = vplatform_isa_irq_open(vp, VPLATFORM_PIT_IRQ, false) &&
                  pit_next_irq0_edge(&vp->pit, vplatform_pit_clock(vp, now)) != PIT_NEVER;
-    bool serial = vcpu->takes_host_input && !(master_mask & PIC_IRQ_BIT(UART_COM1_IRQ)) &&
+    bool serial = vcpu->takes_host_input && vplatform_isa_irq_open(vp, UART_COM1_IRQ, false) &&
                   uart16550_wants_input(&vp->uart);
-    return timer || serial;
+    bool apic_timer = vplatform_apic_deadline(vp) != VPLATFORM_NO_DEADLINE;
+    return timer || serial || apic_timer;
 }
 
 enum exit_action vcpu_wait_begin(struct vcpu *vcpu, enum vcpu_wait how)
@@ -46,7 +46,7 @@ enum wake_reason vcpu_wait_poll(struct vcpu *vcpu, uint64_t now)
     struct virtual_platform *vp = vcpu->platform;
     vcpu_forward_host_input(vcpu);
     vplatform_update(vp, now);
-    if (pic_pending_vector(&vp->pic) >= 0) {
+    if (vplatform_pending_vector(vp) >= 0) {
         vp->changed = true; /* the run loop delivers it */
         return WAKE_INTERRUPT;
     }

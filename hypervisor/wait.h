@@ -16,7 +16,7 @@
 
 enum wake_reason {
     WAKE_NOT_YET,       /* still waiting */
-    WAKE_INTERRUPT,     /* the PIC has a request the guest can be given */
+    WAKE_INTERRUPT,     /* the PIC or local APIC has a request the guest can be given */
     WAKE_NOTHING_ARMED, /* no timer counts and no receiver listens: it would sleep forever */
     WAKE_WATCHDOG,      /* still nothing after vcpu->watchdog_s seconds */
 };

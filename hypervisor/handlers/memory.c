@@ -13,7 +13,7 @@
 enum exit_action handle_memory_violation(struct vcpu *vcpu, const struct vm_exit *exit)
 {
     const struct vm_exit *e = exit;
-    const struct mmio_device *device = mmio_device_at(e->u.mem.gpa);
+    const struct mmio_device *device = mmio_device_at(vcpu, e->u.mem.gpa);
     if (device)
         return mmio_emulate(vcpu, exit, device);
     /* LAB vmx-6 svm-6 BEGIN: stopping a guest outside its memory in handle_memory_violation() */

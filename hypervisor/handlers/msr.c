@@ -8,6 +8,7 @@
 #include "hypervisor/console.h"
 #include "hypervisor/exit_handlers.h"
 #include "hypervisor/msr_policy.h"
+#include "hypervisor/virtual_platform.h"
 
 #define LOW32(x) ((uint32_t)(x))
 
@@ -38,6 +39,10 @@ enum exit_action handle_msr_read(struct vcpu *vcpu, const struct vm_exit *exit)
     case MSR_HOST_TSC: value = read_tsc(); break;
     case MSR_GUEST_EFER: value = vcpu->ops->get_reg(vcpu, VCPU_REG_EFER); break;
     case MSR_GUEST_REG: value = vcpu->ops->get_reg(vcpu, rule->reg); break;
+    case MSR_APIC:
+        if (!vplatform_apic_msr_read(vcpu->platform, msr, vcpu->platform->read_tsc(), &value))
+            return inject_gp(vcpu, "rdmsr", msr);
+        break;
     default: value = vcpu->msr_store[rule->slot]; break;
     }
     vcpu_set_gpr(vcpu, GPR_RAX, LOW32(value));
@@ -66,6 +71,10 @@ enum exit_action handle_msr_write(struct vcpu *vcpu, const struct vm_exit *exit)
         if (paging && ((value ^ old) & EFER_LME))
             return inject_gp(vcpu, "wrmsr (EFER.LME changed with paging on)", msr);
         vcpu->ops->set_reg(vcpu, VCPU_REG_EFER, value);
+    } else if (rule->backing == MSR_APIC) {
+        /* The model refuses reserved bits and x2APIC mode (hidden in CPUID). */
+        if (!vplatform_apic_msr_write(vcpu->platform, msr, value, vcpu->platform->read_tsc()))
+            return inject_gp(vcpu, "wrmsr (refused by the local APIC)", msr);
     } else if (rule->backing == MSR_GUEST_REG) {
         if (!msr_policy_value_ok(rule, value))
             return inject_gp(vcpu, "wrmsr (a reserved bit or a non-canonical address)", msr);

@@ -317,15 +317,15 @@ static void test_cpuid_leaf1_hypervisor_bit_no_vmx(void **state)
     assert_false(ecx & (1u << 6));           /* SMX */
     assert_false(ecx & CPUID_1_ECX_OSXSAVE); /* the guest's CR4.OSXSAVE is clear */
     assert_false(ecx & (1u << 21));          /* x2APIC: not modelled */
-    assert_false(ecx & (1u << 24));          /* TSC-deadline timer: not modelled */
+    assert_true(ecx & (1u << 24));           /* TSC-deadline timer: the APIC model's */
     /* Everything else is the host's answer, zero-extended to 64 bits. */
     uint32_t policy_bits = CPUID_1_ECX_HYPERVISOR | CPUID_1_ECX_VMX | (1u << 6) |
                            CPUID_1_ECX_OSXSAVE | (1u << 21) | (1u << 24);
     assert_int_equal(ecx & ~policy_bits, host.ecx & ~policy_bits);
     assert_int_equal(gpr(f, GPR_RAX), host.eax);
-    assert_int_equal(gpr(f, GPR_RDX), host.edx);
-    /* EBX[31:24] is the APIC ID of whichever host CPU ran the test: compare the rest. */
-    assert_int_equal(gpr(f, GPR_RBX) & 0x00FFFFFF, host.ebx & 0x00FFFFFF);
+    assert_int_equal(gpr(f, GPR_RDX), host.edx | (1u << 9)); /* APIC: the model's */
+    /* EBX[31:24] is the vCPU's APIC ID, 0, whichever host CPU ran the test. */
+    assert_int_equal(gpr(f, GPR_RBX), host.ebx & 0x00FFFFFF);
     assert_int_equal(gpr(f, GPR_RBX) >> 32, 0);
     assert_gprs_kept(f, G(GPR_RAX) | G(GPR_RBX) | G(GPR_RCX) | G(GPR_RDX));
 }
@@ -1029,7 +1029,7 @@ static void test_rdmsr_unknown_injects_gp(void **state)
 static void test_wrmsr_read_only_injects_gp(void **state)
 {
     struct fixture *f = *state;
-    assert_gp0_injected(f, wrmsr_exit(f, MSR_IA32_APIC_BASE, APIC_BASE_VALUE));
+    assert_gp0_injected(f, wrmsr_exit(f, MSR_IA32_MTRRCAP, 0));
     f->vcpu.pending_event.valid = false;
     assert_gp0_injected(f, wrmsr_exit(f, MSR_IA32_TSC, 0));
 }
@@ -1442,10 +1442,10 @@ static void test_memory_violation_write_not_present(void **state)
 static void test_memory_violation_fetch_without_linear(void **state)
 {
     struct fixture *f = *state;
-    struct vm_exit e = mem_exit(0xFEE00000, true, false, true); /* a fetch also reads */
+    struct vm_exit e = mem_exit(0xFED00000, true, false, true); /* a fetch also reads */
     e.u.mem.gla = 0x1234; /* not valid: must not be shown */
     assert_stopped(f, run(f, e),
-                   "instruction fetch at guest-physical 0xfee00000 (linear not reported), "
+                   "instruction fetch at guest-physical 0xfed00000 (linear not reported), "
                    "outside guest RAM [0x0-0x400000); mapping allowed --- (not present)");
 }
 
