@@ -37,7 +37,7 @@ static const struct {
 struct guest_cpu_limits cr_policy_limits(struct cpuid_result leaf1, struct cpuid_result leaf7,
                                          struct cpuid_result leaf_xsave)
 {
-    struct guest_cpu_limits l = {0, 0};
+    struct guest_cpu_limits l = {0, 0, 0};
     for (unsigned i = 0; i < sizeof(cr4_bits) / sizeof(cr4_bits[0]); i++) {
         uint32_t word = cr4_bits[i].word == LEAF1_ECX   ? leaf1.ecx
                         : cr4_bits[i].word == LEAF1_EDX ? leaf1.edx

@@ -23,6 +23,7 @@
 struct guest_cpu_limits {
     uint64_t cr4_valid;      /* CR4 bits the guest may set */
     uint64_t xcr0_supported; /* XCR0 bits it may enable (0: no XSAVE for the guest) */
+    unsigned phys_addr_bits; /* its MAXPHYADDR (CPUID 80000008H:EAX[7:0]), for its walks */
 };
 
 /* From the guest's view of CPUID leaf 1, leaf 7 subleaf 0 and leaf 0xD subleaf 0 (each

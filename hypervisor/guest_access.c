@@ -5,10 +5,7 @@
 
 #include "arch/x86_64/cpu_bits.h"
 #include "arch/x86_64/exceptions.h"
-#include "hypervisor/cpuid_guest.h"
 
-#define CPUID_LEAF_ADDRESS_SIZES 0x80000008u /* EAX[7:0]: physical-address width */
-#define PHYS_BITS_MASK           0xFFu
 #define CPL_USER                 3u
 
 struct guest_paging vcpu_guest_paging(struct vcpu *vcpu)
@@ -19,7 +16,7 @@ struct guest_paging vcpu_guest_paging(struct vcpu *vcpu)
         .cr4 = vcpu->ops->get_reg(vcpu, VCPU_REG_CR4),
         .efer = vcpu->ops->get_reg(vcpu, VCPU_REG_EFER),
         .rflags = vcpu->ops->get_reg(vcpu, VCPU_REG_RFLAGS),
-        .phys_addr_bits = cpuid_for_guest(CPUID_LEAF_ADDRESS_SIZES, 0, 0).eax & PHYS_BITS_MASK,
+        .phys_addr_bits = vcpu->limits.phys_addr_bits, /* set once, at vCPU creation */
     };
 }
 

@@ -26,10 +26,6 @@
 #define PTE_LARGE    (1ull << 7)  /* PS: the entry maps a page; reserved in a PML4E */
 #define PTE_XD       (1ull << 63) /* execute-disable if EFER.NXE, else reserved */
 
-/* EFLAGS.AC: with CR4.SMAP, lets supervisor code reach user pages. See: SDM Vol. 1,
- * "EFLAGS Register"; Vol. 3A, "Access Rights". (cpu_bits.h has no name for it yet.) */
-#define EFLAGS_AC (1ull << 18)
-
 /* Address fields and table geometry. */
 #define ADDR_MASK_52   0x000FFFFFFFFFF000ull /* bits 51:12 of a PAE / 4-level entry */
 #define ADDR_MASK_32   0xFFFFF000ull         /* bits 31:12 of a 32-bit entry */
@@ -171,7 +167,7 @@ static const char *access_denied(const struct walk *w)
 {
     const struct guest_paging *p = w->p;
     bool user = w->a->user;
-    bool smap_blocks = (p->cr4 & CR4_SMAP) && !(p->rflags & EFLAGS_AC) && w->user_page;
+    bool smap_blocks = (p->cr4 & CR4_SMAP) && !(p->rflags & RFLAGS_AC) && w->user_page;
     if (user && !w->user_page)
         return "user-mode access to a supervisor page";
     switch (w->a->kind) {

@@ -82,8 +82,10 @@ static struct cpuid_result guest_cpuid(uint32_t leaf, uint32_t subleaf)
     return cpuid_for_guest(leaf, subleaf, 0);
 }
 
-/* What the guest's CPUID lets it set in CR4 and XCR0. XSAVE is offered only if hvlab can
- * load the guest's XCR0 (xcr0.h); the guest's XCR0 starts at its reset value, x87 only. */
+/* What the guest's CPUID lets it set in CR4 and XCR0, and its physical-address width
+ * (read once: string I/O walks the guest's tables for every element). XSAVE is offered
+ * only if hvlab can load the guest's XCR0 (xcr0.h); the guest's XCR0 starts at its reset
+ * value, x87 only. */
 static void set_cpu_limits(struct vcpu *vcpu)
 {
     struct cpuid_result leaf1 = guest_cpuid(CPUID_LEAF_FEATURES, 0);
@@ -91,6 +93,8 @@ static void set_cpu_limits(struct vcpu *vcpu)
         leaf1.ecx &= ~CPUID_1_ECX_XSAVE;
     vcpu->limits = cr_policy_limits(leaf1, guest_cpuid(CPUID_LEAF_EXT_FEATURES7, 0),
                                     guest_cpuid(CPUID_LEAF_XSAVE, CPUID_D_SUBLEAF_XCR0));
+    vcpu->limits.phys_addr_bits =
+        guest_cpuid(CPUID_LEAF_ADDR_SIZES, 0).eax & CPUID_ADDR_SIZES_PHYS_MASK;
     vcpu->xcr0 = XCR0_X87;
 }
 
@@ -280,8 +284,8 @@ static int prepare(const struct boot_info *info, const struct boot_guest_image *
              vcpu->guest_name, loaded.segments, loaded.load_start, loaded.load_end,
              loaded.entry, (unsigned long)(mem->ram_size >> 20), info->options.guest_args);
     if (count)
-        log_info("guest \"%s\": %u modules at 0x%x-0x%x", vcpu->guest_name, count,
-                 mb.modules_start, mb.modules_end);
+        log_info("guest \"%s\": %u module%s at 0x%x-0x%x", vcpu->guest_name, count,
+                 count == 1 ? "" : "s", mb.modules_start, mb.modules_end);
 
     struct guest_start start = {.eip = loaded.entry, .eax = mb.eax, .ebx = mb.ebx};
     return vcpu->ops->vcpu_create(vcpu, mem, &start, why, why_len);
@@ -326,8 +330,7 @@ static int build(const struct boot_info *info, const struct boot_guest_image *im
     vcpu->deadline_tsc = VCPU_NO_DEADLINE;
     set_cpu_limits(vcpu);
     vplatform_reset(&vm->platform, cfg->read_tsc, cfg->tsc_hz);
-    vplatform_apic_set_phys_bits(&vm->platform, guest_cpuid(CPUID_LEAF_ADDR_SIZES, 0).eax &
-                                                    CPUID_ADDR_SIZES_PHYS_MASK);
+    vplatform_apic_set_phys_bits(&vm->platform, vcpu->limits.phys_addr_bits);
     if (cfg->tag) { /* several VMs share the console: tagged lines, each VM its share */
         vm->platform.uart.tag = vm->name;
         console_budget_init(&vm->console, vm->name, cfg->read_tsc, cfg->tsc_hz);

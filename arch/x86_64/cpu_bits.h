@@ -69,6 +69,7 @@
 #define RFLAGS_NT            BIT64(14)
 #define RFLAGS_RF            BIT64(16)
 #define RFLAGS_VM            BIT64(17)
+#define RFLAGS_AC            BIT64(18) /* with CR4.SMAP: supervisor code may reach user pages */
 /* Bits that must be 0: 3, 5, 15 and 22-63. See: SDM Vol. 1, "EFLAGS Register". */
 #define RFLAGS_RESERVED_ZERO (BIT64(3) | BIT64(5) | BIT64(15) | ~((BIT64(22)) - 1))
 

@@ -8,6 +8,8 @@
  * here too; without decode assists the instruction is read from guest memory.
  * The handler applies the architectural rules a real CPU applies, then hands the new
  * value to the backend, which keeps any forced bits set behind the guest's back.
+ * CR8 exits on both vendors: it is the TPR of the VM's local APIC model (bits 3:0 of CR8
+ * are TPR bits 7:4, SDM Vol. 3A, "Task Priority in IA-32e Mode").
  * See: SDM Vol. 3C, "Exit Qualification for Control-Register Accesses"; Vol. 2B, MOV CR;
  *      Vol. 2C, XSETBV; APM Vol. 2, "Control-Register Intercepts".
  */
@@ -17,9 +19,12 @@
 #include "hypervisor/exit_handlers.h"
 #include "hypervisor/fmt.h"
 #include "hypervisor/guest_fetch.h"
+#include "hypervisor/virtual_platform.h"
 
 #define LMSW_BITS (CR0_PE | CR0_MP | CR0_EM | CR0_TS) /* LMSW loads CR0[3:0] */
 #define LOW32     0xFFFFFFFFull
+#define CR8_TPR_BITS  0xFull /* CR8[3:0]; bits 63:4 are reserved (#GP if set) */
+#define CR8_TPR_SHIFT 4u     /* CR8[3:0] = TPR[7:4], the priority class */
 
 static enum exit_action inject_gp(struct vcpu *vcpu)
 {
@@ -52,6 +57,27 @@ static enum exit_action write_cr4(struct vcpu *vcpu, const struct vm_exit *exit,
     if (!cr_policy_cr4_write_ok(v, &now, vcpu->limits.cr4_valid, 0))
         return inject_gp(vcpu);
     vcpu->ops->set_reg(vcpu, VCPU_REG_CR4, v);
+    vcpu_skip_instruction(vcpu, exit);
+    return ACTION_RESUME;
+}
+
+/* MOV to CR8: the APIC's TPR, as if written through its register page. */
+static enum exit_action write_cr8(struct vcpu *vcpu, const struct vm_exit *exit, uint64_t v)
+{
+    if (v & ~CR8_TPR_BITS)
+        return inject_gp(vcpu);
+    struct virtual_platform *vp = vcpu->platform;
+    vplatform_lapic_write(vp, LAPIC_REG_TPR, sizeof(uint32_t), (uint32_t)v << CR8_TPR_SHIFT,
+                          vp->read_tsc());
+    vcpu_skip_instruction(vcpu, exit);
+    return ACTION_RESUME;
+}
+
+static enum exit_action read_cr8(struct vcpu *vcpu, const struct vm_exit *exit)
+{
+    struct virtual_platform *vp = vcpu->platform;
+    uint32_t tpr = vplatform_lapic_read(vp, LAPIC_REG_TPR, sizeof(uint32_t), vp->read_tsc());
+    vcpu_set_gpr(vcpu, exit->u.cr.gpr, (tpr >> CR8_TPR_SHIFT) & CR8_TPR_BITS);
     vcpu_skip_instruction(vcpu, exit);
     return ACTION_RESUME;
 }
@@ -108,6 +134,8 @@ enum exit_action handle_cr_access(struct vcpu *vcpu, const struct vm_exit *exit)
             return write_cr0(vcpu, &e, vcpu_gpr(vcpu, e.u.cr.gpr));
         if (e.u.cr.cr == 4)
             return write_cr4(vcpu, &e, vcpu_gpr(vcpu, e.u.cr.gpr));
+        if (e.u.cr.cr == 8)
+            return write_cr8(vcpu, &e, vcpu_gpr(vcpu, e.u.cr.gpr));
         if (e.u.cr.cr == 3) { /* only on CPUs that force CR3-load exiting */
             vcpu->ops->set_reg(vcpu, VCPU_REG_CR3, vcpu_gpr(vcpu, e.u.cr.gpr));
             vcpu_skip_instruction(vcpu, &e);
@@ -120,6 +148,8 @@ enum exit_action handle_cr_access(struct vcpu *vcpu, const struct vm_exit *exit)
         return write_cr0(vcpu, &e,
                          (cr0 & ~(LMSW_BITS & ~CR0_PE)) | (e.u.cr.lmsw_source & LMSW_BITS));
     case CR_MOV_FROM:
+        if (e.u.cr.cr == 8)
+            return read_cr8(vcpu, &e);
         if (e.u.cr.cr == 3) { /* only on CPUs that force CR3-store exiting */
             vcpu_set_gpr(vcpu, e.u.cr.gpr, vcpu->ops->get_reg(vcpu, VCPU_REG_CR3));
             vcpu_skip_instruction(vcpu, &e);

@@ -71,6 +71,7 @@
     (CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_MCE | CR4_PGE | CR4_PCE |  \
      CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_FSGSBASE | CR4_OSXSAVE)
 #define TEST_XCR0_SUPPORTED (XCR0_X87 | XCR0_SSE | XCR0_AVX)
+#define TEST_PHYS_ADDR_BITS 40u /* a MAXPHYADDR below 52, so reserved address bits exist */
 
 /* VMX basic exit reasons (SDM Vol. 3C, Appendix C), used only as labels for the
  * statistics; the core never looks inside them. */
@@ -127,7 +128,8 @@ static int setup(void **state)
     f->cpu.reg[VCPU_REG_RFLAGS] = RFLAGS_FIXED1;
     f->cpu.reg[VCPU_REG_CR0] = GUEST_CR0;
     f->cpu.reg[VCPU_REG_CODE_BYTES] = MMIO_MODE_32;
-    f->vcpu.limits = (struct guest_cpu_limits){TEST_CR4_VALID, TEST_XCR0_SUPPORTED};
+    f->vcpu.limits = (struct guest_cpu_limits){TEST_CR4_VALID, TEST_XCR0_SUPPORTED,
+                                               TEST_PHYS_ADDR_BITS};
     f->vcpu.xcr0 = XCR0_X87;
 
     vplatform_reset(&f->platform, fake_tsc, FAKE_TSC_HZ); /* also the port bus's record */
@@ -1390,11 +1392,28 @@ static void test_cr3_moves_are_emulated(void **state)
     assert_int_equal(f->vcpu.regs.gprs[GPR_RBX], 0x5000);
 }
 
+/* CR8 is the local APIC's TPR[7:4] on both vendors: a write shows in the APIC's TPR
+ * register, the APIC's TPR reads back through CR8, and bits 63:4 are reserved. */
+static void test_cr8_is_the_apic_tpr(void **state)
+{
+    struct fixture *f = *state;
+    assert_resumed_past(f, mov_to_cr(f, 8, 0xA), LEN_MOV_CR);
+    assert_int_equal(f->platform.lapic.tpr, 0xA0);
+    assert_int_equal(local_apic_ppr(&f->platform.lapic), 0xA0);
+    f->cpu.rip = GUEST_RIP;
+    f->platform.lapic.tpr = 0x5C; /* the guest wrote TPR through the register page */
+    assert_resumed_past(f, run(f, cr_exit(8, CR_MOV_FROM, GPR_RBX)), LEN_MOV_CR);
+    assert_int_equal(f->vcpu.regs.gprs[GPR_RBX], 0x5);
+    f->cpu.rip = GUEST_RIP;
+    assert_gp0_injected(f, mov_to_cr(f, 8, 0x10));
+    assert_int_equal(f->platform.lapic.tpr, 0x5C);
+}
+
 static void test_cr_unexpected_access_stops(void **state)
 {
     struct fixture *f = *state;
-    assert_stopped(f, mov_to_cr(f, 8, 0x1),
-                   "unexpected control-register exit: CR8, access type 0");
+    assert_stopped(f, mov_to_cr(f, 2, 0x1),
+                   "unexpected control-register exit: CR2, access type 0");
     f->vcpu.end = GUEST_RUNNING;
     assert_stopped(f, run(f, cr_exit(0, CR_MOV_FROM, GPR_RBX)),
                    "unexpected control-register exit: CR0, access type 1");
@@ -1718,6 +1737,7 @@ int main(void)
         T(test_lmsw_cannot_clear_pe),
         T(test_lmsw_sets_pe),
         T(test_cr3_moves_are_emulated),
+        T(test_cr8_is_the_apic_tpr),
         T(test_cr_unexpected_access_stops),
         T(test_timer_exit_resumes),
         T(test_hlt_interrupts_disabled),

@@ -88,6 +88,7 @@
 #define SVM_INT_SHADOW            (1ull << 0) /* offset 0x068: guest in an interrupt shadow */
 #define SVM_IOPM_PAGES            3           /* 12 KiB: one bit per port, 64K ports + 3 bits */
 #define SVM_MSRPM_PAGES           2 /* 8 KiB: two bits (read, write) per MSR, 3 ranges */
+#define SVM_INTERCEPT_CR_READ(n)  (1u << (n))        /* intercept_cr bits 15:0: CRn reads */
 #define SVM_INTERCEPT_CR_WRITE(n) (1u << (16 + (n))) /* intercept_cr bits 31:16: CRn writes */
 
 /* ---- Exit codes (EXITCODE, VMCB offset 0x070). See: Appendix C "SVM Intercept Exit

@@ -44,7 +44,8 @@ static const struct exit_row rows[] = {
     {SVM_EXIT_CLGI, VM_EXIT_VIRT_INSTRUCTION, "CLGI", SVM_LEN_SVM_OP},
     {SVM_EXIT_SKINIT, VM_EXIT_VIRT_INSTRUCTION, "SKINIT", SVM_LEN_SVM_OP},
     {SVM_EXIT_NPF, VM_EXIT_MEMORY_VIOLATION, 0, 0},
-    {SVM_EXIT_CR_WRITE_BASE, VM_EXIT_CR_ACCESS, 0, 0}, /* CR0 and CR4: decode_cr_write */
+    {SVM_EXIT_CR_READ_BASE, VM_EXIT_CR_ACCESS, 0, 0},  /* CR8: decode_cr */
+    {SVM_EXIT_CR_WRITE_BASE, VM_EXIT_CR_ACCESS, 0, 0}, /* CR0, CR4 and CR8: decode_cr */
     {SVM_EXIT_XSETBV, VM_EXIT_XSETBV, 0, SVM_LEN_XSETBV},
 };
 
@@ -92,14 +93,16 @@ static uint8_t address_size(uint64_t info, const struct vmcb_save *s)
     return (s->cs.attrib & SVM_ATTR_DB) ? 4 : 2;
 }
 
-/* A write of CR0 (MOV, CLTS, LMSW) or CR4 (MOV), the CR writes hvlab intercepts; all
- * their exit codes share one raw reason. Decode assists name the GPR of a MOV and NRIP
- * save gives the length; without both the core decodes the instruction (cr_decode.h). */
-static void decode_cr_write(struct vm_exit *e, const struct vmcb *vmcb)
+/* A write of CR0 (MOV, CLTS, LMSW), CR4 or CR8 (MOV), or a read of CR8, the CR accesses
+ * hvlab intercepts; the reads' exit codes share one raw reason, the writes' another.
+ * Decode assists name the GPR of a MOV and NRIP save gives the length; without both the
+ * core decodes the instruction (cr_decode.h). */
+static void decode_cr(struct vm_exit *e, const struct vmcb *vmcb)
 {
-    uint64_t info = vmcb->control.exitinfo1;
-    e->u.cr.cr = (uint8_t)(vmcb->control.exitcode - SVM_EXIT_CR_WRITE_BASE);
-    e->u.cr.access = CR_MOV_TO;
+    uint64_t info = vmcb->control.exitinfo1, code = vmcb->control.exitcode;
+    bool write = code >= SVM_EXIT_CR_WRITE_BASE;
+    e->u.cr.cr = (uint8_t)(code - (write ? SVM_EXIT_CR_WRITE_BASE : SVM_EXIT_CR_READ_BASE));
+    e->u.cr.access = write ? CR_MOV_TO : CR_MOV_FROM;
     bool decoded = (svm_caps.features & CPUID_SVM_EDX_DECODE) &&
                    (svm_caps.features & CPUID_SVM_EDX_NRIPS) && (info & SVM_CR_EXITINFO1_MOV);
     if (decoded) {
@@ -213,7 +216,7 @@ void svm_exit_decode(struct vcpu *vcpu, struct vm_exit *e)
             e->kind = VM_EXIT_MSR_WRITE;
         break;
     case VM_EXIT_MEMORY_VIOLATION: decode_npf(e, sv); break;
-    case VM_EXIT_CR_ACCESS: decode_cr_write(e, vmcb); break;
+    case VM_EXIT_CR_ACCESS: decode_cr(e, vmcb); break;
     case VM_EXIT_EXCEPTION: e->u.exception.vector = EXC_NMI; break; /* VMEXIT_NMI */
     case VM_EXIT_VIRT_INSTRUCTION: e->u.virt.mnemonic = row->mnemonic; break;
     default: break;

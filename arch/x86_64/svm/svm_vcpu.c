@@ -60,8 +60,11 @@ static int setup_intercepts(struct vmcb_control *c, uint32_t asid, char *why, si
     c->intercept_exceptions = 0; /* guest exceptions go to the guest's IDT */
     /* CR0 and CR4 writes and XSETBV: SVM has no CR masks, and the CPU (QEMU TCG at least)
      * would let the guest set a bit its CPUID does not offer (CR4.VMXE), NW without CD, or
-     * load XCR0 for the host too; hvlab applies the architectural checks (cr.c). */
-    c->intercept_cr = SVM_INTERCEPT_CR_WRITE(0) | SVM_INTERCEPT_CR_WRITE(4);
+     * load XCR0 for the host too; hvlab applies the architectural checks (cr.c). CR8
+     * reads and writes exit too: CR8 is the TPR of the VM's local APIC model, which
+     * V_TPR alone would not follow (APM Vol. 2, "Virtual Interrupt Control"). */
+    c->intercept_cr = SVM_INTERCEPT_CR_WRITE(0) | SVM_INTERCEPT_CR_WRITE(4) |
+                      SVM_INTERCEPT_CR_READ(8) | SVM_INTERCEPT_CR_WRITE(8);
     c->intercept_misc2 |= SVM_INTERCEPT_XSETBV;
 
     /* With virtual interrupt masking, the host's RFLAGS.IF at VMRUN (1: svm_entry.S)

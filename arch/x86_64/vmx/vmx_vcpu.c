@@ -65,11 +65,15 @@ static int setup_controls(struct vmx_vcpu *vv, uint64_t cr4_valid, char *why, si
         "pin-based controls", PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING,
         PIN_PREEMPTION_TIMER};
     /* Primary: HLT exits; port and MSR accesses are decided by bitmaps (all ones).
-     * Interrupt-window exiting must exist; the run loop turns it on when needed. */
+     * Interrupt-window exiting must exist; the run loop turns it on when needed. MOV to
+     * and from CR8 exit: without them (and without a TPR shadow) a 64-bit guest's CR8
+     * would be the real CPU's TPR, not its local APIC's (SDM Vol. 3C, "Primary
+     * Processor-Based VM-Execution Controls"; cr.c ties CR8 to the model's TPR). */
     static const struct vmx_control_request proc = {
         "primary processor-based controls",
         PROC_HLT_EXITING | PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS |
-            PROC_ACTIVATE_SECONDARY | PROC_INTERRUPT_WINDOW_EXITING,
+            PROC_ACTIVATE_SECONDARY | PROC_INTERRUPT_WINDOW_EXITING | PROC_CR8_LOAD_EXITING |
+            PROC_CR8_STORE_EXITING,
         0};
     /* Secondary: EPT, and unrestricted guest so the guest may run with paging off. The
      * optional ones let guest instructions work that would otherwise raise #UD. */
