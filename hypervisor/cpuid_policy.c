@@ -16,6 +16,30 @@
 #define CPUID_1_EBX_APIC_ID_MASK 0xFF000000u
 #define CPUID_1_EDX_APIC         (1u << 9)
 
+/* Hardware a VM does not have, hidden so an OS does not reach for its MSRs (hvlab answers
+ * them with #GP, and Linux panics on a #GP from a machine-check MSR). See: SDM Vol. 2A,
+ * CPUID, "Feature Information Returned in the ECX/EDX Register"; APM Vol. 3, E.4.2.
+ * Leaf 1 ECX: DTES64 (2), MONITOR/MWAIT (3: a halted vCPU must exit, so it uses HLT),
+ * DS-CPL (4), EST (7), TM2 (8), PDCM (15). EDX: MCE (7), MCA (14), DS (21), ACPI thermal
+ * (22), TM (29), PBE (31). */
+#define CPUID_1_ECX_HIDDEN                                                                     \
+    ((1u << 2) | (1u << 3) | (1u << 4) | (1u << 7) | (1u << 8) | (1u << 15))
+#define CPUID_1_EDX_HIDDEN                                                                     \
+    ((1u << 7) | (1u << 14) | (1u << 21) | (1u << 22) | (1u << 29) | (1u << 31))
+/* Leaf 7 EBX[1]: IA32_TSC_ADJUST (the guest's TSC is the host's, with no MSR of its own). */
+#define CPUID_7_EBX_TSC_ADJUST (1u << 1)
+/* Leaf 80000001H ECX (AMD): IBS (10), SKINIT (12), WDT (13), LWP (15), core and northbridge
+ * performance counters (23, 24), MONITORX (29). */
+#define CPUID_80000001_ECX_HIDDEN                                                              \
+    ((1u << 10) | (1u << 12) | (1u << 13) | (1u << 15) | (1u << 23) | (1u << 24) | (1u << 29))
+/* Leaves with no counterpart in a VM, answered with zeros: 6 (thermal and power
+ * management), 0AH (architectural performance monitoring: no PMU). Leaf 80000007H keeps
+ * only EDX[8], the invariant TSC (the guest's TSC is the host's). */
+#define CPUID_LEAF_THERMAL_POWER         0x6u
+#define CPUID_LEAF_PERFMON               0xAu
+#define CPUID_LEAF_EXT_POWER             0x80000007u
+#define CPUID_80000007_EDX_INVARIANT_TSC (1u << 8)
+
 /* Pack up to 4 bytes of a string into a register, first byte lowest (CPUID order). */
 static uint32_t pack4(const char *s, unsigned offset)
 {
@@ -68,8 +92,9 @@ struct cpuid_result cpuid_policy_apply(uint32_t leaf, uint32_t subleaf,
         r.ecx |= CPUID_1_ECX_HYPERVISOR;
         /* No nested VMX or SMX; x2APIC is not modelled. The local APIC's TSC-deadline
          * timer is (apic_platform.h), whatever the host has. */
-        r.ecx &=
-            ~(CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | CPUID_1_ECX_OSXSAVE | CPUID_1_ECX_X2APIC);
+        r.ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | CPUID_1_ECX_OSXSAVE |
+                   CPUID_1_ECX_X2APIC | CPUID_1_ECX_HIDDEN);
+        r.edx &= ~CPUID_1_EDX_HIDDEN;
         r.ecx |= CPUID_1_ECX_TSC_DEADLINE;
         r.ebx &= ~CPUID_1_EBX_APIC_ID_MASK; /* the vCPU's APIC: ID 0, whichever CPU runs it */
         r.edx |= CPUID_1_EDX_APIC;
@@ -77,10 +102,14 @@ struct cpuid_result cpuid_policy_apply(uint32_t leaf, uint32_t subleaf,
             r.ecx |= CPUID_1_ECX_OSXSAVE;
     } else if (leaf == CPUID_LEAF_EXT_FEATURES7 && subleaf == 0) {
         /* Features whose CR4 or XCR0 bit hvlab does not offer (cr_policy.c). */
-        r.ebx &= ~CPUID_7_EBX_MPX;
+        r.ebx &= ~(CPUID_7_EBX_MPX | CPUID_7_EBX_TSC_ADJUST);
         r.ecx &= ~(CPUID_7_ECX_PKU | CPUID_7_ECX_OSPKE | CPUID_7_ECX_CET_SS);
         r.edx &= ~(CPUID_7_EDX_CET_IBT | CPUID_7_EDX_AMX_BF16 | CPUID_7_EDX_AMX_TILE |
                    CPUID_7_EDX_AMX_INT8);
+    } else if (leaf == CPUID_LEAF_THERMAL_POWER || leaf == CPUID_LEAF_PERFMON) {
+        r = (struct cpuid_result){0, 0, 0, 0};
+    } else if (leaf == CPUID_LEAF_EXT_POWER) {
+        r = (struct cpuid_result){0, 0, 0, r.edx & CPUID_80000007_EDX_INVARIANT_TSC};
     } else if (leaf == CPUID_LEAF_TSC_CRYSTAL) {
         /* The ratio and crystal clock would tell the guest its APIC timer's rate, which
          * is hvlab's own (apic_platform.h): not enumerated, so the guest calibrates. */
@@ -90,7 +119,7 @@ struct cpuid_result cpuid_policy_apply(uint32_t leaf, uint32_t subleaf,
     } else if (leaf == CPUID_LEAF_XSAVE) {
         r = xsave_leaf(subleaf, r);
     } else if (leaf == CPUID_LEAF_EXT_FEATURES) {
-        r.ecx &= ~CPUID_80000001_ECX_SVM;
+        r.ecx &= ~(CPUID_80000001_ECX_SVM | CPUID_80000001_ECX_HIDDEN);
     }
     return r;
 }

@@ -21,7 +21,7 @@ static const struct {
     {CR4_DE, LEAF1_EDX, CPUID_1_EDX_DE},
     {CR4_PSE, LEAF1_EDX, CPUID_1_EDX_PSE},
     {CR4_PAE, LEAF1_EDX, CPUID_1_EDX_PAE},
-    {CR4_MCE, LEAF1_EDX, CPUID_1_EDX_MCE},
+    {CR4_MCE, ALWAYS, 0}, /* CPUID hides MCE (cpuid_policy.c), but kernels keep the bit */
     {CR4_PGE, LEAF1_EDX, CPUID_1_EDX_PGE},
     {CR4_PCE, ALWAYS, 0}, /* RDPMC at CPL > 0: on every CPU since the Pentium Pro */
     {CR4_OSFXSR, LEAF1_EDX, CPUID_1_EDX_FXSR},

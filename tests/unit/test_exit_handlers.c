@@ -320,12 +320,19 @@ static void test_cpuid_leaf1_hypervisor_bit_no_vmx(void **state)
     assert_false(ecx & CPUID_1_ECX_OSXSAVE); /* the guest's CR4.OSXSAVE is clear */
     assert_false(ecx & (1u << 21));          /* x2APIC: not modelled */
     assert_true(ecx & (1u << 24));           /* TSC-deadline timer: the APIC model's */
+    /* Hardware a VM lacks: DTES64, MONITOR, DS-CPL, EST, TM2, PDCM. */
+    const uint32_t hidden_ecx = (1u << 2) | (1u << 3) | (1u << 4) | (1u << 7) | (1u << 8) |
+                                (1u << 15);
+    assert_int_equal(ecx & hidden_ecx, 0);
     /* Everything else is the host's answer, zero-extended to 64 bits. */
     uint32_t policy_bits = CPUID_1_ECX_HYPERVISOR | CPUID_1_ECX_VMX | (1u << 6) |
-                           CPUID_1_ECX_OSXSAVE | (1u << 21) | (1u << 24);
+                           CPUID_1_ECX_OSXSAVE | (1u << 21) | (1u << 24) | hidden_ecx;
     assert_int_equal(ecx & ~policy_bits, host.ecx & ~policy_bits);
     assert_int_equal(gpr(f, GPR_RAX), host.eax);
-    assert_int_equal(gpr(f, GPR_RDX), host.edx | (1u << 9)); /* APIC: the model's */
+    /* APIC: the model's. Hidden: MCE, MCA, DS, ACPI thermal, TM, PBE. */
+    const uint32_t hidden_edx = (1u << 7) | (1u << 14) | (1u << 21) | (1u << 22) |
+                                (1u << 29) | (1u << 31);
+    assert_int_equal(gpr(f, GPR_RDX), (host.edx | (1u << 9)) & ~hidden_edx);
     /* EBX[31:24] is the vCPU's APIC ID, 0, whichever host CPU ran the test. */
     assert_int_equal(gpr(f, GPR_RBX), host.ebx & 0x00FFFFFF);
     assert_int_equal(gpr(f, GPR_RBX) >> 32, 0);
@@ -392,8 +399,31 @@ static void test_cpuid_ext_features_hide_svm(void **state)
     struct fixture *f = *state;
     struct cpuid_regs host = cpuid(CPUID_LEAF_EXT_FEATURES, 0);
     assert_resumed_past(f, run_cpuid(f, CPUID_LEAF_EXT_FEATURES, 0), LEN_CPUID);
-    assert_int_equal(gpr(f, GPR_RCX), host.ecx & ~CPUID_80000001_ECX_SVM);
+    /* SVM, and IBS, SKINIT, WDT, LWP, the performance counters and MONITORX. */
+    const uint32_t hidden = CPUID_80000001_ECX_SVM | (1u << 10) | (1u << 12) | (1u << 13) |
+                            (1u << 15) | (1u << 23) | (1u << 24) | (1u << 29);
+    assert_int_equal(gpr(f, GPR_RCX), host.ecx & ~hidden);
     assert_int_equal(gpr(f, GPR_RDX), host.edx);
+}
+
+/* A VM has no PMU, no thermal/power MSRs and no TSC_ADJUST: the leaves that would offer
+ * them read zero (leaf 80000007H keeps only the invariant-TSC bit), whatever the host has;
+ * the host's own values are forced on so the test means something on any CPU. */
+static void test_cpuid_no_pmu_thermal_or_tsc_adjust(void **state)
+{
+    (void)state;
+    const struct cpuid_result all = {~0u, ~0u, ~0u, ~0u};
+    struct cpuid_result r = cpuid_policy_apply(0x6, 0, all, 0);
+    assert_true(r.eax == 0 && r.ebx == 0 && r.ecx == 0 && r.edx == 0);
+    r = cpuid_policy_apply(0xA, 0, all, 0);
+    assert_true(r.eax == 0 && r.ebx == 0 && r.ecx == 0 && r.edx == 0);
+    r = cpuid_policy_apply(0x80000007u, 0, all, 0);
+    assert_true(r.eax == 0 && r.ebx == 0 && r.ecx == 0 && r.edx == (1u << 8));
+    r = cpuid_policy_apply(0x7, 0, all, 0);
+    assert_int_equal(r.ebx & (1u << 1), 0); /* TSC_ADJUST */
+    r = cpuid_policy_apply(0x1, 0, all, 0);
+    assert_int_equal(r.edx & ((1u << 7) | (1u << 14)), 0); /* MCE, MCA */
+    assert_int_equal(r.ecx & (1u << 3), 0);                /* MONITOR/MWAIT */
 }
 
 /* ---- port I/O: UART, unclaimed ports, debug exit -------------------------------------- */
@@ -1672,6 +1702,7 @@ int main(void)
         T(test_cpuid_other_hypervisor_leaves_zero),
         T(test_cpuid_leaves_past_the_maximum_zero),
         T(test_cpuid_ext_features_hide_svm),
+        T(test_cpuid_no_pmu_thermal_or_tsc_adjust),
         T(test_out_uart_collects_line),
         T(test_out_uart_empty_line),
         T(test_out_uart_long_line_in_pieces),
