@@ -2,7 +2,8 @@
 # linux-fetch.sh - build/linux/: Debian 12's own cloud kernel and a busybox initramfs,
 # the Linux guest of hvlab (and of the bare comparison boots). `make linux` runs it.
 #
-#   tools/linux-fetch.sh [OUTDIR]        OUTDIR defaults to build/linux
+#   tools/linux-fetch.sh [OUTDIR]        OUTDIR defaults to build/linux (a relative
+#                                        one is taken from the project root)
 #
 # Takes two Debian packages with `apt-get download` (its only network use; works as a
 # normal user, but needs apt's package lists: `apt-get update` once):
