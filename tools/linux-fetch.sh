@@ -14,8 +14,9 @@
 #   OUTDIR/vmlinuz      the package's bzImage, as shipped
 #   OUTDIR/config       its kernel configuration
 #   OUTDIR/release      its release string, what `uname -r` prints in the guest
-#   OUTDIR/initrd.img   the initramfs: busybox, a link per busybox command, /init (a copy
-#                       of guest/linux/init), /dev/console, empty /proc /sys /tmp
+#   OUTDIR/initrd.img   the initramfs (cpio newc, gzip): busybox, a link per busybox
+#                       command, /init (a copy of guest/linux/init), empty /dev /proc
+#                       /sys /tmp
 #   OUTDIR/debs/        the two packages used, as PACKAGE.deb
 # Prints the kernel release and each package's version, size and sha256.
 # Idempotent: when the packages apt's index names are the ones in OUTDIR/debs (same
@@ -86,39 +87,6 @@ current=1
 for f in "${outputs[@]}" "$stamp"; do [ -f "$f" ] || current=0; done
 [ $current = 0 ] || [ "$(cat "$stamp")" = "$inputs" ] || current=0
 
-# ---- the cpio "newc" format, for the one entry GNU cpio cannot write -------------------
-# GNU cpio archives only files that exist, and making a device node needs root; the
-# kernel opens /dev/console for /init before anything is mounted, so the initramfs
-# carries that node itself, in a small archive of its own ahead of the compressed one
-# (the initramfs may be several archives in a row, each compressed or not).
-# See: Linux Documentation/driver-api/early-userspace/buffer-format.rst
-NEWC_MAGIC=070701        # "newc": 13 fields of 8 hex digits follow the magic
-NEWC_HEADER_BYTES=110    # 6 + 13 * 8; header + name, and data, pad to 4 bytes
-S_IFDIR=$((8#040000))    # file type bits of the mode field (as in stat(2))
-S_IFCHR=$((8#020000))
-CONSOLE_MAJOR=5          # /dev/console is character device 5:1
-CONSOLE_MINOR=1          # (Linux Documentation/admin-guide/devices.txt)
-
-# newc_entry INO MODE RDEVMAJOR RDEVMINOR NAME: one header and name, no data, owned by
-# root, time 0.
-newc_entry() {
-    local ino=$1 mode=$2 major=$3 minor=$4 name=$5
-    local namesize=$((${#name} + 1)) nlink=1
-    [ $((mode & S_IFDIR)) = 0 ] || nlink=2
-    # ino mode uid gid nlink mtime filesize devmajor devminor rdevmajor rdevminor namesize check
-    printf '%s%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x' "$NEWC_MAGIC" \
-        "$ino" "$mode" 0 0 "$nlink" 0 0 0 0 "$major" "$minor" "$namesize" 0
-    printf '%s\0' "$name"
-    head -c $(((4 - (NEWC_HEADER_BYTES + namesize) % 4) % 4)) /dev/zero
-}
-
-# console_archive: an archive of /dev and /dev/console (crw-------), then its trailer.
-console_archive() {
-    newc_entry 1 $((S_IFDIR | 8#755)) 0 0 dev
-    newc_entry 2 $((S_IFCHR | 8#600)) $CONSOLE_MAJOR $CONSOLE_MINOR dev/console
-    newc_entry 0 0 0 0 'TRAILER!!!'
-}
-
 # ---- building --------------------------------------------------------------------------
 if [ $current = 0 ]; then
     say "unpacking $image_pkg and $BUSYBOX_PKG"
@@ -128,6 +96,12 @@ if [ $current = 0 ]; then
     vmlinuz=$(ls "$work"/image/boot/vmlinuz-*)
     release=${vmlinuz##*/vmlinuz-}
     [ -f "$work/image/boot/config-$release" ] || die "$image_deb has no /boot/config-$release"
+    # The kernel opens /dev/console for /init before anything is mounted. The node comes
+    # from the kernel's own built-in initramfs (unpacked before ours), which is the
+    # default one (/dev, /dev/console, /root) when CONFIG_INITRAMFS_SOURCE is empty; GNU
+    # cpio could only archive a node that exists, and making one needs root.
+    grep -qx 'CONFIG_INITRAMFS_SOURCE=""' "$work/image/boot/config-$release" ||
+        die "$image_pkg has its own built-in initramfs: /dev/console may be missing"
 
     # The initramfs tree: busybox, one symbolic link per command at the path busybox
     # lists for it (bin/sh, sbin/poweroff, usr/bin/...), /init, mount points.
@@ -141,11 +115,8 @@ if [ $current = 0 ]; then
     chmod 1777 "$root/tmp"
     # Fixed times and owners and a sorted list: the same inputs give the same archive.
     find "$root" -exec touch -h -d @0 {} +
-    {
-        console_archive
-        (cd "$root" && find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort |
-            cpio --quiet -o -H newc -R 0:0 --reproducible | gzip -9 -n)
-    } > "$work/initrd.img"
+    (cd "$root" && find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort |
+        cpio --quiet -o -H newc -R 0:0 --reproducible | gzip -9 -n) > "$work/initrd.img"
 
     cp "$vmlinuz" "$work/vmlinuz"
     cp "$work/image/boot/config-$release" "$work/config"
