@@ -9,6 +9,8 @@
 #                   one line each with its executions and crashes
 #   make bench      exit costs, overhead and boot cost in exact emulator instructions (~1 min)
 #   make iso        build/hvlab.iso: GRUB (UEFI) menu that chainloads hvlab.efi
+#   make linux      build/linux/: Debian 12's cloud kernel and a busybox initramfs, from
+#                   their Debian packages (apt-get download; tools/linux-fetch.sh)
 #   make lab        TRACK=vmx|svm LAB=N DEST=DIR: a coursework lab tree (labs/README.md)
 #   make bug        TRACK=vmx|svm BUG=N DEST=DIR: a debugging lab with one planted bug
 #   make grade      [TRACK=vmx|svm] [LAB=N]: grade the labs, "score: X/Y"
@@ -55,7 +57,7 @@ HV_S := $(sort $(foreach d,$(HV_DIRS),$(shell find $(d) -maxdepth 1 -name '*.S')
 HV_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(HV_C) $(HV_S)) $(BUILD)/obj/guest_images.S.o
 
 .SECONDEXPANSION:
-.PHONY: all clean run test unit iso gdb help deps format bench soak doctor lab bug grade
+.PHONY: all clean run test unit iso gdb help deps format bench soak doctor lab bug grade linux
 all: $(BUILD)/hvlab.efi
 
 include guest/guest.mk
@@ -111,6 +113,10 @@ iso: $(BUILD)/hvlab.iso
 $(BUILD)/hvlab.iso: $(BUILD)/hvlab.efi boot/grub.cfg
 	$(Q)tools/mkiso.sh $@ $(BUILD)/hvlab.efi boot/grub.cfg
 
+# The Linux guest: downloads only what changed in apt's index, rebuilds only what changed.
+linux: deps
+	$(Q)tools/linux-fetch.sh $(BUILD)/linux
+
 # ---- running ---------------------------------------------------------------------------
 EMU ?= auto
 run: deps $(BUILD)/hvlab.efi
@@ -140,7 +146,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/%.src $$(shell cat tests/unit/$$*.sr
 
 unit: $(UNIT_TESTS) $(GUEST_BAD_ELFS)
 
-test: deps all iso unit
+test: deps all iso unit linux
 	tools/test.sh
 
 # The conformance boots again and again on a loaded host: timing dependences show here.

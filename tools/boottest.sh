@@ -15,11 +15,12 @@
 #                   called NAME; with several, NAME@EMU ("PASS hello@bochs (12s)").
 #   media: efi | iso | kernel   what to boot (default efi: build/hvlab.efi on a FAT
 #                   image; iso: build/hvlab.iso; kernel: the file given by kernel: FILE,
-#                   with append: ARGS, booted bare by QEMU)
+#                   with append: ARGS, booted bare by QEMU; with initrd: FILE too, a
+#                   Linux bzImage and its initramfs, booted by QEMU's Linux loader)
 #   options: WORDS  hvlab's load options (media efi)
 #   file: SRC:DST   an extra file on the boot volume (may repeat)
 #   timeout: SECONDS  time limit (default 120)
-#   ram: MIB        the emulator's RAM (default: run.sh's, 512), for a large mem=
+#   ram: MIB        the emulator's RAM (default: run.sh's, 512; bare: 64), for a large mem=
 #   status: N       hvlab's expected shutdown status (default 0); "any": not checked (a
 #                   lab test reads the lines of its lab in a boot later labs may stop)
 #   expect: TEXT    a transcript line expected, in order; reject: TEXT  a text never seen
@@ -34,10 +35,10 @@
 #   balance: TEXT LOW-HIGH  the numbers after TEXT, one per line, each LOW..HIGH % of
 #                   their sum (see tools/check-transcript.sh)
 # Any key but emu: may be written KEY@EMU: for one emulator only. For a key with one
-# value (media, options, timeout, ram, status, tap, kernel, append) it replaces KEY: on that
-# emulator; expect@EMU:, reject@EMU: and file@EMU: lines add to the shared ones, and an
-# expect@EMU: line takes its place in the order among the expect: lines. So a spec says
-# once what is common to all emulators and per emulator only where they differ:
+# value (media, options, timeout, ram, status, tap, kernel, append, initrd) it replaces
+# KEY: on that emulator; expect@EMU:, reject@EMU: and file@EMU: lines add to the shared
+# ones, and an expect@EMU: line takes its place in the order among the expect: lines. So
+# a spec says once what is common to all emulators and per emulator only where they differ:
 #   emu: bochs qemu-svm
 #   expect: hvlab: warning: guest "hostile" stopped: HLT with interrupts disabled
 #   expect@bochs: at exit reason 12 (HLT)
@@ -54,7 +55,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 RUN=${HVLAB_RUN:-$here/run.sh}
 EMULATORS="bochs qemu-svm qemu kvm"
-KEYS="emu media options file timeout ram status expect reject tap output interleaved balance kernel append"
+KEYS="emu media options file timeout ram status expect reject tap output interleaved balance kernel append initrd"
 
 # Reads the spec given as SPEC or SPEC@EMU: sets spec, emu (empty if not given), name.
 parse_run() {
@@ -146,7 +147,10 @@ media=${media:-efi} timeout=${timeout:-120} want_status=${want_status:-0}
 log=$logdir/$name.log
 
 case $media in
-kernel) cmd=("$RUN" --quiet --emu "$emu" --kernel "$(key kernel)" --append "$(key append)") ;;
+kernel)
+    cmd=("$RUN" --quiet --emu "$emu" --kernel "$(key kernel)" --append "$(key append)")
+    [ -z "$(key initrd)" ] || cmd+=(--initrd "$(key initrd)")
+    ;;
 iso) cmd=("$RUN" --quiet --emu "$emu" --iso build/hvlab.iso) ;;
 efi)
     cmd=("$RUN" --quiet --emu "$emu" --efi build/hvlab.efi --options "$options")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run.sh - boot hvlab in an emulator and capture its serial console.
 #
-#   tools/run.sh --emu EMU (--efi FILE | --iso FILE | --kernel FILE [--append ARGS])
+#   tools/run.sh --emu EMU (--efi FILE | --iso FILE | --kernel FILE [--append ARGS]
+#                [--initrd FILE])
 #                [--options "WORDS"] [--file SRC:DST]... [--log FILE] [--timeout SECONDS]
 #                [--quiet] [--gdb] [--exact] [--ram MIB]
 #
@@ -10,22 +11,25 @@
 #      kvm (QEMU with KVM, -cpu host: nested virtualization).
 # The serial transcript goes to the terminal (unless --quiet) and to the log file.
 # --kernel boots a guest kernel bare (no hvlab), for comparison: QEMU's Multiboot loader,
-# or in Bochs a BIOS GRUB image (tools/mkiso-kernel.sh) booted from CD-ROM.
+# or in Bochs a BIOS GRUB image (tools/mkiso-kernel.sh) booted from CD-ROM. With --initrd
+# (QEMU only) it is a Linux bzImage and its initramfs, booted by QEMU's Linux loader.
 # --ram MIB: the emulator's RAM for hvlab (default 512; the pool hvlab reserves is guest
-# RAM + 32 MiB, so mem=1G needs about 1.5 GiB).
+# RAM + 32 MiB, so mem=1G needs about 1.5 GiB); for a bare kernel (default 64) its RAM.
 # --exact: RDTSC counts executed instructions and runs repeat exactly (for tools/bench.sh).
 # Bochs always runs so (clock: sync=none and a fixed time0); QEMU gets -icount shift=0,
 # sleep=off and a virtual-time RTC, which makes it about 15 times slower.
 # BOCHS_CPU=MODEL picks Bochs's CPU model (default corei7_haswell_4770; ryzen for AMD-V).
 # Exit status: hvlab's own status from its "hvlab: shutdown: status N" line (for a bare
 # kernel: the status it wrote to the debug-exit port, except in Bochs, which has no such
-# port: 0 once the kernel powered Bochs off through port 0x8900); 124 on timeout; 125 if
+# port: 0 once the kernel powered Bochs off through port 0x8900; for a bare Linux: 0 once
+# it powered QEMU off, "reboot: Power down"); 124 on timeout; 125 if
 # the emulator ended without a status; 126 for a setup problem.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 files=()
 emu=auto efi= iso= kernel= append= options= log= timeout=0 quiet=0 gdb=0 exact=0 ram=512
+initrd= bare_ram=64
 while [ $# -gt 0 ]; do
     case $1 in
     --emu) emu=$2; shift 2 ;;
@@ -33,6 +37,7 @@ while [ $# -gt 0 ]; do
     --iso) iso=$2; shift 2 ;;
     --kernel) kernel=$2; shift 2 ;;
     --append) append=$2; shift 2 ;;
+    --initrd) initrd=$2; shift 2 ;;
     --options) options=$2; shift 2 ;;
     --file) files+=("$2"); shift 2 ;;
     --log) log=$2; shift 2 ;;
@@ -40,7 +45,7 @@ while [ $# -gt 0 ]; do
     --quiet) quiet=1; shift ;;
     --gdb) gdb=1; shift ;;
     --exact) exact=1; shift ;;
-    --ram) ram=$2; shift 2 ;;
+    --ram) ram=$2; bare_ram=$2; shift 2 ;;
     *) echo "run.sh: unknown argument '$1'" >&2; exit 126 ;;
     esac
 done
@@ -49,6 +54,8 @@ fail_setup() { echo "run.sh: $*" >&2; exit 126; }
 [[ $ram =~ ^[0-9]+$ ]] || fail_setup "--ram wants MiB, got '$ram'"
 [ -n "$efi$iso$kernel" ] || fail_setup "give --efi FILE, --iso FILE or --kernel FILE"
 [ -z "$kernel" ] || [ -f "$kernel" ] || fail_setup "no such file: $kernel (run 'make' first)"
+[ -z "$initrd" ] || [ -f "$initrd" ] || fail_setup "no such file: $initrd (run 'make linux' first)"
+[ -z "$initrd" ] || [ -n "$kernel" ] || fail_setup "--initrd goes with --kernel"
 [ -z "$efi" ] || [ -f "$efi" ] || fail_setup "no such file: $efi (run 'make' first)"
 [ -z "$iso" ] || [ -f "$iso" ] || fail_setup "no such file: $iso (run 'make iso' first)"
 
@@ -86,12 +93,13 @@ case $emu in
 bochs)
     command -v bochs >/dev/null || fail_setup "bochs is not installed: apt-get install bochs bochsbios vgabios"
     [ -z "$iso" ] || fail_setup "the ISO is booted in QEMU; in Bochs boot --efi"
+    [ -z "$initrd" ] || fail_setup "a bare Linux (--initrd) is booted in QEMU only"
     if [ -n "$kernel" ]; then
         # Bare: Bochs's BIOS boots a GRUB image whose only entry loads the kernel; 64 MiB,
         # like QEMU's bare runs and hvlab's default guest RAM.
         "$here/mkiso-kernel.sh" "$work/kernel.iso" "$kernel" "$append" ||
             fail_setup "could not build the GRUB image for $kernel"
-        firmware="memory: host=64, guest=64
+        firmware="memory: host=$bare_ram, guest=$bare_ram
 romimage: file=\"/usr/share/bochs/BIOS-bochs-latest\"
 boot: cdrom
 ata0-master: type=cdrom, path=\"$work/kernel.iso\", status=inserted"
@@ -142,10 +150,11 @@ qemu|qemu-svm|kvm)
     fi
     if [ -n "$kernel" ]; then
         # Bare: QEMU's own Multiboot loader and SeaBIOS instead of OVMF and hvlab, same CPU.
-        bare=(-m 64 -display none -no-reboot -monitor none -serial "file:$log"
+        bare=(-m "$bare_ram" -display none -no-reboot -monitor none -serial "file:$log"
               -device isa-debug-exit,iobase=0xf4,iosize=0x04 "${cpu[@]}")
         [ $exact = 0 ] || bare+=(-icount shift=0,sleep=off -rtc base=2000-01-01T00:00:00,clock=vm)
         args=("${bare[@]}" -kernel "$kernel" -append "$append")
+        [ -z "$initrd" ] || args+=(-initrd "$initrd")
     elif [ -n "$efi" ]; then
         args+=(-drive "format=raw,file=$work/esp.img")
     else
@@ -169,6 +178,11 @@ fi
 # A bare kernel ends QEMU through isa-debug-exit: exit code (status << 1) | 1.
 if [ -n "$kernel" ] && [ "$emu" != bochs ] && [ $((rc % 2)) = 1 ] && [ "$rc" != 1 -o -s "$log" ]; then
     exit $((rc >> 1))
+fi
+# A bare Linux powers QEMU off through ACPI: QEMU exits with 0, as it also does for a reset
+# under -no-reboot (a panic, a triple fault), so the kernel's own last line tells them apart.
+if [ -n "$initrd" ] && [ "$rc" = 0 ] && grep -q "reboot: Power down" "$log"; then
+    exit 0
 fi
 # In Bochs it writes "Shutdown" to port 0x8900 instead (guest/lib/debug_exit.h).
 if [ -n "$kernel" ] && [ "$emu" = bochs ] && grep -q "Shutdown port: shutdown requested" "$work/bochs.out" 2>/dev/null; then
