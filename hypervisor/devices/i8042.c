@@ -100,7 +100,8 @@ static void keyboard_defaults(struct ps2_keyboard *kbd)
 static void keyboard_data(struct i8042 *kbc, uint8_t command, uint8_t data)
 {
     struct ps2_keyboard *kbd = &kbc->kbd;
-    if (command == KBD_CMD_SCAN_SET && (data == KBD_SCAN_SET_REPORT || data > KBD_SCAN_SET_MAX)) {
+    if (command == KBD_CMD_SCAN_SET &&
+        (data == KBD_SCAN_SET_REPORT || data > KBD_SCAN_SET_MAX)) {
         keyboard_send(kbc, data == KBD_SCAN_SET_REPORT ? KBD_REPLY_ACK : KBD_REPLY_RESEND);
         if (data == KBD_SCAN_SET_REPORT)
             keyboard_send(kbc, kbd->scan_set);
@@ -171,7 +172,7 @@ static void set_command_bits(struct i8042 *kbc, uint8_t set, uint8_t clear)
 /* The output port as read: what was written, with the IRQ lines as they are. */
 static uint8_t output_port(const struct i8042 *kbc)
 {
-    uint8_t value = kbc->output_port & (uint8_t)~(I8042_OUT_KBD_IRQ | I8042_OUT_AUX_IRQ);
+    uint8_t value = kbc->output_port & (uint8_t) ~(I8042_OUT_KBD_IRQ | I8042_OUT_AUX_IRQ);
     if (i8042_kbd_irq(kbc))
         value |= I8042_OUT_KBD_IRQ;
     if (i8042_aux_irq(kbc))

@@ -93,16 +93,16 @@
 #define I8042_OUT_POWER_ON   (I8042_OUT_LINES_IDLE | I8042_OUT_A20 | I8042_OUT_RESET_HIGH)
 
 /* Keyboard commands (port 0x60 with no controller command waiting for a data byte). */
-#define KBD_CMD_SET_LEDS  0xEDu /* + a data byte: LED bits 2:0 */
-#define KBD_CMD_ECHO      0xEEu
-#define KBD_CMD_SCAN_SET  0xF0u /* + a data byte: 0 = report the set, 1-3 = select it */
-#define KBD_CMD_IDENTIFY  0xF2u
-#define KBD_CMD_TYPEMATIC 0xF3u /* + a data byte: repeat rate and delay */
-#define KBD_CMD_ENABLE    0xF4u /* start scanning */
-#define KBD_CMD_DISABLE   0xF5u /* defaults, stop scanning */
-#define KBD_CMD_DEFAULTS  0xF6u
-#define KBD_CMD_RESEND    0xFEu /* send the last byte again */
-#define KBD_CMD_RESET     0xFFu /* defaults, then the basic assurance test */
+#define KBD_CMD_SET_LEDS    0xEDu /* + a data byte: LED bits 2:0 */
+#define KBD_CMD_ECHO        0xEEu
+#define KBD_CMD_SCAN_SET    0xF0u /* + a data byte: 0 = report the set, 1-3 = select it */
+#define KBD_CMD_IDENTIFY    0xF2u
+#define KBD_CMD_TYPEMATIC   0xF3u /* + a data byte: repeat rate and delay */
+#define KBD_CMD_ENABLE      0xF4u /* start scanning */
+#define KBD_CMD_DISABLE     0xF5u /* defaults, stop scanning */
+#define KBD_CMD_DEFAULTS    0xF6u
+#define KBD_CMD_RESEND      0xFEu /* send the last byte again */
+#define KBD_CMD_RESET       0xFFu /* defaults, then the basic assurance test */
 /* Keyboard replies. */
 #define KBD_REPLY_ACK       0xFAu
 #define KBD_REPLY_RESEND    0xFEu /* "unknown command" as well */

@@ -23,7 +23,8 @@ uint32_t pci_config_dword(unsigned bus, unsigned device, unsigned function, unsi
     if (bus != 0 || device != 0 || function != 0)
         return PCI_NO_DEVICE;
     switch (reg) {
-    case PCI_REG_ID: return PCI_HOST_BRIDGE_DEVICE << PCI_ID_DEVICE_SHIFT | PCI_HOST_BRIDGE_VENDOR;
+    case PCI_REG_ID:
+        return PCI_HOST_BRIDGE_DEVICE << PCI_ID_DEVICE_SHIFT | PCI_HOST_BRIDGE_VENDOR;
     case PCI_REG_CLASS_REV:
         return PCI_CLASS_HOST_BRIDGE << PCI_CLASS_SHIFT | PCI_HOST_BRIDGE_REVISION;
     default: return 0; /* command, status, header type 0, no BARs, no capabilities */

@@ -47,14 +47,14 @@
 #define PCI_NO_DEVICE 0xFFFFFFFFu /* what a read finds where no device answers */
 
 /* Configuration space header (type 0): the dwords the host bridge fills. */
-#define PCI_REG_ID         0x00u /* 31:16 device ID, 15:0 vendor ID */
-#define PCI_REG_CLASS_REV  0x08u /* 31:8 class code (class, subclass, prog-if), 7:0 revision */
+#define PCI_REG_ID          0x00u /* 31:16 device ID, 15:0 vendor ID */
+#define PCI_REG_CLASS_REV   0x08u /* 31:8 class code (class, subclass, prog-if), 7:0 revision */
 #define PCI_ID_DEVICE_SHIFT 16u
 #define PCI_CLASS_SHIFT     8u
 
 /* The host bridge at bus 0, device 0, function 0. */
-#define PCI_HOST_BRIDGE_VENDOR   0x8086u   /* Intel */
-#define PCI_HOST_BRIDGE_DEVICE   0x1237u   /* 82441FX PCI and memory controller */
+#define PCI_HOST_BRIDGE_VENDOR   0x8086u /* Intel */
+#define PCI_HOST_BRIDGE_DEVICE   0x1237u /* 82441FX PCI and memory controller */
 #define PCI_HOST_BRIDGE_REVISION 0x02u
 #define PCI_CLASS_HOST_BRIDGE    0x060000u /* bridge, host bridge, prog-if 0 */
 

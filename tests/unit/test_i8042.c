@@ -73,8 +73,8 @@ static void test_read_command_byte(void **state)
 {
     (void)state;
     command(I8042_CMD_READ_RAM);
-    assert_int_equal(status(), I8042_STR_UNLOCKED | I8042_STR_SYS | I8042_STR_CMD |
-                                   I8042_STR_OBF);
+    assert_int_equal(status(),
+                     I8042_STR_UNLOCKED | I8042_STR_SYS | I8042_STR_CMD | I8042_STR_OBF);
     assert_true(i8042_kbd_irq(&kbc)); /* KBD_INT is on: the reply raises IRQ 1 */
     assert_false(i8042_aux_irq(&kbc));
     assert_int_equal(next_byte(), I8042_CTR_FIRMWARE);
@@ -197,11 +197,11 @@ static void test_command_cancels_waiting_command(void **state)
 static void test_pulse_reset(void **state)
 {
     (void)state;
-    assert_true(command(I8042_CMD_CPU_RESET));      /* 0xFE: Linux's reboot=kbd */
-    assert_true(command(I8042_CMD_PULSE));          /* 0xF0: all four lines, reset among them */
-    assert_false(command(I8042_CMD_PULSE | 0x0F));  /* 0xFF: pulses nothing */
-    assert_false(command(I8042_CMD_PULSE | 0x01));  /* 0xF1: lines 1-3, not reset */
-    assert_false(command(I8042_CMD_READ_OUTPUT));   /* not a pulse */
+    assert_true(command(I8042_CMD_CPU_RESET));     /* 0xFE: Linux's reboot=kbd */
+    assert_true(command(I8042_CMD_PULSE));         /* 0xF0: all four lines, reset among them */
+    assert_false(command(I8042_CMD_PULSE | 0x0F)); /* 0xFF: pulses nothing */
+    assert_false(command(I8042_CMD_PULSE | 0x01)); /* 0xF1: lines 1-3, not reset */
+    assert_false(command(I8042_CMD_READ_OUTPUT));  /* not a pulse */
     assert_int_equal(next_byte(), I8042_OUT_POWER_ON);
     assert_false(command(I8042_CMD_SELF_TEST));
     assert_int_equal(next_byte(), I8042_SELF_TEST_PASSED);
@@ -345,7 +345,7 @@ static void test_disabled_keyboard_holds_bytes(void **state)
 static void test_controller_replies_first(void **state)
 {
     (void)state;
-    data(KBD_CMD_RESET);    /* ACK in the buffer, BAT waiting in the keyboard */
+    data(KBD_CMD_RESET); /* ACK in the buffer, BAT waiting in the keyboard */
     command(I8042_CMD_KBD_TEST);
     assert_int_equal(next_byte(), KBD_REPLY_ACK);
     assert_int_equal(next_byte(), I8042_INTERFACE_OK);
@@ -366,7 +366,7 @@ static void test_irq1_per_byte(void **state)
     assert_false(i8042_kbd_irq(&kbc));
     assert_true(i8042_service(&kbc));
     assert_true(i8042_kbd_irq(&kbc));
-    assert_false(i8042_service(&kbc)); /* full: nothing moves */
+    assert_false(i8042_service(&kbc));       /* full: nothing moves */
     write_command_byte(I8042_CTR_TRANSLATE); /* KBD_INT off: the line drops */
     assert_false(i8042_kbd_irq(&kbc));
     assert_true(status() & I8042_STR_OBF);

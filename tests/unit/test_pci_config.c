@@ -18,8 +18,8 @@
 #define DATA    PCI_CONFIG_DATA_PORT
 
 /* CONFIG_ADDRESS for bus/device/function/register, enabled (Linux's PCI_CONF1_ADDRESS). */
-#define CONF1(bus, dev, fn, reg)                                                              \
-    (PCI_ADDR_ENABLE | (bus) << PCI_ADDR_BUS_SHIFT | (dev) << PCI_ADDR_DEVICE_SHIFT |        \
+#define CONF1(bus, dev, fn, reg)                                                               \
+    (PCI_ADDR_ENABLE | (bus) << PCI_ADDR_BUS_SHIFT | (dev) << PCI_ADDR_DEVICE_SHIFT |          \
      (fn) << PCI_ADDR_FUNCTION_SHIFT | (reg))
 
 #define HOST_BRIDGE_ID    (PCI_HOST_BRIDGE_DEVICE << 16 | PCI_HOST_BRIDGE_VENDOR)
