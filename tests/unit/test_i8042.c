@@ -164,6 +164,11 @@ static void test_kbd_output_buffer_write(void **state)
     assert_int_equal(status() & (I8042_STR_OBF | I8042_STR_AUX_DATA), I8042_STR_OBF);
     assert_true(i8042_kbd_irq(&kbc));
     assert_int_equal(next_byte(), 0x1C);
+    write_command_byte(I8042_CTR_AUX_INT); /* a keyboard byte never raises IRQ 12 */
+    command(I8042_CMD_WRITE_KBD_OUT);
+    data(0x1C);
+    assert_false(i8042_aux_irq(&kbc));
+    assert_false(i8042_kbd_irq(&kbc));
 }
 
 /* Nothing is plugged into the aux port: a byte for it comes back as 0xFE with the
