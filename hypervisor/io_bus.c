@@ -10,30 +10,32 @@
 #define SIZE_MASK(size) ((size) >= 4 ? ALL_ONES_32 : ((1u << (8 * (size))) - 1))
 
 static const struct io_device *const devices[] = {
-    &pic_master_device, &pic_slave_device, &pit8254_device,
-    &port_b_device,     &uart16550_device, &debug_exit_device,
+    &pic_master_device, &pic_slave_device,     &pit8254_device,
+    &port_b_device,     &uart16550_device,     &debug_exit_device,
+    &i8042_data_device, &i8042_command_device, &pci_config_device,
 };
 #define DEVICE_COUNT (sizeof(devices) / sizeof(devices[0]))
 
-/* Port -> device for the ISA range (0-0x3FF, where all of hvlab's devices sit), built
- * from the table above on first use: one load per access instead of a search. The same
- * for every VM (the devices' state is each VM's own, in its virtual_platform). */
-#define ISA_PORTS 0x400u
-static const struct io_device *isa_port_map[ISA_PORTS];
+/* Port -> device for ports 0-0xFFF (the ISA range, 0-0x3FF, and above it the PCI
+ * configuration ports 0xCF8-0xCFF: all of hvlab's devices sit there), built from the
+ * table above on first use: one load per access instead of a search. The same for every
+ * VM (the devices' state is each VM's own, in its virtual_platform). */
+#define MAPPED_PORTS 0x1000u
+static const struct io_device *port_map[MAPPED_PORTS];
 static bool port_map_built;
 
 static void build_port_map(void)
 {
     port_map_built = true;
     for (unsigned i = 0; i < DEVICE_COUNT; i++)
-        if ((unsigned)devices[i]->base + devices[i]->count > ISA_PORTS)
-            log_error("io_bus: %s (ports 0x%x+%u) lies outside the port map: grow ISA_PORTS",
+        if ((unsigned)devices[i]->base + devices[i]->count > MAPPED_PORTS)
+            log_error("io_bus: %s (ports 0x%x+%u) lies outside the port map: grow MAPPED_PORTS",
                       devices[i]->name, devices[i]->base, devices[i]->count);
-    for (unsigned port = 0; port < ISA_PORTS; port++) {
-        isa_port_map[port] = 0;
+    for (unsigned port = 0; port < MAPPED_PORTS; port++) {
+        port_map[port] = 0;
         for (unsigned i = 0; i < DEVICE_COUNT; i++)
             if (port >= devices[i]->base && port - devices[i]->base < devices[i]->count)
-                isa_port_map[port] = devices[i];
+                port_map[port] = devices[i];
     }
 }
 
@@ -41,7 +43,7 @@ static const struct io_device *device_at(uint16_t port)
 {
     if (!port_map_built)
         build_port_map();
-    return port < ISA_PORTS ? isa_port_map[port] : 0;
+    return port < MAPPED_PORTS ? port_map[port] : 0;
 }
 
 /* Count an access no device takes; say so once per port at info level (a guest probing

@@ -31,6 +31,9 @@ extern const struct io_device pit8254_device;
 extern const struct io_device port_b_device;
 extern const struct io_device uart16550_device;
 extern const struct io_device debug_exit_device;
+extern const struct io_device i8042_data_device;
+extern const struct io_device i8042_command_device;
+extern const struct io_device pci_config_device;
 
 uint32_t io_bus_read(struct vcpu *vcpu, uint16_t port, uint8_t size);
 enum exit_action io_bus_write(struct vcpu *vcpu, uint16_t port, uint8_t size, uint32_t value);

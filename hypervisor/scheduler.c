@@ -23,6 +23,8 @@ static void end_row(struct vm *vm, struct vm_summary *row)
     fmt_snprintf(row->name, sizeof(row->name), "%s", vm->name);
     if (vcpu->end == GUEST_EXITED)
         fmt_snprintf(row->end, sizeof(row->end), "exited, status %u", vcpu->exit_status);
+    else if (vcpu->end == GUEST_REBOOTED)
+        fmt_snprintf(row->end, sizeof(row->end), "rebooted (%s)", vcpu->stop_reason);
     else
         fmt_snprintf(row->end, sizeof(row->end), "stopped: %s", vcpu->stop_reason);
     row->status = vm->status;

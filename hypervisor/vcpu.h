@@ -37,8 +37,9 @@ enum vcpu_wait {
 /* Why a guest stopped, for the end-of-run report. */
 enum guest_end {
     GUEST_RUNNING,
-    GUEST_EXITED,  /* wrote its status to the debug-exit port */
-    GUEST_STOPPED, /* hvlab stopped it: it did something it may not */
+    GUEST_EXITED,   /* wrote its status to the debug-exit port */
+    GUEST_STOPPED,  /* hvlab stopped it: it did something it may not */
+    GUEST_REBOOTED, /* it reset the machine (stop_reason says how: "i8042 reset") */
 };
 
 struct vcpu {
@@ -76,7 +77,8 @@ struct vcpu {
 
     enum guest_end end;
     uint8_t exit_status;   /* GUEST_EXITED: the byte written to the debug-exit port */
-    char stop_reason[160]; /* GUEST_STOPPED: one line saying what the guest did */
+    char stop_reason[160]; /* GUEST_STOPPED: one line saying what the guest did;
+                              GUEST_REBOOTED: how it reset the machine */
 
     uint64_t msr_store[MSR_STORE_SLOTS]; /* MSRs the guest may write (msr_policy.c) */
 

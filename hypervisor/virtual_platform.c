@@ -31,6 +31,8 @@ void vplatform_reset(struct virtual_platform *vp, uint64_t (*read_tsc)(void), ui
     pic_reset(&vp->pic);
     pit_reset(&vp->pit, 0);
     uart16550_reset(&vp->uart);
+    i8042_reset(&vp->kbc);
+    pci_config_reset(&vp->pci);
     vplatform_apic_reset(vp, tsc_hz);
     memset(&vp->io_bus, 0, sizeof(vp->io_bus));
     vp->info_scratch = 0;
@@ -66,12 +68,23 @@ static bool timer_blocked(const struct virtual_platform *vp)
     return !vplatform_isa_irq_open(vp, VPLATFORM_PIT_IRQ, true);
 }
 
+/* The keyboard controller's IRQ 1 and IRQ 12 levels, to the PICs and the I/O APIC. */
+static void kbc_lines(struct virtual_platform *vp)
+{
+    bool kbd = i8042_kbd_irq(&vp->kbc), aux = i8042_aux_irq(&vp->kbc);
+    pic_set_irq(&vp->pic, I8042_KBD_IRQ, kbd);
+    vplatform_apic_isa_irq(vp, I8042_KBD_IRQ, kbd);
+    pic_set_irq(&vp->pic, I8042_AUX_IRQ, aux);
+    vplatform_apic_isa_irq(vp, I8042_AUX_IRQ, aux);
+}
+
 /* Timer edges become one pulse on IRQ 0, however many passed since the last update: the
  * 8259A latches one edge in IRR and the others are lost, whether the guest held the line
  * blocked or hvlab came late (an emulator descheduled, like an SMI on a PC). Late ticks are
  * not paid back, since no PC delivers two ticks without an edge between them: see
  * docs/timer.md. Every edge that does not set IRR is counted lost (HC_TICKS_LOST). The
- * UART's IRQ 4 is a level. Both lines also drive their I/O APIC pins, as on a PC. */
+ * UART's IRQ 4 is a level, and so are the keyboard controller's IRQ 1 and 12. The lines
+ * also drive their I/O APIC pins, as on a PC. */
 void vplatform_update(struct virtual_platform *vp, uint64_t tsc)
 {
     uint64_t edges = pit_irq0_edges(&vp->pit, vplatform_pit_clock(vp, tsc));
@@ -86,6 +99,11 @@ void vplatform_update(struct virtual_platform *vp, uint64_t tsc)
     bool uart = uart16550_irq(&vp->uart);
     pic_set_irq(&vp->pic, UART_COM1_IRQ, uart);
     vplatform_apic_isa_irq(vp, UART_COM1_IRQ, uart);
+    /* A byte the guest read drops its IRQ line; the next waiting byte raises it again:
+     * one edge per byte, as on a PC (i8042.h). */
+    kbc_lines(vp);
+    if (i8042_service(&vp->kbc))
+        kbc_lines(vp);
     vplatform_apic_update(vp, tsc);
 }
 

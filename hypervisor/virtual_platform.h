@@ -3,6 +3,7 @@
  *
  *   PIT channel 0 --IRQ 0--\
  *   16550 UART    --IRQ 4---> 8259A pair --vector--> core (interrupts.c) --> backend inject
+ *   8042 KBC   --IRQ 1, 12--/
  *                   \-------> I/O APIC ---> local APIC --/  (apic_platform.h)
  *
  * Guest time follows the host TSC: `now` for the PIT is the TSC since the guest started,
@@ -17,8 +18,10 @@
 #include <stdint.h>
 
 #include "hypervisor/apic_platform.h"
+#include "hypervisor/devices/i8042.h"
 #include "hypervisor/devices/io_apic.h"
 #include "hypervisor/devices/local_apic.h"
+#include "hypervisor/devices/pci_config.h"
 #include "hypervisor/devices/pic8259.h"
 #include "hypervisor/devices/pit8254.h"
 #include "hypervisor/devices/uart16550.h"
@@ -50,6 +53,8 @@ struct virtual_platform {
     struct pic_pair pic;
     struct pit8254 pit;
     struct uart16550 uart;
+    struct i8042 kbc;        /* keyboard controller, ports 0x60 and 0x64 */
+    struct pci_config pci;   /* PCI configuration ports 0xCF8-0xCFF */
     struct local_apic lapic; /* the one vCPU's, ID 0 */
     struct io_apic ioapic;   /* at IO_APIC_DEFAULT_BASE */
     uint64_t ioapic_dropped; /* I/O APIC messages of a kind not modelled (NMI, ExtINT...) */
@@ -73,7 +78,8 @@ void vplatform_reset(struct virtual_platform *vp, uint64_t (*read_tsc)(void), ui
 uint64_t vplatform_pit_clock(const struct virtual_platform *vp, uint64_t tsc);
 uint64_t vplatform_ns(const struct virtual_platform *vp, uint64_t tsc);
 
-/* Bring devices to time `tsc`: PIT edges and the UART's level reach the PIC. */
+/* Bring devices to time `tsc`: PIT edges and the UART's and keyboard controller's levels
+ * reach the PIC. */
 void vplatform_update(struct virtual_platform *vp, uint64_t tsc);
 
 /* A guest write to a PIC port at host TSC `tsc`: the devices are brought up to date

@@ -198,6 +198,12 @@ void vm_report_end(struct vm *vm)
         vm->status = vcpu->exit_status == 0 ? HV_STATUS_OK : HV_STATUS_GUEST_FAILED;
         return;
     }
+    if (vcpu->end == GUEST_REBOOTED) { /* not status 0: Linux also reboots on a panic */
+        log_info("guest \"%s\" requested a reboot (%s)", vcpu->guest_name, vcpu->stop_reason);
+        report_exits(vcpu);
+        vm->status = HV_STATUS_GUEST_FAILED;
+        return;
+    }
     log_warn("guest \"%s\" stopped: %s", vcpu->guest_name, vcpu->stop_reason);
     if (vm->entered) {
         const struct vm_exit *exit = &vm->exit;

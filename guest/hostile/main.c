@@ -48,6 +48,14 @@
 #define PIC_SLAVE_BASE  0x28
 #define SHUTDOWN_STATUS 7 /* shutdown: the status HC_SHUTDOWN is asked to report */
 
+/* kbc-reset: the 8042 keyboard controller's CPU reset pulse, as Linux's reboot=kbd sends
+ * it. See: IBM PS/2 Hardware Interface Technical Reference, "Keyboard/Auxiliary Device
+ * Controller". */
+#define KBC_STATUS_PORT  0x64
+#define KBC_COMMAND_PORT 0x64
+#define KBC_STATUS_IBF   0x02 /* input buffer full: the controller has not taken a write */
+#define KBC_PULSE_RESET  0xFE /* pulse output line 0, the CPU reset */
+
 #define FLOOD_BYTES      (4u << 20) /* flood: 4 MiB to the UART in all */
 #define FLOOD_BLOCK      4096u      /* flood: bytes per REP OUTSB */
 #define FLOOD_LINE       64u        /* flood: 63 printable characters and a newline */
@@ -191,6 +199,19 @@ static uint8_t test_shutdown(void)
     return STATUS_NOT_STOPPED;
 }
 
+/* The keyboard controller's reset pulse resets the machine: under hvlab the VM ends,
+ * reported as a reboot. */
+static uint8_t test_kbc_reset(void)
+{
+    while (inb(KBC_STATUS_PORT) & KBC_STATUS_IBF)
+        ;
+    kprintf("hostile: pulsing the CPU reset line through the 8042\n");
+    uart_flush();
+    outb(KBC_COMMAND_PORT, KBC_PULSE_RESET);
+    kprintf("hostile: the machine did not reset\n");
+    return STATUS_NOT_STOPPED;
+}
+
 /* A hypercall number nobody implements must come back as HC_ENOSYS. */
 static uint8_t test_unknown_hypercall(void)
 {
@@ -244,6 +265,7 @@ static const struct hostile_test {
     {"spin-cli", test_spin_cli},
     {"unknown-hypercall", test_unknown_hypercall},
     {"shutdown", test_shutdown},
+    {"kbc-reset", test_kbc_reset},
     {"flood", test_flood},
 };
 

@@ -3,13 +3,14 @@
  * that hand each access to the pure models in vcpu->platform.
  *
  *   0x20-0x21 PIC master   0x40-0x43 PIT   0x61 port B   0xA0-0xA1 PIC slave
- *   0x3F8-0x3FF COM1 UART
+ *   0x3F8-0x3FF COM1 UART   0x60, 0x64 8042 keyboard controller   0xCF8-0xCFF PCI config
  *
- * Every register is one byte wide. A 2- or 4-byte access reaches the register at the
+ * Every register but PCI's CONFIG_ADDRESS and CONFIG_DATA is one byte wide. A 2- or 4-byte access reaches the register at the
  * port it names, and the upper bytes read as zero (a real ISA bus would split it into
  * byte accesses at consecutive ports; no PC driver does that to these chips).
  * The PIT's clock is the host TSC read at the access, converted to PIT clocks.
  */
+#include "hypervisor/fmt.h"
 #include "hypervisor/io_bus.h"
 #include "hypervisor/uart16550_regs.h"
 #include "hypervisor/virtual_platform.h"
@@ -141,4 +142,74 @@ const struct io_device uart16550_device = {
     .count = UART_PORT_COUNT,
     .read = uart_read,
     .write = uart_write,
+};
+
+/* ---- 8042 keyboard controller ---- */
+
+/* The guest pulsed the CPU reset line: the VM ends, reported as a reboot (vm.c). */
+static enum exit_action reboot(struct vcpu *vcpu, const char *how)
+{
+    fmt_snprintf(vcpu->stop_reason, sizeof(vcpu->stop_reason), "%s", how);
+    vcpu->end = GUEST_REBOOTED;
+    return ACTION_END;
+}
+
+/* Status polls change nothing; a data read empties the buffer, and the platform lets the
+ * next byte in when it next brings the IRQ lines up to date (vplatform_update). */
+static uint32_t kbc_read(struct vcpu *vcpu, uint16_t port, uint8_t size)
+{
+    (void)size;
+    struct virtual_platform *vp = vcpu->platform;
+    if (port == I8042_DATA_PORT)
+        vp->changed = true;
+    return i8042_port_read(&vp->kbc, port);
+}
+
+static enum exit_action kbc_write(struct vcpu *vcpu, uint16_t port, uint8_t size,
+                                  uint32_t value)
+{
+    (void)size;
+    struct virtual_platform *vp = vcpu->platform;
+    vp->changed = true; /* a reply may raise IRQ 1 or 12 */
+    if (i8042_port_write(&vp->kbc, port, (uint8_t)value))
+        return reboot(vcpu, "i8042 reset");
+    return ACTION_RESUME;
+}
+
+const struct io_device i8042_data_device = {
+    .name = "8042 data",
+    .base = I8042_DATA_PORT,
+    .count = 1,
+    .read = kbc_read,
+    .write = kbc_write,
+};
+
+const struct io_device i8042_command_device = {
+    .name = "8042 status/command",
+    .base = I8042_COMMAND_PORT,
+    .count = 1,
+    .read = kbc_read,
+    .write = kbc_write,
+};
+
+/* ---- PCI configuration mechanism #1 ---- */
+
+static uint32_t pci_read(struct vcpu *vcpu, uint16_t port, uint8_t size)
+{
+    return pci_config_read(&vcpu->platform->pci, port, size);
+}
+
+static enum exit_action pci_write(struct vcpu *vcpu, uint16_t port, uint8_t size,
+                                  uint32_t value)
+{
+    pci_config_write(&vcpu->platform->pci, port, size, value);
+    return ACTION_RESUME;
+}
+
+const struct io_device pci_config_device = {
+    .name = "PCI configuration",
+    .base = PCI_CONFIG_ADDRESS_PORT,
+    .count = PCI_CONFIG_PORT_COUNT,
+    .read = pci_read,
+    .write = pci_write,
 };

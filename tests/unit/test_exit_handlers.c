@@ -525,12 +525,12 @@ static void test_in_unclaimed_port_all_ones(void **state)
 
     f->cpu.rip = GUEST_RIP;
     set_gpr(f, GPR_RAX, 0x1122334455667788ull);
-    assert_resumed_past(f, run(f, io_exit(0xCFC, 4, true)), LEN_IO);
+    assert_resumed_past(f, run(f, io_exit(0xCF0, 4, true)), LEN_IO);
     assert_int_equal(gpr(f, GPR_RAX), 0xFFFFFFFFull);
 
     assert_int_equal(io_bus_unclaimed_accesses(&f->vcpu), 3);
     assert_console_has("guest used port 0x80, which no device claims");
-    assert_console_has("guest used port 0xcfc, which no device claims");
+    assert_console_has("guest used port 0xcf0, which no device claims");
 }
 
 static void test_out_unclaimed_port_dropped(void **state)
