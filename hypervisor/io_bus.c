@@ -12,13 +12,15 @@
 static const struct io_device *const devices[] = {
     &pic_master_device, &pic_slave_device, &pit8254_device,
     &port_b_device,     &uart16550_device, &debug_exit_device,
+    &acpi_pm_device, /* acpi: ACPI PM1a blocks at 0x600 */
 };
 #define DEVICE_COUNT (sizeof(devices) / sizeof(devices[0]))
 
-/* Port -> device for the ISA range (0-0x3FF, where all of hvlab's devices sit), built
+/* Port -> device for ports 0-0xFFF (the ISA range 0-0x3FF and the PC's chipset ports
+ * above it, such as the ACPI PM block at 0x600, where all of hvlab's devices sit), built
  * from the table above on first use: one load per access instead of a search. The same
  * for every VM (the devices' state is each VM's own, in its virtual_platform). */
-#define ISA_PORTS 0x400u
+#define ISA_PORTS 0x1000u
 static const struct io_device *isa_port_map[ISA_PORTS];
 static bool port_map_built;
 

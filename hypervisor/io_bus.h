@@ -31,6 +31,7 @@ extern const struct io_device pit8254_device;
 extern const struct io_device port_b_device;
 extern const struct io_device uart16550_device;
 extern const struct io_device debug_exit_device;
+extern const struct io_device acpi_pm_device; /* ACPI PM1a blocks, 0x600-0x605 */
 
 uint32_t io_bus_read(struct vcpu *vcpu, uint16_t port, uint8_t size);
 enum exit_action io_bus_write(struct vcpu *vcpu, uint16_t port, uint8_t size, uint32_t value);

@@ -32,6 +32,7 @@ void vplatform_reset(struct virtual_platform *vp, uint64_t (*read_tsc)(void), ui
     pit_reset(&vp->pit, 0);
     uart16550_reset(&vp->uart);
     vplatform_apic_reset(vp, tsc_hz);
+    acpi_pm_reset(&vp->acpi_pm);
     memset(&vp->io_bus, 0, sizeof(vp->io_bus));
     vp->info_scratch = 0;
     vp->port_b = 0;

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "hypervisor/apic_platform.h"
+#include "hypervisor/devices/acpi_pm.h"
 #include "hypervisor/devices/io_apic.h"
 #include "hypervisor/devices/local_apic.h"
 #include "hypervisor/devices/pic8259.h"
@@ -52,6 +53,7 @@ struct virtual_platform {
     struct uart16550 uart;
     struct local_apic lapic; /* the one vCPU's, ID 0 */
     struct io_apic ioapic;   /* at IO_APIC_DEFAULT_BASE */
+    struct acpi_pm acpi_pm;  /* PM1a event and control blocks (power-off) */
     uint64_t ioapic_dropped; /* I/O APIC messages of a kind not modelled (NMI, ExtINT...) */
     struct io_bus_state io_bus;
     uint64_t info_scratch;      /* the hvlab-info MMIO page's scratch register */
