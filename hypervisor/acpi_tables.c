@@ -44,10 +44,21 @@
 #define S5_PKG_LENGTH   8u /* PkgLength + NumElements + 2 x ByteConst + 2 x ZeroOp */
 
 const uint8_t acpi_dsdt_aml[] = {
-    AML_NAME_OP,    AML_ROOT_CHAR,   '_',         'S',
-    '5',            '_',             AML_PACKAGE_OP, S5_PKG_LENGTH,
-    S5_ELEMENTS,    AML_BYTE_PREFIX, ACPI_PM_SLP_TYP_S5, AML_BYTE_PREFIX,
-    ACPI_PM_SLP_TYP_S5, AML_ZERO_OP, AML_ZERO_OP,
+    AML_NAME_OP,        /* 08  Name ( */
+    AML_ROOT_CHAR,      /* 5C    \ */
+    '_',                /* 5F    _S5_ */
+    'S',                /* 53 */
+    '5',                /* 35 */
+    '_',                /* 5F */
+    AML_PACKAGE_OP,     /* 12    , Package ( */
+    S5_PKG_LENGTH,      /* 08      (PkgLength) */
+    S5_ELEMENTS,        /* 04      4) { */
+    AML_BYTE_PREFIX,    /* 0A        5, */
+    ACPI_PM_SLP_TYP_S5, /* 05 */
+    AML_BYTE_PREFIX,    /* 0A        5, */
+    ACPI_PM_SLP_TYP_S5, /* 05 */
+    AML_ZERO_OP,        /* 00        0, */
+    AML_ZERO_OP,        /* 00        0 }) */
 };
 const size_t acpi_dsdt_aml_size = sizeof(acpi_dsdt_aml);
 #define AML_PACKAGE_START 7u /* acpi_dsdt_aml[7] is the PkgLength byte */
@@ -130,10 +141,7 @@ static void put_header(uint8_t *t, const char *signature, uint32_t length, uint8
     put32(t + ACPI_HEADER_CREATOR_REVISION, ACPI_CREATOR_REVISION);
 }
 
-static void seal(uint8_t *t, uint32_t length)
-{
-    t[ACPI_HEADER_CHECKSUM] = checksum(t, length);
-}
+static void seal(uint8_t *t, uint32_t length) { t[ACPI_HEADER_CHECKSUM] = checksum(t, length); }
 
 /* RSDP (5.2.5.3): the first checksum covers the ACPI 1.0 part, the extended one all. */
 static void put_rsdp(uint8_t *r, uint64_t rsdt, uint64_t xsdt)

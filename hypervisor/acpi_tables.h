@@ -41,7 +41,7 @@
 #define ACPI_TABLES_ADDR_MAX 0xFFFFFFFFull /* 32-bit fields address them all */
 
 /* Who made the tables (5.2.6). IDs are space-padded to their field widths. */
-#define ACPI_OEM_ID           "HVLAB " /* 6 bytes */
+#define ACPI_OEM_ID           "HVLAB "   /* 6 bytes */
 #define ACPI_OEM_TABLE_ID     "HVLABVM " /* 8 bytes */
 #define ACPI_OEM_REVISION     1u
 #define ACPI_CREATOR_ID       "HVLB" /* 4 bytes: the "compiler" of these tables */
@@ -86,27 +86,27 @@
 #define ACPI_FADT_REVISION        6u /* major version (header Revision) */
 #define ACPI_FADT_MINOR_REVISION  4u /* "FADT Minor Version": 6.4 */
 #define ACPI_FADT_LENGTH          276u
-#define ACPI_FADT_FIRMWARE_CTRL   36u /* 4: the FACS */
-#define ACPI_FADT_DSDT            40u /* 4 */
-#define ACPI_FADT_PM_PROFILE      45u /* 1: Preferred_PM_Profile, 0 = unspecified */
-#define ACPI_FADT_SCI_INT         46u /* 2 */
-#define ACPI_FADT_SMI_CMD         48u /* 4: 0 = no SMI command port, always in ACPI mode */
-#define ACPI_FADT_PM1A_EVT_BLK    56u /* 4 */
-#define ACPI_FADT_PM1B_EVT_BLK    60u /* 4 */
-#define ACPI_FADT_PM1A_CNT_BLK    64u /* 4 */
-#define ACPI_FADT_PM1B_CNT_BLK    68u /* 4 */
-#define ACPI_FADT_PM2_CNT_BLK     72u /* 4 */
-#define ACPI_FADT_PM_TMR_BLK      76u /* 4: 0 = no PM timer (optional since ACPI 5.0A) */
-#define ACPI_FADT_GPE0_BLK        80u /* 4 */
-#define ACPI_FADT_GPE1_BLK        84u /* 4 */
-#define ACPI_FADT_PM1_EVT_LEN     88u /* 1 */
-#define ACPI_FADT_PM1_CNT_LEN     89u /* 1 */
-#define ACPI_FADT_PM2_CNT_LEN     90u /* 1 */
-#define ACPI_FADT_PM_TMR_LEN      91u /* 1 */
-#define ACPI_FADT_GPE0_BLK_LEN    92u /* 1 */
-#define ACPI_FADT_GPE1_BLK_LEN    93u /* 1 */
-#define ACPI_FADT_P_LVL2_LAT      96u /* 2: > 100 = no C2 state */
-#define ACPI_FADT_P_LVL3_LAT      98u /* 2: > 1000 = no C3 state */
+#define ACPI_FADT_FIRMWARE_CTRL   36u  /* 4: the FACS */
+#define ACPI_FADT_DSDT            40u  /* 4 */
+#define ACPI_FADT_PM_PROFILE      45u  /* 1: Preferred_PM_Profile, 0 = unspecified */
+#define ACPI_FADT_SCI_INT         46u  /* 2 */
+#define ACPI_FADT_SMI_CMD         48u  /* 4: 0 = no SMI command port, always in ACPI mode */
+#define ACPI_FADT_PM1A_EVT_BLK    56u  /* 4 */
+#define ACPI_FADT_PM1B_EVT_BLK    60u  /* 4 */
+#define ACPI_FADT_PM1A_CNT_BLK    64u  /* 4 */
+#define ACPI_FADT_PM1B_CNT_BLK    68u  /* 4 */
+#define ACPI_FADT_PM2_CNT_BLK     72u  /* 4 */
+#define ACPI_FADT_PM_TMR_BLK      76u  /* 4: 0 = no PM timer (optional since ACPI 5.0A) */
+#define ACPI_FADT_GPE0_BLK        80u  /* 4 */
+#define ACPI_FADT_GPE1_BLK        84u  /* 4 */
+#define ACPI_FADT_PM1_EVT_LEN     88u  /* 1 */
+#define ACPI_FADT_PM1_CNT_LEN     89u  /* 1 */
+#define ACPI_FADT_PM2_CNT_LEN     90u  /* 1 */
+#define ACPI_FADT_PM_TMR_LEN      91u  /* 1 */
+#define ACPI_FADT_GPE0_BLK_LEN    92u  /* 1 */
+#define ACPI_FADT_GPE1_BLK_LEN    93u  /* 1 */
+#define ACPI_FADT_P_LVL2_LAT      96u  /* 2: > 100 = no C2 state */
+#define ACPI_FADT_P_LVL3_LAT      98u  /* 2: > 1000 = no C3 state */
 #define ACPI_FADT_CENTURY         108u /* 1: CMOS index of the century, 0 = none */
 #define ACPI_FADT_IAPC_BOOT_ARCH  109u /* 2 */
 #define ACPI_FADT_FLAGS           112u /* 4 */
@@ -125,17 +125,18 @@
 #define ACPI_IAPC_LEGACY_DEVICES  (1u << 0) /* ISA devices the OS may probe (UART, PIT, RTC) */
 #define ACPI_IAPC_8042            (1u << 1) /* an 8042 keyboard controller is present */
 #define ACPI_IAPC_VGA_NOT_PRESENT (1u << 2) /* do not probe VGA */
-#define ACPI_FADT_BOOT_ARCH       (ACPI_IAPC_LEGACY_DEVICES | ACPI_IAPC_8042 | ACPI_IAPC_VGA_NOT_PRESENT)
+#define ACPI_FADT_BOOT_ARCH                                                                    \
+    (ACPI_IAPC_LEGACY_DEVICES | ACPI_IAPC_8042 | ACPI_IAPC_VGA_NOT_PRESENT)
 
 /* FADT Flags (5.2.9, Table 5.10): what this PC without buttons, RTC wake or reset
  * register says. */
-#define ACPI_FADT_WBINVD     (1u << 0)  /* WBINVD works: required of new systems */
-#define ACPI_FADT_PROC_C1    (1u << 2)  /* C1 (HLT) on all processors */
-#define ACPI_FADT_PWR_BUTTON (1u << 4)  /* 1: no fixed power button (none at all here) */
-#define ACPI_FADT_SLP_BUTTON (1u << 5)  /* 1: no fixed sleep button */
-#define ACPI_FADT_FIX_RTC    (1u << 6)  /* 1: no RTC wake status in fixed registers */
+#define ACPI_FADT_WBINVD        (1u << 0)  /* WBINVD works: required of new systems */
+#define ACPI_FADT_PROC_C1       (1u << 2)  /* C1 (HLT) on all processors */
+#define ACPI_FADT_PWR_BUTTON    (1u << 4)  /* 1: no fixed power button (none at all here) */
+#define ACPI_FADT_SLP_BUTTON    (1u << 5)  /* 1: no fixed sleep button */
+#define ACPI_FADT_FIX_RTC       (1u << 6)  /* 1: no RTC wake status in fixed registers */
 #define ACPI_FADT_RESET_REG_SUP (1u << 10) /* clear: no RESET_REG (the 8042 resets) */
-#define ACPI_FADT_HW_REDUCED (1u << 20) /* clear: a full fixed-hardware PC */
+#define ACPI_FADT_HW_REDUCED    (1u << 20) /* clear: a full fixed-hardware PC */
 #define ACPI_FADT_FLAGS_VALUE                                                                  \
     (ACPI_FADT_WBINVD | ACPI_FADT_PROC_C1 | ACPI_FADT_PWR_BUTTON | ACPI_FADT_SLP_BUTTON |      \
      ACPI_FADT_FIX_RTC)
@@ -148,7 +149,7 @@
 #define ACPI_FACS_LENGTH         64u
 #define ACPI_FACS_VERSION        2u
 #define ACPI_FACS_LENGTH_OFFSET  4u
-#define ACPI_FACS_HW_SIGNATURE   8u  /* 4: unchanged across boots: 0 */
+#define ACPI_FACS_HW_SIGNATURE   8u /* 4: unchanged across boots: 0 */
 #define ACPI_FACS_VERSION_OFFSET 32u
 
 /* ---- DSDT (5.2.11.1): the header, then AML ---- */
@@ -157,23 +158,23 @@
 
 /* ---- MADT (5.2.12): signature "APIC" ---- */
 #define ACPI_MADT_SIGNATURE     "APIC"
-#define ACPI_MADT_REVISION      5u /* ACPI 6.4's */
-#define ACPI_MADT_LAPIC_ADDRESS 36u /* 4: Local Interrupt Controller Address */
-#define ACPI_MADT_FLAGS         40u /* 4 */
-#define ACPI_MADT_ENTRIES       44u /* interrupt controller structures from here */
+#define ACPI_MADT_REVISION      5u        /* ACPI 6.4's */
+#define ACPI_MADT_LAPIC_ADDRESS 36u       /* 4: Local Interrupt Controller Address */
+#define ACPI_MADT_FLAGS         40u       /* 4 */
+#define ACPI_MADT_ENTRIES       44u       /* interrupt controller structures from here */
 #define ACPI_MADT_PCAT_COMPAT   (1u << 0) /* dual 8259s are present too */
 
 /* Every structure starts with Type (1 byte) and Length (1 byte). */
 #define ACPI_MADT_TYPE_LOCAL_APIC   0u
 #define ACPI_MADT_TYPE_IO_APIC      1u
-#define ACPI_MADT_TYPE_OVERRIDE     2u /* Interrupt Source Override */
+#define ACPI_MADT_TYPE_OVERRIDE     2u  /* Interrupt Source Override */
 #define ACPI_MADT_LOCAL_APIC_LENGTH 8u  /* 5.2.12.2 "Processor Local APIC Structure" */
 #define ACPI_MADT_IO_APIC_LENGTH    12u /* 5.2.12.3 "I/O APIC Structure" */
 #define ACPI_MADT_OVERRIDE_LENGTH   10u /* 5.2.12.5 "Interrupt Source Override Structure" */
 #define ACPI_MADT_LAPIC_ENABLED     (1u << 0) /* Local APIC Flags: usable */
-#define ACPI_MADT_PROCESSOR_UID     0u  /* the one vCPU's ACPI Processor UID */
-#define ACPI_MADT_IO_APIC_ID        0u  /* what io_apic_reset leaves in IOAPICID */
-#define ACPI_MADT_IO_APIC_GSI_BASE  0u  /* its pin 0 is global system interrupt 0 */
+#define ACPI_MADT_PROCESSOR_UID     0u        /* the one vCPU's ACPI Processor UID */
+#define ACPI_MADT_IO_APIC_ID        0u        /* what io_apic_reset leaves in IOAPICID */
+#define ACPI_MADT_IO_APIC_GSI_BASE  0u        /* its pin 0 is global system interrupt 0 */
 
 /* MPS INTI flags (5.2.12.5, "MPS INTI Flags"): polarity bits 1:0, trigger mode bits 3:2. */
 #define ACPI_MPS_INTI_CONFORMS    0x0u /* both: as the bus says (ISA: edge, active high) */
@@ -184,7 +185,7 @@
 /* The SCI is level-triggered; without an override an OS takes it active low (5.2.9,
  * SCI_INT: "sharable, level, active low"), but nothing drives hvlab's pin 9, which sits
  * low: active low would read as a SCI that never ends. So the override says active high. */
-#define ACPI_SCI_INTI_FLAGS (ACPI_MPS_INTI_LEVEL | ACPI_MPS_INTI_ACTIVE_HIGH)
+#define ACPI_SCI_INTI_FLAGS       (ACPI_MPS_INTI_LEVEL | ACPI_MPS_INTI_ACTIVE_HIGH)
 
 #define ACPI_MADT_LENGTH                                                                       \
     (ACPI_MADT_ENTRIES + ACPI_MADT_LOCAL_APIC_LENGTH + ACPI_MADT_IO_APIC_LENGTH +              \

@@ -82,11 +82,11 @@ enum acpi_pm_request acpi_pm_write(struct acpi_pm *pm, unsigned offset, unsigned
         written[at / REGISTER_BYTES] |= (uint16_t)(BYTE_MASK << shift);
     }
 
-    pm->status &= (uint16_t)~(bits[PM1_STS] & ACPI_PM1_STS_DEFINED); /* write 1 to clear */
-    pm->enable = (uint16_t)((pm->enable & ~written[PM1_EN]) |
-                            (bits[PM1_EN] & ACPI_PM1_EN_WRITABLE));
-    pm->control = (uint16_t)((pm->control & ~written[PM1_CNT]) |
-                             (bits[PM1_CNT] & ACPI_PM1_CNT_STORED));
+    pm->status &= (uint16_t) ~(bits[PM1_STS] & ACPI_PM1_STS_DEFINED); /* write 1 to clear */
+    pm->enable =
+        (uint16_t)((pm->enable & ~written[PM1_EN]) | (bits[PM1_EN] & ACPI_PM1_EN_WRITABLE));
+    pm->control =
+        (uint16_t)((pm->control & ~written[PM1_CNT]) | (bits[PM1_CNT] & ACPI_PM1_CNT_STORED));
     if (bits[PM1_CNT] & ACPI_PM1_SLP_EN)
         return sleep_request(pm);
     return ACPI_PM_NONE;

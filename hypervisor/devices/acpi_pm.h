@@ -39,15 +39,15 @@
 
 /* Ports. PM1a_EVT_BLK is 4 bytes (PM1_EVT_LEN): PM1_STS, then PM1_EN at half its length;
  * PM1a_CNT_BLK is 2 bytes (PM1_CNT_LEN). See: ACPI 6.4, 4.8.4.1 and 4.8.4.2. */
-#define ACPI_PM1A_EVT_PORT   0x600u
-#define ACPI_PM1_EVT_LEN     4u
-#define ACPI_PM1A_CNT_PORT   (ACPI_PM1A_EVT_PORT + ACPI_PM1_EVT_LEN) /* 0x604 */
-#define ACPI_PM1_CNT_LEN     2u
-#define ACPI_PM_PORT_COUNT   (ACPI_PM1_EVT_LEN + ACPI_PM1_CNT_LEN) /* 0x600-0x605 */
-#define ACPI_PM1_STS_OFFSET  0u                      /* offsets from ACPI_PM1A_EVT_PORT */
-#define ACPI_PM1_EN_OFFSET   (ACPI_PM1_EVT_LEN / 2u) /* "PM1_EVT_LEN / 2" */
-#define ACPI_PM1_CNT_OFFSET  ACPI_PM1_EVT_LEN
-#define ACPI_PM_NO_REGISTER  0xFFu /* a byte read past the blocks */
+#define ACPI_PM1A_EVT_PORT  0x600u
+#define ACPI_PM1_EVT_LEN    4u
+#define ACPI_PM1A_CNT_PORT  (ACPI_PM1A_EVT_PORT + ACPI_PM1_EVT_LEN) /* 0x604 */
+#define ACPI_PM1_CNT_LEN    2u
+#define ACPI_PM_PORT_COUNT  (ACPI_PM1_EVT_LEN + ACPI_PM1_CNT_LEN) /* 0x600-0x605 */
+#define ACPI_PM1_STS_OFFSET 0u                      /* offsets from ACPI_PM1A_EVT_PORT */
+#define ACPI_PM1_EN_OFFSET  (ACPI_PM1_EVT_LEN / 2u) /* "PM1_EVT_LEN / 2" */
+#define ACPI_PM1_CNT_OFFSET ACPI_PM1_EVT_LEN
+#define ACPI_PM_NO_REGISTER 0xFFu /* a byte read past the blocks */
 
 /* PM1_STS bits, write 1 to clear (Table 4.11). Bit 11 is "ignored", the rest reserved. */
 #define ACPI_PM1_TMR_STS         (1u << 0)
@@ -93,9 +93,9 @@
 #define ACPI_PM_SLP_TYP_S5 5u
 
 struct acpi_pm {
-    uint16_t status;  /* PM1_STS: ACPI_PM1_STS_DEFINED bits */
-    uint16_t enable;  /* PM1_EN: ACPI_PM1_EN_WRITABLE bits */
-    uint16_t control; /* PM1_CNT: ACPI_PM1_CNT_STORED bits (SCI_EN is added on read) */
+    uint16_t status;         /* PM1_STS: ACPI_PM1_STS_DEFINED bits */
+    uint16_t enable;         /* PM1_EN: ACPI_PM1_EN_WRITABLE bits */
+    uint16_t control;        /* PM1_CNT: ACPI_PM1_CNT_STORED bits (SCI_EN is added on read) */
     uint64_t sleeps_ignored; /* SLP_EN writes with a type other than S5 */
 };
 

@@ -17,15 +17,15 @@
 #include "hypervisor/io_bus.h"
 #include "hypervisor/virtual_platform.h"
 
-#define STS      0u /* offsets from PM1a_EVT_BLK */
-#define EN       2u
-#define CNT      4u
-#define SCI_EN   (1u << 0)
-#define SLP_EN   (1u << 13)
+#define STS        0u /* offsets from PM1a_EVT_BLK */
+#define EN         2u
+#define CNT        4u
+#define SCI_EN     (1u << 0)
+#define SLP_EN     (1u << 13)
 #define SLP_TYP(t) ((uint32_t)(t) << 10)
-#define WAK_STS  (1u << 15)
-#define PWRBTN   (1u << 8)
-#define TMR      (1u << 0)
+#define WAK_STS    (1u << 15)
+#define PWRBTN     (1u << 8)
+#define TMR        (1u << 0)
 
 static struct acpi_pm pm;
 
@@ -176,8 +176,7 @@ static void test_ports_power_off_ends_the_vm_with_status_0(void **state)
     assert_int_equal(io_bus_read(&vcpu, 0x604, 2), SCI_EN);
     assert_int_equal(io_bus_read(&vcpu, 0x600, 2), 0);
     assert_int_equal(io_bus_read(&vcpu, 0x606, 1), 0xFF); /* past the block: no device */
-    assert_int_equal(io_bus_write(&vcpu, 0x604, 2, SLP_TYP(ACPI_PM_SLP_TYP_S5)),
-                     ACTION_RESUME);
+    assert_int_equal(io_bus_write(&vcpu, 0x604, 2, SLP_TYP(ACPI_PM_SLP_TYP_S5)), ACTION_RESUME);
     assert_int_equal(io_bus_write(&vcpu, 0x604, 2, SLP_TYP(1) | SLP_EN), ACTION_RESUME);
     assert_int_equal(vcpu.end, GUEST_RUNNING);
     assert_int_equal(io_bus_write(&vcpu, 0x604, 2, SLP_TYP(ACPI_PM_SLP_TYP_S5) | SLP_EN),

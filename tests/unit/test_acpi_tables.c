@@ -25,13 +25,13 @@
 #include "hypervisor/guest_memory.h"
 #include "tests/unit/host_pages.h"
 
-#define BIOS_AREA      0xE0000ull /* where the lead puts the block; the RSDP scan range */
-#define BIOS_AREA_END  0x100000ull
-#define RSDP_STEP      16u
-#define BUF_SIZE       ACPI_TABLES_MAX_SIZE
-#define TABLE_MAX      8u
-#define PADDING_BYTE   0xA5u /* buffer fill before building: tables must not depend on it */
-#define GUEST_RAM      (2ull << 20)
+#define BIOS_AREA     0xE0000ull /* where the lead puts the block; the RSDP scan range */
+#define BIOS_AREA_END 0x100000ull
+#define RSDP_STEP     16u
+#define BUF_SIZE      ACPI_TABLES_MAX_SIZE
+#define TABLE_MAX     8u
+#define PADDING_BYTE  0xA5u /* buffer fill before building: tables must not depend on it */
+#define GUEST_RAM     (2ull << 20)
 
 /* ---- the block, as guest memory at `base` ---- */
 
@@ -183,7 +183,12 @@ static void test_tables_are_aligned_and_do_not_overlap(void **state)
     const uint8_t *r = rsdp();
     const uint8_t *fadt = find_table("FACP");
     uint64_t start[7] = {
-        base, rd32(r + 16), rd64(r + 24), gpa_of(fadt), rd32(fadt + 36), rd32(fadt + 40),
+        base,
+        rd32(r + 16),
+        rd64(r + 24),
+        gpa_of(fadt),
+        rd32(fadt + 36),
+        rd32(fadt + 40),
         gpa_of(find_table("APIC")),
     };
     uint64_t length[7] = {36, 0, 0, 0, 64, 0, 0};
@@ -204,29 +209,29 @@ static void test_fadt_fields_at_their_table_5_9_offsets(void **state)
 {
     (void)state;
     const uint8_t *f = find_table("FACP");
-    assert_int_equal(rd32(f + 4), 276); /* ACPI 6.4's FADT length */
-    assert_int_equal(f[8], 6);          /* Major version */
-    assert_int_equal(f[131], 4);        /* FADT Minor Version */
-    assert_int_equal(f[45], 0);         /* Preferred_PM_Profile: unspecified */
-    assert_int_equal(rd16(f + 46), 9);  /* SCI_INT */
-    assert_int_equal(rd32(f + 48), 0);  /* SMI_CMD: none, always in ACPI mode */
+    assert_int_equal(rd32(f + 4), 276);                 /* ACPI 6.4's FADT length */
+    assert_int_equal(f[8], 6);                          /* Major version */
+    assert_int_equal(f[131], 4);                        /* FADT Minor Version */
+    assert_int_equal(f[45], 0);                         /* Preferred_PM_Profile: unspecified */
+    assert_int_equal(rd16(f + 46), 9);                  /* SCI_INT */
+    assert_int_equal(rd32(f + 48), 0);                  /* SMI_CMD: none, always in ACPI mode */
     assert_int_equal(f[52] | f[53] | f[54] | f[55], 0); /* ACPI_ENABLE..PSTATE_CNT */
-    assert_int_equal(rd32(f + 56), 0x600); /* PM1a_EVT_BLK */
-    assert_int_equal(rd32(f + 60), 0);     /* PM1b_EVT_BLK */
-    assert_int_equal(rd32(f + 64), 0x604); /* PM1a_CNT_BLK */
-    assert_int_equal(rd32(f + 68), 0);     /* PM1b_CNT_BLK */
-    assert_int_equal(rd32(f + 72), 0);     /* PM2_CNT_BLK */
-    assert_int_equal(rd32(f + 76), 0);     /* PM_TMR_BLK: no PM timer */
-    assert_int_equal(rd32(f + 80) | rd32(f + 84), 0); /* GPE0_BLK, GPE1_BLK */
-    assert_int_equal(f[88], 4);            /* PM1_EVT_LEN */
-    assert_int_equal(f[89], 2);            /* PM1_CNT_LEN */
+    assert_int_equal(rd32(f + 56), 0x600);              /* PM1a_EVT_BLK */
+    assert_int_equal(rd32(f + 60), 0);                  /* PM1b_EVT_BLK */
+    assert_int_equal(rd32(f + 64), 0x604);              /* PM1a_CNT_BLK */
+    assert_int_equal(rd32(f + 68), 0);                  /* PM1b_CNT_BLK */
+    assert_int_equal(rd32(f + 72), 0);                  /* PM2_CNT_BLK */
+    assert_int_equal(rd32(f + 76), 0);                  /* PM_TMR_BLK: no PM timer */
+    assert_int_equal(rd32(f + 80) | rd32(f + 84), 0);   /* GPE0_BLK, GPE1_BLK */
+    assert_int_equal(f[88], 4);                         /* PM1_EVT_LEN */
+    assert_int_equal(f[89], 2);                         /* PM1_CNT_LEN */
     assert_int_equal(f[90] | f[91] | f[92] | f[93], 0); /* PM2, PM_TMR, GPE0/1 lengths */
-    assert_true(rd16(f + 96) > 100);       /* P_LVL2_LAT: no C2 */
-    assert_true(rd16(f + 98) > 1000);      /* P_LVL3_LAT: no C3 */
-    assert_int_equal(rd16(f + 109), 0x7);  /* IAPC_BOOT_ARCH: legacy, 8042, no VGA */
-    for (unsigned i = 116; i < 129; i++)   /* RESET_REG (12) and RESET_VALUE: none */
+    assert_true(rd16(f + 96) > 100);                    /* P_LVL2_LAT: no C2 */
+    assert_true(rd16(f + 98) > 1000);                   /* P_LVL3_LAT: no C3 */
+    assert_int_equal(rd16(f + 109), 0x7); /* IAPC_BOOT_ARCH: legacy, 8042, no VGA */
+    for (unsigned i = 116; i < 129; i++)  /* RESET_REG (12) and RESET_VALUE: none */
         assert_int_equal(f[i], 0);
-    for (unsigned i = 132; i < 276; i++)   /* X_ fields, sleep registers, hypervisor ID */
+    for (unsigned i = 132; i < 276; i++) /* X_ fields, sleep registers, hypervisor ID */
         assert_int_equal(f[i], 0);
 }
 
@@ -234,14 +239,14 @@ static void test_fadt_flags_say_a_pc_without_buttons(void **state)
 {
     (void)state;
     uint32_t flags = rd32(find_table("FACP") + 112);
-    assert_true(flags & (1u << 0));     /* WBINVD */
-    assert_true(flags & (1u << 2));     /* PROC_C1 */
-    assert_true(flags & (1u << 4));     /* PWR_BUTTON: not a fixed feature */
-    assert_true(flags & (1u << 5));     /* SLP_BUTTON */
-    assert_true(flags & (1u << 6));     /* FIX_RTC: no RTC wake status */
-    assert_false(flags & (1u << 8));    /* TMR_VAL_EXT: no timer at all */
-    assert_false(flags & (1u << 10));   /* RESET_REG_SUP: no reset register */
-    assert_false(flags & (1u << 20));   /* HW_REDUCED_ACPI: full fixed hardware */
+    assert_true(flags & (1u << 0));   /* WBINVD */
+    assert_true(flags & (1u << 2));   /* PROC_C1 */
+    assert_true(flags & (1u << 4));   /* PWR_BUTTON: not a fixed feature */
+    assert_true(flags & (1u << 5));   /* SLP_BUTTON */
+    assert_true(flags & (1u << 6));   /* FIX_RTC: no RTC wake status */
+    assert_false(flags & (1u << 8));  /* TMR_VAL_EXT: no timer at all */
+    assert_false(flags & (1u << 10)); /* RESET_REG_SUP: no reset register */
+    assert_false(flags & (1u << 20)); /* HW_REDUCED_ACPI: full fixed hardware */
     assert_int_equal(flags, 0x75);
 }
 
@@ -249,15 +254,15 @@ static void test_fadt_points_to_facs_and_dsdt(void **state)
 {
     (void)state;
     const uint8_t *f = find_table("FACP");
-    const uint8_t *facs = at(rd32(f + 36), 64);  /* FIRMWARE_CTRL */
+    const uint8_t *facs = at(rd32(f + 36), 64); /* FIRMWARE_CTRL */
     assert_memory_equal(facs, "FACS", 4);
-    assert_int_equal(rd32(facs + 4), 64);        /* Length */
-    assert_int_equal(rd32(facs + 8), 0);         /* Hardware Signature */
-    assert_int_equal(rd32(facs + 12), 0);        /* Firmware Waking Vector: none */
-    assert_int_equal(rd32(facs + 16), 0);        /* Global Lock: free */
-    assert_int_equal(facs[32], 2);               /* Version */
+    assert_int_equal(rd32(facs + 4), 64); /* Length */
+    assert_int_equal(rd32(facs + 8), 0);  /* Hardware Signature */
+    assert_int_equal(rd32(facs + 12), 0); /* Firmware Waking Vector: none */
+    assert_int_equal(rd32(facs + 16), 0); /* Global Lock: free */
+    assert_int_equal(facs[32], 2);        /* Version */
     const uint8_t *dsdt = table_at(rd32(f + 40), "DSDT");
-    assert_int_equal(dsdt[8], 2);                /* Revision 2: 64-bit AML integers */
+    assert_int_equal(dsdt[8], 2); /* Revision 2: 64-bit AML integers */
 }
 
 /* What the OS reads at PM1a_CNT once it takes the machine: SCI_EN = 1, since SMI_CMD = 0
@@ -278,10 +283,10 @@ static void test_dsdt_aml_is_the_s5_package_byte_for_byte(void **state)
 {
     (void)state;
     static const uint8_t expected[] = {
-        0x08, 0x5C, '_', 'S', '5', '_', /* NameOp, RootChar, NameSeg */
-        0x12, 0x08, 0x04,               /* PackageOp, PkgLength 8, NumElements 4 */
-        0x0A, 0x05, 0x0A, 0x05,         /* BytePrefix 5, BytePrefix 5 */
-        0x00, 0x00,                     /* ZeroOp, ZeroOp */
+        0x08, 0x5C, '_',  'S',  '5', '_', /* NameOp, RootChar, NameSeg */
+        0x12, 0x08, 0x04,                 /* PackageOp, PkgLength 8, NumElements 4 */
+        0x0A, 0x05, 0x0A, 0x05,           /* BytePrefix 5, BytePrefix 5 */
+        0x00, 0x00,                       /* ZeroOp, ZeroOp */
     };
     /* The DSDT is not listed in the roots: the FADT points to it. */
     const uint8_t *d = table_at(rd32(find_table("FACP") + 40), "DSDT");
@@ -295,9 +300,9 @@ static uint64_t aml_small_integer(const uint8_t **p)
 {
     uint8_t op = *(*p)++;
     switch (op) {
-    case 0x00: return 0;          /* ZeroOp */
-    case 0x01: return 1;          /* OneOp */
-    case 0x0A: return *(*p)++;    /* BytePrefix ByteData */
+    case 0x00: return 0;       /* ZeroOp */
+    case 0x01: return 1;       /* OneOp */
+    case 0x0A: return *(*p)++; /* BytePrefix ByteData */
     default: fail_msg("AML opcode 0x%x is not a small integer", op); return 0;
     }
 }
@@ -308,16 +313,16 @@ static unsigned s5_slp_typ_from_dsdt(void)
 {
     const uint8_t *d = table_at(rd32(find_table("FACP") + 40), "DSDT");
     const uint8_t *p = d + 36, *end = d + rd32(d + 4);
-    assert_int_equal(*p++, 0x08);          /* NameOp */
-    if (*p == 0x5C)                        /* RootChar: the DSDT is in the root anyway */
+    assert_int_equal(*p++, 0x08); /* NameOp */
+    if (*p == 0x5C)               /* RootChar: the DSDT is in the root anyway */
         p++;
     assert_memory_equal(p, "_S5_", 4);
     p += 4;
-    assert_int_equal(*p++, 0x12);          /* PackageOp */
+    assert_int_equal(*p++, 0x12); /* PackageOp */
     const uint8_t *pkg = p;
-    assert_int_equal(*p >> 6, 0);          /* a one-byte PkgLength */
+    assert_int_equal(*p >> 6, 0); /* a one-byte PkgLength */
     unsigned pkg_length = *p++ & 0x3F;
-    unsigned count = *p++;                 /* NumElements */
+    unsigned count = *p++; /* NumElements */
     assert_true(count >= 2);
     unsigned slp_typ_a = (unsigned)aml_small_integer(&p);
     for (unsigned i = 1; i < count; i++)
@@ -377,10 +382,10 @@ static void test_madt_header_and_local_apic(void **state)
     const uint8_t *lapic = madt_entry(m, 0, 0);
     assert_non_null(lapic);
     assert_int_equal(lapic[1], 8);
-    assert_int_equal(lapic[2], 0);               /* ACPI Processor UID */
-    assert_int_equal(lapic[3], 0);               /* APIC ID: the vCPU's */
-    assert_int_equal(rd32(lapic + 4), 1u);       /* Enabled */
-    assert_null(madt_entry(m, 0, 1));            /* one processor */
+    assert_int_equal(lapic[2], 0);         /* ACPI Processor UID */
+    assert_int_equal(lapic[3], 0);         /* APIC ID: the vCPU's */
+    assert_int_equal(rd32(lapic + 4), 1u); /* Enabled */
+    assert_null(madt_entry(m, 0, 1));      /* one processor */
 }
 
 static void test_madt_io_apic_matches_the_model(void **state)
@@ -389,9 +394,9 @@ static void test_madt_io_apic_matches_the_model(void **state)
     const uint8_t *io = madt_entry(find_table("APIC"), 1, 0);
     assert_non_null(io);
     assert_int_equal(io[1], 12);
-    assert_int_equal(io[3], 0);                   /* Reserved */
+    assert_int_equal(io[3], 0);                  /* Reserved */
     assert_int_equal(rd32(io + 4), 0xFEC00000u); /* I/O APIC Address */
-    assert_int_equal(rd32(io + 8), 0);            /* Global System Interrupt Base */
+    assert_int_equal(rd32(io + 8), 0);           /* Global System Interrupt Base */
     /* The ID is the one the chip reports in IOAPICID after reset. */
     struct io_apic chip;
     io_apic_reset(&chip);
@@ -409,15 +414,15 @@ static void test_madt_overrides_pit_to_pin_2_and_sci_level_high(void **state)
     assert_non_null(sci);
     assert_null(madt_entry(m, 2, 2));
     assert_int_equal(pit[1], 10);
-    assert_int_equal(pit[2], 0);                 /* Bus: ISA */
-    assert_int_equal(pit[3], 0);                 /* Source: IRQ 0 */
-    assert_int_equal(rd32(pit + 4), 2);          /* GSI 2 */
+    assert_int_equal(pit[2], 0);                                       /* Bus: ISA */
+    assert_int_equal(pit[3], 0);                                       /* Source: IRQ 0 */
+    assert_int_equal(rd32(pit + 4), 2);                                /* GSI 2 */
     assert_int_equal(rd32(pit + 4), (uint32_t)io_apic_isa_irq_pin(0)); /* as wired */
-    assert_int_equal(rd16(pit + 8), 0);          /* conforms to ISA: edge, active high */
+    assert_int_equal(rd16(pit + 8), 0); /* conforms to ISA: edge, active high */
     assert_int_equal(sci[2], 0);
     assert_int_equal(sci[3], rd16(find_table("FACP") + 46)); /* the FADT's SCI_INT */
     assert_int_equal(rd32(sci + 4), 9);
-    assert_int_equal(rd16(sci + 8), 0x000D);     /* level (11b << 2), active high (01b) */
+    assert_int_equal(rd16(sci + 8), 0x000D); /* level (11b << 2), active high (01b) */
 }
 
 /* ---- placement, errors, install ---- */
@@ -437,8 +442,8 @@ static void test_build_elsewhere_keeps_pointers_and_facs_alignment(void **state)
 static void test_build_refuses_bad_address_or_small_buffer(void **state)
 {
     (void)state;
-    assert_int_equal(acpi_tables_build(buf, sizeof(buf), BIOS_AREA + 8), 0); /* unaligned */
-    assert_int_equal(acpi_tables_build(buf, used - 1, BIOS_AREA), 0);        /* too small */
+    assert_int_equal(acpi_tables_build(buf, sizeof(buf), BIOS_AREA + 8), 0);  /* unaligned */
+    assert_int_equal(acpi_tables_build(buf, used - 1, BIOS_AREA), 0);         /* too small */
     assert_int_equal(acpi_tables_build(buf, sizeof(buf), 0x100000000ull), 0); /* >= 4 GiB */
     assert_int_equal(acpi_tables_build(buf, sizeof(buf), 0xFFFFFF00ull), 0);  /* crosses it */
     assert_int_equal(acpi_tables_build(buf, used, BIOS_AREA), used);          /* just fits */
@@ -451,9 +456,8 @@ static void test_install_copies_the_block_into_guest_ram(void **state)
     struct guest_memory *mem = calloc(1, sizeof(*mem));
     char why[128];
     assert_non_null(mem);
-    assert_int_equal(guest_memory_create(mem, GUEST_RAM, host_pages_alloc, &src, why,
-                                         sizeof(why)),
-                     0);
+    assert_int_equal(
+        guest_memory_create(mem, GUEST_RAM, host_pages_alloc, &src, why, sizeof(why)), 0);
     uint64_t bytes = 0;
     assert_int_equal(acpi_install(mem, BIOS_AREA, &bytes), BIOS_AREA);
     assert_int_equal(bytes, used);
