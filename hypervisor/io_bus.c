@@ -13,13 +13,15 @@ static const struct io_device *const devices[] = {
     &pic_master_device, &pic_slave_device,     &pit8254_device,
     &port_b_device,     &uart16550_device,     &debug_exit_device,
     &i8042_data_device, &i8042_command_device, &pci_config_device,
+    &acpi_pm_device,
 };
 #define DEVICE_COUNT (sizeof(devices) / sizeof(devices[0]))
 
-/* Port -> device for ports 0-0xFFF (the ISA range, 0-0x3FF, and above it the PCI
- * configuration ports 0xCF8-0xCFF: all of hvlab's devices sit there), built from the
- * table above on first use: one load per access instead of a search. The same for every
- * VM (the devices' state is each VM's own, in its virtual_platform). */
+/* Port -> device for ports 0-0xFFF (the ISA range, 0-0x3FF, and above it the ACPI PM
+ * block at 0x600 and the PCI configuration ports 0xCF8-0xCFF: all of hvlab's devices sit
+ * there), built from the table above on first use: one load per access instead of a
+ * search. The same for every VM (the devices' state is each VM's own, in its
+ * virtual_platform). */
 #define MAPPED_PORTS 0x1000u
 static const struct io_device *port_map[MAPPED_PORTS];
 static bool port_map_built;

@@ -34,6 +34,7 @@ void vplatform_reset(struct virtual_platform *vp, uint64_t (*read_tsc)(void), ui
     i8042_reset(&vp->kbc);
     pci_config_reset(&vp->pci);
     vplatform_apic_reset(vp, tsc_hz);
+    acpi_pm_reset(&vp->acpi_pm);
     memset(&vp->io_bus, 0, sizeof(vp->io_bus));
     vp->info_scratch = 0;
     vp->port_b = 0;

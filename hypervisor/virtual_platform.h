@@ -19,6 +19,7 @@
 
 #include "hypervisor/apic_platform.h"
 #include "hypervisor/devices/i8042.h"
+#include "hypervisor/devices/acpi_pm.h"
 #include "hypervisor/devices/io_apic.h"
 #include "hypervisor/devices/local_apic.h"
 #include "hypervisor/devices/pci_config.h"
@@ -57,6 +58,7 @@ struct virtual_platform {
     struct pci_config pci;   /* PCI configuration ports 0xCF8-0xCFF */
     struct local_apic lapic; /* the one vCPU's, ID 0 */
     struct io_apic ioapic;   /* at IO_APIC_DEFAULT_BASE */
+    struct acpi_pm acpi_pm;  /* PM1a event and control blocks (power-off) */
     uint64_t ioapic_dropped; /* I/O APIC messages of a kind not modelled (NMI, ExtINT...) */
     struct io_bus_state io_bus;
     uint64_t info_scratch;      /* the hvlab-info MMIO page's scratch register */
