@@ -362,6 +362,16 @@ static void test_initrd_place(void **state)
     n = linux_e820_build(128 * MIB, acpi, 1, t, LINUX_E820_MAX, why, sizeof(why));
     assert_true(linux_initrd_place(t, (size_t)n, 128 * MIB, 0x7FFFFFFF, 64 * MIB, 4096, &at));
     assert_int_equal(at, 128 * MIB - 64 * KIB - 4096);
+
+    /* A reserved range in the middle: the usable range above it is the higher place. */
+    const struct linux_mem_range middle[] = {{100 * MIB, 8 * KIB, E820_TYPE_NVS}};
+    n = linux_e820_build(128 * MIB, middle, 1, t, LINUX_E820_MAX, why, sizeof(why));
+    assert_true(linux_initrd_place(t, (size_t)n, 128 * MIB, 0x7FFFFFFF, 64 * MIB, 4096, &at));
+    assert_int_equal(at, 128 * MIB - 4096);
+    /* ... unless it is too small: then below the reserved range. */
+    assert_true(
+        linux_initrd_place(t, (size_t)n, 128 * MIB, 0x7FFFFFFF, 64 * MIB, 30 * MIB, &at));
+    assert_int_equal(at, 70 * MIB);
 }
 
 /* ---- the whole load --------------------------------------------------------------- */
