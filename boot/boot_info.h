@@ -37,6 +37,13 @@ struct mem_region {
     enum mem_kind kind;
 };
 
+/* How a guest kernel image is loaded. */
+enum boot_guest_format {
+    BOOT_GUEST_MULTIBOOT, /* a Multiboot ELF kernel (hypervisor/guest_loader.c) */
+    BOOT_GUEST_LINUX,     /* guest=linux: a bzImage and its initrd from \linux\ on the
+                             boot volume, by the Linux boot protocol (linux_boot.c) */
+};
+
 /* A guest kernel image the boot layer found: a file \guests\NAME.elf on the boot
  * volume, or one built into hvlab.efi. A name of guest= found nowhere, or a file that
  * could not be read, gets a row too, with no data and the reason in `problem`. */
@@ -47,6 +54,9 @@ struct boot_guest_image {
     const char *file;    /* where it comes from, for messages: "\guests\NAME.elf" or
                             "built-in NAME.elf" */
     const char *problem; /* why this guest cannot be loaded, or NULL */
+    enum boot_guest_format format;
+    const uint8_t *initrd; /* BOOT_GUEST_LINUX: the initrd's bytes (NULL: none) */
+    size_t initrd_size;
 };
 
 /* A file of modules= (boot_options.h), read from \guests\NAME on the boot volume while

@@ -142,10 +142,14 @@ enum word {
     WORD_SELFTEST,
     WORD_GDB,
     WORD_MODULES,
+    WORD_LINUX_KERNEL,
+    WORD_LINUX_INITRD,
     WORD_GUEST_ARGS
 };
 
-#define KNOWN_WORDS     "log= guest= mem= modules= watchdog= slice= selftest= boot= gdb --"
+#define KNOWN_WORDS                                                                            \
+    "log= guest= mem= modules= linux.kernel= linux.initrd= watchdog= slice= selftest= boot= "  \
+    "gdb --"
 #define VALUE_SHOWN_MAX 40 /* characters of a bad value quoted in its problem */
 #define CUT_MARK        "..."
 #define KIB_SHIFT       10
@@ -290,6 +294,14 @@ static void put_in_force(struct text *t, const struct boot_options *o, enum word
     case WORD_MODULES:
         put_str(t, "; using ");
         put_str(t, o->modules[0] ? o->modules : "none");
+        break;
+    case WORD_LINUX_KERNEL:
+        put_str(t, "; using ");
+        put_str(t, o->linux_kernel);
+        break;
+    case WORD_LINUX_INITRD:
+        put_str(t, "; using ");
+        put_str(t, o->linux_initrd);
         break;
     case WORD_GUEST_ARGS:
         put_str(t, "; using the first ");
@@ -514,6 +526,29 @@ static void apply_modules(struct parser *p, const char *w, const char *val, size
     problem_got(t, val, vlen);
 }
 
+/* linux.kernel=FILE or linux.initrd=FILE: one file name of \linux\, checked as a
+ * modules= name is. A bad name changes nothing and is reported (false). */
+static bool apply_linux_file(struct parser *p, enum word word, const char *w, const char *key,
+                             size_t klen, const char *val, size_t vlen, char *dst, size_t cap)
+{
+    enum module_list_problem e = vlen == 0 ? MODULE_LIST_EMPTY : check_module_name(val, vlen);
+    if (e == MODULE_LIST_OK) {
+        copy_word(dst, cap, val, vlen);
+        return true;
+    }
+    struct text *t = problem(p, word, w);
+    put_chars(t, key, klen);
+    if (e == MODULE_LIST_NAME_TOO_LONG) {
+        put_str(t, "= wants a file name of 1..");
+        put_uint(t, cap - 1);
+        put_str(t, " characters");
+    } else {
+        put_str(t, "= wants a file of \\linux\\ (letters, digits, -, _ and ., not first)");
+    }
+    problem_got(t, val, vlen);
+    return false;
+}
+
 /* Parse a decimal number that is all of [s, s+len). False on syntax error or overflow. */
 static bool parse_uint(const char *s, size_t len, uint64_t *out)
 {
@@ -649,6 +684,13 @@ static void apply(struct parser *p, const char *w, size_t len)
         apply_mem(p, w, val, vlen);
     } else if (word_is(key, klen, "modules")) {
         apply_modules(p, w, val, vlen);
+    } else if (word_is(key, klen, "linux.kernel")) {
+        apply_linux_file(p, WORD_LINUX_KERNEL, w, key, klen, val, vlen, o->linux_kernel,
+                         sizeof(o->linux_kernel));
+    } else if (word_is(key, klen, "linux.initrd")) {
+        if (apply_linux_file(p, WORD_LINUX_INITRD, w, key, klen, val, vlen, o->linux_initrd,
+                             sizeof(o->linux_initrd)))
+            o->linux_initrd_given = true;
     } else if (word_is(key, klen, "watchdog")) {
         uint64_t seconds;
         if (parse_uint(val, vlen, &seconds) && seconds <= WATCHDOG_MAX_S) {
@@ -718,6 +760,8 @@ unsigned boot_options_parse(const char *cmdline, struct boot_options *o)
         .watchdog_s = WATCHDOG_DEFAULT_S,
         .slice_ms = SLICE_DEFAULT_MS,
         .selftest = SELFTEST_NONE,
+        .linux_kernel = BOOT_LINUX_KERNEL_DEFAULT,
+        .linux_initrd = BOOT_LINUX_INITRD_DEFAULT,
     };
     const char *p = cmdline ? cmdline : "";
     struct parser parser = {.o = o, .line = p};

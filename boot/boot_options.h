@@ -10,6 +10,10 @@
  * Multiboot modules, in order, each with its file name as the module's string:
  *     modules=env.txt,initrd.img
  *
+ * guest=linux boots the Linux bzImage \linux\vmlinuz with the initrd \linux\initrd.img
+ * (linux.kernel=FILE and linux.initrd=FILE name other files of \linux\); the words after
+ * "--" are its command line (default "console=ttyS0").
+ *
  * guest= lists the guests: ',' runs them in turn, '+' at the same time (one group of
  * VMs sharing the CPU), and NAME@SIZE gives one guest its own RAM size (else mem=):
  *     guest=hello@16M+conform,hostile   hello and conform together, then hostile
@@ -50,7 +54,13 @@ enum selftest {
 #define BOOT_MODULE_NAME_MAX     32  /* one file name of modules=, with its NUL */
 #define BOOT_MODULE_LIST_MAX     256 /* the whole modules= list, with its NUL */
 #define BOOT_OPTION_PROBLEMS_MAX 12  /* one per option word, with room to spare */
-#define BOOT_OPTION_PROBLEM_LEN  160
+#define BOOT_OPTION_PROBLEM_LEN  192
+
+/* guest=linux: the Linux bzImage and initrd of \linux\ (boot/efi_linux.c). */
+#define BOOT_LINUX_GUEST_NAME     "linux"
+#define BOOT_LINUX_FILE_MAX       32 /* linux.kernel= / linux.initrd= file name, with NUL */
+#define BOOT_LINUX_KERNEL_DEFAULT "vmlinuz"
+#define BOOT_LINUX_INITRD_DEFAULT "initrd.img"
 
 #define GUEST_MEM_DEFAULT  (64ull << 20) /* 64 MiB */
 #define GUEST_MEM_MIN      (4ull << 20)  /* room for the kernel, its stack and page tables */
@@ -65,7 +75,7 @@ struct boot_options {
     enum log_level log_level;             /* log=error|warn|info|debug (default info) */
     char guest[BOOT_GUEST_LIST_MAX];      /* guest=NAME[,NAME...] (default "hello") */
     uint64_t guest_mem;                   /* mem=SIZE[K|M|G] guest RAM in bytes */
-    char guest_args[BOOT_GUEST_ARGS_MAX]; /* after "--": the guest's Multiboot cmdline */
+    char guest_args[BOOT_GUEST_ARGS_MAX]; /* after "--": the guest kernel's command line */
     char modules[BOOT_MODULE_LIST_MAX];   /* modules=FILE[,FILE...]: files in \guests\ on
                                              the boot volume, every guest's Multiboot
                                              modules in order ("" = none, the default) */
@@ -77,6 +87,12 @@ struct boot_options {
     unsigned slice_ms;   /* slice=MS: how long a VM runs before the next one's turn */
     bool gdb_wait;       /* gdb: wait for a debugger before hv_main */
     char boot_via[16];   /* boot=NAME: who started hvlab (default "uefi") */
+
+    /* guest=linux's files in \linux\ on the boot volume (boot/efi_linux.c). */
+    char linux_kernel[BOOT_LINUX_FILE_MAX]; /* linux.kernel=FILE (default vmlinuz) */
+    char linux_initrd[BOOT_LINUX_FILE_MAX]; /* linux.initrd=FILE (default initrd.img; if
+                                               that is absent, the guest has no initrd) */
+    bool linux_initrd_given; /* linux.initrd= was given: that file must be there */
 
     /* Problems found while parsing; reported by the boot layer, never silently dropped.
      * Each names the word, what it allows and what hvlab uses instead ("mem= must be

@@ -18,6 +18,7 @@
 #include "boot/boot_info.h"
 #include "boot/cmdline.h"
 #include "boot/efi_files.h"
+#include "boot/efi_linux.h"
 #include "boot/efi_modules.h"
 #include "boot/guest_images.h"
 #include "boot/memmap.h"
@@ -146,6 +147,11 @@ static void collect_guests(EFI_LOADED_IMAGE *image, struct hvlab_range *own, siz
         const char *name = names[asked];
         char *file = files[count], *problem = problems[asked];
         asked++;
+        if (strcmp(name, BOOT_LINUX_GUEST_NAME) == 0) { /* a bzImage of \linux\ */
+            efi_collect_linux(st, image->DeviceHandle, &boot_info.options, table, &count, own,
+                              own_count);
+            continue;
+        }
         fmt_snprintf(file, GUEST_PATH_MAX, GUEST_FILE_FORMAT, name);
         CHAR16 path[GUEST_PATH_MAX];
         unsigned n = 0;
@@ -157,7 +163,8 @@ static void collect_guests(EFI_LOADED_IMAGE *image, struct hvlab_range *own, siz
         switch (efi_read_boot_file(st, image->DeviceHandle, path, GUEST_FILE_MAX, &f, problem,
                                    GUEST_PROBLEM_MAX)) {
         case BOOT_FILE_READ:
-            table[count++] = (struct boot_guest_image){name, f.data, f.size, file, 0};
+            table[count++] = (struct boot_guest_image){
+                name, f.data, f.size, file, 0, BOOT_GUEST_MULTIBOOT, 0, 0};
             if (f.pages)
                 own[(*own_count)++] =
                     (struct hvlab_range){(uint64_t)(uintptr_t)f.data, f.pages * EFI_PAGE_SIZE};
@@ -165,7 +172,8 @@ static void collect_guests(EFI_LOADED_IMAGE *image, struct hvlab_range *own, siz
                      (unsigned long)f.size);
             break;
         case BOOT_FILE_UNUSABLE:
-            table[count++] = (struct boot_guest_image){name, 0, 0, file, problem};
+            table[count++] = (struct boot_guest_image){
+                name, 0, 0, file, problem, BOOT_GUEST_MULTIBOOT, 0, 0};
             break;
         case BOOT_FILE_ABSENT:
             if (built_in_guest(name))
@@ -174,14 +182,16 @@ static void collect_guests(EFI_LOADED_IMAGE *image, struct hvlab_range *own, siz
                          "no such file on the boot volume, and no built-in guest has that "
                          "name (built in: %s)",
                          built_in_names());
-            table[count++] = (struct boot_guest_image){name, 0, 0, file, problem};
+            table[count++] = (struct boot_guest_image){
+                name, 0, 0, file, problem, BOOT_GUEST_MULTIBOOT, 0, 0};
             break;
         }
     }
     for (size_t i = 0; i < boot_guest_image_count && count < GUEST_TABLE_MAX; i++) {
         const struct embedded_guest *g = &boot_guest_images[i];
         fmt_snprintf(files[count], GUEST_PATH_MAX, "built-in %s.elf", g->name);
-        table[count] = (struct boot_guest_image){g->name, g->data, g->size, files[count], 0};
+        table[count] = (struct boot_guest_image){
+            g->name, g->data, g->size, files[count], 0, BOOT_GUEST_MULTIBOOT, 0, 0};
         count++;
     }
     boot_info.guests = table;
@@ -293,7 +303,8 @@ EFI_STATUS efi_main(EFI_HANDLE image_handle, EFI_SYSTEM_TABLE *system_table)
 
     virt_detect(boot_info.cpu_vendor);
     find_acpi_rsdp();
-    struct hvlab_range own[OWN_RANGES_FIXED + BOOT_GUESTS_MAX + BOOT_MODULES_MAX];
+    struct hvlab_range
+        own[OWN_RANGES_FIXED + BOOT_GUESTS_MAX + EFI_LINUX_EXTRA_RANGES + BOOT_MODULES_MAX];
     size_t own_count = OWN_RANGES_FIXED;
     collect_guests(image, own, &own_count);
     efi_collect_modules(st, image->DeviceHandle, &boot_info, own, &own_count);

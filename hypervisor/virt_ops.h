@@ -18,11 +18,14 @@
 struct vcpu;
 
 /* How a guest starts: the Multiboot v1 machine state (32-bit flat protected mode, paging
- * off). See: Multiboot Specification 0.6.96, "Machine state". */
+ * off, interrupts off). See: Multiboot Specification 0.6.96, "Machine state". A Linux
+ * kernel is entered in the same state with other registers (Linux boot.rst, "32-bit Boot
+ * Protocol": ESI = struct boot_params, EBP = EDI = EBX = 0); every other GPR is 0. */
 struct guest_start {
     uint32_t eip; /* the kernel's entry point */
-    uint32_t eax; /* MULTIBOOT_BOOTLOADER_MAGIC */
-    uint32_t ebx; /* guest-physical address of the Multiboot information */
+    uint32_t eax; /* MULTIBOOT_BOOTLOADER_MAGIC (Linux: 0) */
+    uint32_t ebx; /* guest-physical address of the Multiboot information (Linux: 0) */
+    uint32_t esi; /* Linux: guest-physical address of the zero page (Multiboot: 0) */
 };
 
 /* Guest registers the core may need beyond the GPRs saved in struct vcpu. */

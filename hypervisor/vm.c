@@ -21,6 +21,7 @@
 #include "hypervisor/guest_loader.h"
 #include "hypervisor/interrupts.h"
 #include "hypervisor/io_bus.h"
+#include "hypervisor/linux_guest.h"
 #include "hypervisor/memory.h"
 #include "hypervisor/mmio_bus.h"
 #include "hypervisor/multiboot_info.h"
@@ -278,6 +279,15 @@ static int prepare(const struct boot_info *info, const struct boot_guest_image *
     struct multiboot_module_file files[BOOT_MODULES_MAX];
     unsigned count = (unsigned)info->module_count;
 
+    if (image->format == BOOT_GUEST_LINUX) { /* the Linux boot protocol (linux_guest.c) */
+        struct guest_start linux_start;
+        if (guest_memory_create(mem, ram_bytes, pages_source, GUEST_RAM_TAG, why, why_len) !=
+                0 ||
+            linux_guest_load(info, image, mem, vcpu->guest_name, &linux_start, why, why_len) !=
+                0)
+            return -1;
+        return vcpu->ops->vcpu_create(vcpu, mem, &linux_start, why, why_len);
+    }
     if (module_files(info, files, why, why_len) != 0 ||
         guest_memory_create(mem, ram_bytes, pages_source, GUEST_RAM_TAG, why, why_len) != 0 ||
         load_kernel(mem, image, &loaded, why, why_len) != 0 ||

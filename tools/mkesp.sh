@@ -2,7 +2,9 @@
 # mkesp.sh OUT.img HVLAB.efi [OPTIONS [SRC:DST...]] - a FAT EFI system partition image
 # that firmware boots with no shell: hvlab.efi as \EFI\BOOT\BOOTX64.EFI, OPTIONS (if not
 # empty) in \hvlab.cfg, which hvlab reads as its command line, and each extra file SRC
-# copied to the path DST (e.g. build/guest/hello.elf:/guests/mine.elf).
+# copied to the path DST (e.g. build/guest/hello.elf:/guests/mine.elf). guest=linux's
+# files, vmlinuz and initrd.img of build/linux/ (`make linux`; HVLAB_LINUX_DIR names
+# another folder), go to \linux\ when they exist and no SRC:DST put a file there.
 set -euo pipefail
 out=$1 efi=$2 options=${3:-}
 shift $(($# < 3 ? $# : 3))
@@ -24,4 +26,11 @@ for spec in "$@"; do
     dir=$(dirname "$dst")
     [ "$dir" = / ] || mmd -i "$out" "::$dir" 2>/dev/null || true
     mcopy -i "$out" "$src" "::$dst"
+done
+linux_dir=${HVLAB_LINUX_DIR:-$(dirname "$efi")/linux}
+for f in vmlinuz initrd.img; do
+    [ -f "$linux_dir/$f" ] || continue
+    mdir -i "$out" "::/linux/$f" >/dev/null 2>&1 && continue # a SRC:DST file wins
+    mmd -i "$out" ::/linux 2>/dev/null || true
+    mcopy -i "$out" "$linux_dir/$f" "::/linux/$f"
 done

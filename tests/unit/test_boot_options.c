@@ -45,8 +45,8 @@ static void assert_defaults(void)
 /* The start of the problems for a bad mem= size and for an unknown word. */
 #define MEM_SYNTAX "mem= wants a size like 64M (4M..1G, a multiple of 4K), got: "
 #define UNKNOWN                                                                                \
-    "unknown option (known: log= guest= mem= modules= watchdog= slice= selftest= boot= gdb "   \
-    "--), got: "
+    "unknown option (known: log= guest= mem= modules= linux.kernel= linux.initrd= watchdog= "  \
+    "slice= selftest= boot= gdb --), got: "
 
 /* Parse a line that must yield exactly one problem, with this text. */
 static void assert_one_problem(const char *cmdline, const char *text)
@@ -476,6 +476,8 @@ static void test_every_word_says_what_is_used(void **state)
         {"mem=lots", "mem=", "; using 64M"},
         {"mem=4097K", "mem=", "; using 64M"},
         {"modules=a/b", "modules=", "; using none"},
+        {"linux.kernel=a/b", "linux.kernel=", "; using vmlinuz"},
+        {"linux.initrd=", "linux.initrd=", "; using initrd.img"},
         {"watchdog=forever", "watchdog=", "; using 10"},
         {"selftest=crash", "selftest=", "; using none"},
         {"boot=", "boot=", "; using uefi"},
@@ -623,6 +625,58 @@ static void test_modules_problems(void **state)
     assert_int_equal(parse(line), 1);
     assert_non_null(
         strstr(opts.problems[0], "modules= lists at most 255 characters, got: nnn"));
+}
+
+/* guest=linux's files: linux.kernel= and linux.initrd= name files of \linux\ (defaults
+ * vmlinuz and initrd.img); a bad name keeps the file in force; linux_initrd_given says
+ * whether linux.initrd= was given (then a missing file stops the guest). */
+static void test_linux_files(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("guest=linux"), 0);
+    assert_string_equal(opts.guest, BOOT_LINUX_GUEST_NAME);
+    assert_string_equal(opts.linux_kernel, "vmlinuz");
+    assert_string_equal(opts.linux_initrd, "initrd.img");
+    assert_false(opts.linux_initrd_given);
+
+    assert_int_equal(parse("linux.kernel=vmlinuz-6.1.0 linux.initrd=busybox.cpio.gz"), 0);
+    assert_string_equal(opts.linux_kernel, "vmlinuz-6.1.0");
+    assert_string_equal(opts.linux_initrd, "busybox.cpio.gz");
+    assert_true(opts.linux_initrd_given);
+
+    assert_one_problem("linux.kernel=../x", "linux.kernel= wants a file of \\linux\\ "
+                                            "(letters, digits, -, _ and ., not first), got: "
+                                            "../x; using vmlinuz");
+    assert_one_problem("linux.initrd=a linux.initrd=.b",
+                       "linux.initrd= wants a file of \\linux\\ (letters, digits, -, _ "
+                       "and ., not first), got: .b; using a");
+    assert_true(opts.linux_initrd_given); /* the first word was good */
+    assert_one_problem("linux.initrd=", "linux.initrd= wants a file of \\linux\\ "
+                                        "(letters, digits, -, _ and ., not first), got: ; "
+                                        "using initrd.img");
+    assert_false(opts.linux_initrd_given);
+
+    /* Names of up to 31 characters. */
+    char line[128] = "linux.kernel=";
+    strcat(line, repeat('k', BOOT_LINUX_FILE_MAX - 1));
+    assert_int_equal(parse(line), 0);
+    assert_int_equal(strlen(opts.linux_kernel), BOOT_LINUX_FILE_MAX - 1);
+    strcat(line, "k");
+    assert_int_equal(parse(line), 1);
+    assert_non_null(strstr(opts.problems[0], "linux.kernel= wants a file name of 1..31 "));
+    assert_string_equal(opts.linux_kernel, "vmlinuz");
+}
+
+/* The Linux command line hvlab's tests use fits after "--", whole. */
+static void test_linux_command_line_fits(void **state)
+{
+    (void)state;
+    const char *args = "console=ttyS0 earlyprintk=serial,ttyS0 quiet panic=-1 loglevel=4 "
+                       "rdinit=/init nokaslr";
+    char line[256];
+    snprintf(line, sizeof(line), "guest=linux@256M -- %s", args);
+    assert_int_equal(parse(line), 0);
+    assert_string_equal(opts.guest_args, args);
 }
 
 static void test_log_level_name(void **state)
@@ -871,6 +925,8 @@ int main(void)
         cmocka_unit_test(test_guest_list_checks),
         cmocka_unit_test(test_modules_list),
         cmocka_unit_test(test_modules_problems),
+        cmocka_unit_test(test_linux_files),
+        cmocka_unit_test(test_linux_command_line_fits),
         cmocka_unit_test(test_log_level_name),
         /* cmdline.c */
         cmocka_unit_test(test_config_to_one_line),

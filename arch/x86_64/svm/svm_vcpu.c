@@ -222,6 +222,7 @@ int svm_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
     sv->host_tsc_aux = sv->has_tsc_aux ? rdmsr(MSR_IA32_TSC_AUX) : 0;
     sv->guest_tsc_aux = 0;
     setup_guest_state(vcpu, &sv->vmcb->save, start);
+    vcpu->regs.gprs[GPR_RSI] = start->esi; /* Linux's zero page (virt_ops.h) */
     log_info("VMCB ready: guest enters at 0x%x in 32-bit protected mode, paging off, "
              "ASID %u",
              start->eip, vcpu->tlb_tag);

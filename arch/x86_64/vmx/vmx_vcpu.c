@@ -357,6 +357,7 @@ int vmx_vcpu_create(struct vcpu *vcpu, const struct guest_memory *mem,
     setup_time_source(vv);
     setup_host_state();
     setup_guest_state(vcpu, vv, start);
+    vcpu->regs.gprs[GPR_RSI] = start->esi; /* Linux's zero page (virt_ops.h) */
     if (vv->vpid)
         log_info("VMCS ready: guest enters at 0x%x in 32-bit protected mode, paging off, "
                  "VPID %u",
