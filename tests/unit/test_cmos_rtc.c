@@ -184,6 +184,8 @@ static void test_uip_window(void **state)
     /* Every second the same. */
     assert_false(reg_read(&rtc, CMOS_REG_A, UIP_RISES + 7 * SEC - 1) & CMOS_A_UIP);
     assert_true(reg_read(&rtc, CMOS_REG_A, UIP_RISES + 7 * SEC) & CMOS_A_UIP);
+    /* A `now` earlier than one already seen is taken as the latest: UIP stays set. */
+    assert_true(reg_read(&rtc, CMOS_REG_A, START + 100 * MS) & CMOS_A_UIP);
 }
 
 /* Linux (mach_get_cmos_time, mc146818_get_time) spins while UIP is set, reading register A;
@@ -367,6 +369,10 @@ static void test_periodic_interrupt_1024hz(void **state)
     (void)state;
     struct cmos_rtc rtc;
     fresh(&rtc);
+    reg_write(&rtc, CMOS_REG_B, CMOS_B_24H | CMOS_B_PIE, START);
+    /* 976562.5 ns rounds up: at the deadline the tap has happened, not one ns later. */
+    assert_int_equal(cmos_rtc_next_event(&rtc, START), START + TAP_1024HZ);
+    reg_write(&rtc, CMOS_REG_B, CMOS_B_24H, START);
     assert_false(cmos_rtc_irq(&rtc, START + TAP_1024HZ - 1));
     /* PF without PIE: a flag, no interrupt. */
     assert_false(cmos_rtc_irq(&rtc, START + TAP_1024HZ));
