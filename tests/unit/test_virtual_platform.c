@@ -416,7 +416,8 @@ static void test_rtc_periodic_irq8(void **state)
     (void)state;
     guest_init_pic();
     rtc_write(CMOS_REG_A, CMOS_A_DV_32KHZ | CMOS_A_RS_1024HZ);
-    rtc_write(CMOS_REG_B, CMOS_B_24H | CMOS_B_PIE);
+    vp.changed = false;
+    rtc_write(CMOS_REG_B, CMOS_B_24H | CMOS_B_PIE); /* the next deadline moved */
     assert_true(vp.changed);
     uint64_t tap = vplatform_next_deadline(&vp, tsc_now);
     assert_int_equal(tap, TSC_START + 976563); /* ceil(32 / 32768 s) at 1 GHz */
@@ -451,6 +452,30 @@ static void test_rtc_no_deadline_while_masked(void **state)
     assert_int_equal(vplatform_next_deadline(&vp, tsc_now), VPLATFORM_NO_DEADLINE);
     out(PIC_SLAVE_PORT + 1, 0);
     assert_int_equal(vplatform_next_deadline(&vp, tsc_now), TSC_START + S);
+    out(PIC_MASTER_PORT + 1, 1u << PIC_CASCADE_IRQ); /* the slave's way to the master */
+    assert_int_equal(vplatform_next_deadline(&vp, tsc_now), VPLATFORM_NO_DEADLINE);
+}
+
+/* At a TSC rate that is no whole number of ticks per nanosecond, the deadline is rounded
+ * up: delivering at it finds the tap has happened. */
+static void test_rtc_deadline_rounds_up(void **state)
+{
+    (void)state;
+    vplatform_reset(&vp, fake_read_tsc, 2596029000ull); /* QEMU's, 2.6 GHz */
+    guest_init_pic();
+    rtc_write(CMOS_REG_B, CMOS_B_24H | CMOS_B_PIE);
+    for (int i = 0; i < 20; i++) {
+        uint64_t due = vplatform_next_deadline(&vp, tsc_now);
+        vplatform_update(&vp, due - 1);
+        assert_int_equal(pic_pending_vector(&vp.pic), -1);
+        tsc_now = due;
+        vplatform_update(&vp, tsc_now);
+        assert_int_equal(pic_acknowledge(&vp.pic), RTC_VECTOR);
+        rtc_read(CMOS_REG_C);
+        out(PIC_SLAVE_PORT, PIC_EOI);
+        out(PIC_MASTER_PORT, PIC_EOI);
+        vplatform_update(&vp, tsc_now);
+    }
 }
 
 int main(void)
@@ -476,6 +501,7 @@ int main(void)
         T(test_rtc_time_through_ports),
         T(test_rtc_periodic_irq8),
         T(test_rtc_no_deadline_while_masked),
+        T(test_rtc_deadline_rounds_up),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
