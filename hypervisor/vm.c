@@ -343,7 +343,6 @@ static int build(const struct boot_info *info, const struct boot_guest_image *im
     vcpu->deadline_tsc = VCPU_NO_DEADLINE;
     set_cpu_limits(vcpu);
     vplatform_reset(&vm->platform, cfg->read_tsc, cfg->tsc_hz);
-    start_rtc(&vm->platform, info, cfg);
     vplatform_apic_set_phys_bits(&vm->platform, guest_cpuid(CPUID_LEAF_ADDR_SIZES, 0).eax &
                                                     CPUID_ADDR_SIZES_PHYS_MASK);
     if (cfg->tag) { /* several VMs share the console: tagged lines, each VM its share */
@@ -351,6 +350,7 @@ static int build(const struct boot_info *info, const struct boot_guest_image *im
         console_budget_init(&vm->console, vm->name, cfg->read_tsc, cfg->tsc_hz);
         vm->platform.uart.budget = &vm->console;
     }
+    start_rtc(&vm->platform, info, cfg);
     return prepare(info, image, cfg->spec->mem, &vm->mem, vcpu, why, why_len);
 }
 
