@@ -49,11 +49,11 @@ _Static_assert(sizeof(EFI_MEMORY_DESCRIPTOR) == sizeof(struct uefi_memory_descri
 #define FILE_PROBLEM_MAX         128
 #define OWN_RANGES_FIXED         3 /* image, pool, stack */
 /* EFI_TIME's field ranges (UEFI Spec 2.10, "GetTime()"): a time outside is not used. */
-#define EFI_TIME_MONTH_MAX  12
-#define EFI_TIME_DAY_MAX    31
-#define EFI_TIME_HOUR_MAX   23
-#define EFI_TIME_MINUTE_MAX 59
-#define EFI_TIME_SECOND_MAX 59
+#define EFI_TIME_MONTH_MAX       12
+#define EFI_TIME_DAY_MAX         31
+#define EFI_TIME_HOUR_MAX        23
+#define EFI_TIME_MINUTE_MAX      59
+#define EFI_TIME_SECOND_MAX      59
 
 /* Switch to a new stack and call fn(arg); never returns. arch/x86_64/stack_switch.S */
 __attribute__((noreturn)) void stack_switch_and_call(void *stack_top,
@@ -249,8 +249,8 @@ static void read_wall_clock(void)
     EFI_STATUS s = st->RuntimeServices->GetTime(&t, NULL);
     boot_info.wall_clock.tsc = rdtsc();
     if (s != EFI_SUCCESS || t.Month < 1 || t.Month > EFI_TIME_MONTH_MAX || t.Day < 1 ||
-        t.Day > EFI_TIME_DAY_MAX || t.Hour > EFI_TIME_HOUR_MAX || t.Minute > EFI_TIME_MINUTE_MAX ||
-        t.Second > EFI_TIME_SECOND_MAX) {
+        t.Day > EFI_TIME_DAY_MAX || t.Hour > EFI_TIME_HOUR_MAX ||
+        t.Minute > EFI_TIME_MINUTE_MAX || t.Second > EFI_TIME_SECOND_MAX) {
         log_warn("boot: GetTime failed (status 0x%lx): guests' clocks start at 2000-01-01",
                  (unsigned long)s);
         return;
@@ -265,8 +265,8 @@ static void read_wall_clock(void)
         .second = t.Second,
         .tsc = boot_info.wall_clock.tsc,
     };
-    log_info("boot: wall clock %04u-%02u-%02u %02u:%02u:%02u (UEFI GetTime)", t.Year,
-             t.Month, t.Day, t.Hour, t.Minute, t.Second);
+    log_info("boot: wall clock %04u-%02u-%02u %02u:%02u:%02u (UEFI GetTime)", t.Year, t.Month,
+             t.Day, t.Hour, t.Minute, t.Second);
 }
 
 static uint64_t allocate_pages(UINTN pages, const char *what)

@@ -10,7 +10,7 @@
  *                   divider_start; each tap sets PF
  *   update cycles   one a second, the first 0.5 s after divider_start:
  *
- *        UIP  ___|¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯¯|_______________  ...one second later again
+ *        UIP  ___|=======================|_______________  ...one second later again
  *                 <-244 us-><--1984 us-->
  *                           ^next_update ^ time + 1 s, alarm compared, UF (and AF) set
  *
@@ -50,7 +50,7 @@
 #define OCTOBER           10u
 #define LAST_WEEK_APRIL   24u /* a Sunday on or after the 24th is April's last */
 #define LAST_WEEK_OCTOBER 25u
-#define DST_HOUR          1u  /* the daylight savings changes happen at 1:59:59 AM */
+#define DST_HOUR          1u /* the daylight savings changes happen at 1:59:59 AM */
 #define BCD_DIGIT         10u
 #define NIBBLE_BITS       4u
 #define NIBBLE_MASK       0x0Fu
@@ -192,9 +192,9 @@ static void next_day(struct clock_fields *f)
  * only. Returns true when it took care of this second. */
 static bool daylight_savings_step(struct cmos_rtc *rtc, struct clock_fields *f)
 {
-    bool last_sunday = f->day_of_week == SUNDAY &&
-                       ((f->month == APRIL && f->day >= LAST_WEEK_APRIL) ||
-                        (f->month == OCTOBER && f->day >= LAST_WEEK_OCTOBER));
+    bool last_sunday =
+        f->day_of_week == SUNDAY && ((f->month == APRIL && f->day >= LAST_WEEK_APRIL) ||
+                                     (f->month == OCTOBER && f->day >= LAST_WEEK_OCTOBER));
     if (!(rtc->ram[CMOS_REG_B] & CMOS_B_DSE) || !last_sunday || f->hour != DST_HOUR ||
         f->minute != MINUTES_PER_HOUR - 1 || f->second != SECONDS_PER_MIN - 1)
         return false;
@@ -356,8 +356,7 @@ static uint8_t read_register(struct cmos_rtc *rtc, uint8_t reg)
 {
     uint8_t value;
     switch (reg) {
-    case CMOS_REG_A:
-        return rtc->ram[CMOS_REG_A] | (update_in_progress(rtc) ? CMOS_A_UIP : 0);
+    case CMOS_REG_A: return rtc->ram[CMOS_REG_A] | (update_in_progress(rtc) ? CMOS_A_UIP : 0);
     case CMOS_REG_C: /* reading C clears its flags, and IRQ# goes inactive */
         value = rtc->ram[CMOS_REG_C] | irq_flag(rtc);
         rtc->ram[CMOS_REG_C] = 0;
@@ -411,8 +410,8 @@ void cmos_rtc_set_memory_size(struct cmos_rtc *rtc, uint64_t ram_bytes)
 {
     uint64_t extended_kb = ram_bytes > MIB ? (ram_bytes - MIB) / KIB : 0;
     uint64_t below_4g = ram_bytes < FOUR_GIB ? ram_bytes : FOUR_GIB;
-    uint64_t high_blocks = below_4g > HIGH_MEM_START ? (below_4g - HIGH_MEM_START) / HIGH_MEM_UNIT
-                                                     : 0;
+    uint64_t high_blocks =
+        below_4g > HIGH_MEM_START ? (below_4g - HIGH_MEM_START) / HIGH_MEM_UNIT : 0;
     put_word(rtc, CMOS_BASE_MEM_KB_LO, BASE_MEM_KB);
     put_word(rtc, CMOS_EXT_MEM_KB_LO, extended_kb);
     put_word(rtc, CMOS_EXT_MEM_POST_KB_LO, extended_kb);
@@ -486,8 +485,10 @@ struct cmos_rtc_time cmos_rtc_time_add(struct cmos_rtc_time t, uint64_t seconds)
     uint64_t days = seconds / SECONDS_PER_DAY;
     unsigned rest = (unsigned)(seconds % SECONDS_PER_DAY);
     unsigned second = t.second + rest % SECONDS_PER_MIN;
-    unsigned minute = t.minute + rest / SECONDS_PER_MIN % MINUTES_PER_HOUR + second / SECONDS_PER_MIN;
-    unsigned hour = t.hour + rest / (SECONDS_PER_MIN * MINUTES_PER_HOUR) + minute / MINUTES_PER_HOUR;
+    unsigned minute =
+        t.minute + rest / SECONDS_PER_MIN % MINUTES_PER_HOUR + second / SECONDS_PER_MIN;
+    unsigned hour =
+        t.hour + rest / (SECONDS_PER_MIN * MINUTES_PER_HOUR) + minute / MINUTES_PER_HOUR;
     t.second = (uint8_t)(second % SECONDS_PER_MIN);
     t.minute = (uint8_t)(minute % MINUTES_PER_HOUR);
     t.hour = (uint8_t)(hour % HOURS_PER_DAY);

@@ -32,8 +32,8 @@
 #define CMOS_PORT_COUNT 2u
 #define CMOS_BYTES      128u
 #define CMOS_INDEX_MASK 0x7Fu
-#define CMOS_NMI_MASK   0x80u /* the PC's glue, not the chip: set = NMI disabled */
-#define CMOS_RTC_IRQ    8u    /* the PC wires the RTC's IRQ# to IRQ 8 (slave 8259A IR0) */
+#define CMOS_NMI_MASK   0x80u      /* the PC's glue, not the chip: set = NMI disabled */
+#define CMOS_RTC_IRQ    8u         /* the PC wires the RTC's IRQ# to IRQ 8 (slave 8259A IR0) */
 #define CMOS_RTC_NEVER  UINT64_MAX /* cmos_rtc_next_event(): nothing will raise IRQ 8 */
 
 /* Register numbers. See: MC146818A datasheet, "Address Map". */
@@ -66,43 +66,43 @@
 
 /* Register A. See: MC146818A datasheet, "Register A", Table 4 (divider) and Table 5
  * (periodic interrupt rate). */
-#define CMOS_A_UIP           0x80u /* update in progress (read only) */
-#define CMOS_A_DV_MASK       0x70u /* DV2-DV0: the time base */
-#define CMOS_A_DV_32KHZ      0x20u /* 010: 32.768 kHz, the PC's crystal: the clock runs */
-#define CMOS_A_DV_RESET      0x60u /* 11x: divider chain held in reset */
-#define CMOS_A_RS_MASK       0x0Fu /* RS3-RS0: periodic rate; 0 = none */
-#define CMOS_A_RS_1024HZ     0x06u /* the PC BIOS's choice: 976.5625 us */
-#define CMOS_A_WRITABLE      0x7Fu
+#define CMOS_A_UIP       0x80u /* update in progress (read only) */
+#define CMOS_A_DV_MASK   0x70u /* DV2-DV0: the time base */
+#define CMOS_A_DV_32KHZ  0x20u /* 010: 32.768 kHz, the PC's crystal: the clock runs */
+#define CMOS_A_DV_RESET  0x60u /* 11x: divider chain held in reset */
+#define CMOS_A_RS_MASK   0x0Fu /* RS3-RS0: periodic rate; 0 = none */
+#define CMOS_A_RS_1024HZ 0x06u /* the PC BIOS's choice: 976.5625 us */
+#define CMOS_A_WRITABLE  0x7Fu
 
 /* Register B. See: MC146818A datasheet, "Register B". */
-#define CMOS_B_DSE   0x01u /* daylight savings enable (the datasheet's US rules) */
-#define CMOS_B_24H   0x02u /* 1: 24-hour mode; 0: 12-hour, bit 7 of the hours = PM */
-#define CMOS_B_DM    0x04u /* data mode 1: binary; 0: BCD */
-#define CMOS_B_SQWE  0x08u /* square-wave output (no pin on the PC: stored only) */
-#define CMOS_B_UIE   0x10u /* update-ended interrupt enable */
-#define CMOS_B_AIE   0x20u /* alarm interrupt enable */
-#define CMOS_B_PIE   0x40u /* periodic interrupt enable */
-#define CMOS_B_SET   0x80u /* 1: updates stop so software can set the time */
+#define CMOS_B_DSE  0x01u /* daylight savings enable (the datasheet's US rules) */
+#define CMOS_B_24H  0x02u /* 1: 24-hour mode; 0: 12-hour, bit 7 of the hours = PM */
+#define CMOS_B_DM   0x04u /* data mode 1: binary; 0: BCD */
+#define CMOS_B_SQWE 0x08u /* square-wave output (no pin on the PC: stored only) */
+#define CMOS_B_UIE  0x10u /* update-ended interrupt enable */
+#define CMOS_B_AIE  0x20u /* alarm interrupt enable */
+#define CMOS_B_PIE  0x40u /* periodic interrupt enable */
+#define CMOS_B_SET  0x80u /* 1: updates stop so software can set the time */
 
 /* Register C. See: MC146818A datasheet, "Register C". */
-#define CMOS_C_UF    0x10u /* update ended */
-#define CMOS_C_AF    0x20u /* alarm */
-#define CMOS_C_PF    0x40u /* periodic */
-#define CMOS_C_IRQF  0x80u /* PF & PIE | AF & AIE | UF & UIE: the IRQ# pin is driven */
+#define CMOS_C_UF   0x10u /* update ended */
+#define CMOS_C_AF   0x20u /* alarm */
+#define CMOS_C_PF   0x40u /* periodic */
+#define CMOS_C_IRQF 0x80u /* PF & PIE | AF & AIE | UF & UIE: the IRQ# pin is driven */
 
 /* Register D. See: MC146818A datasheet, "Register D". */
-#define CMOS_D_VRT   0x80u /* valid RAM and time: the battery is good */
+#define CMOS_D_VRT 0x80u /* valid RAM and time: the battery is good */
 
-#define CMOS_HOUR_PM       0x80u /* 12-hour mode: bit 7 of the hours (and hours alarm) */
-#define CMOS_ALARM_ANY     0xC0u /* an alarm byte 0xC0-0xFF matches every value */
+#define CMOS_HOUR_PM   0x80u /* 12-hour mode: bit 7 of the hours (and hours alarm) */
+#define CMOS_ALARM_ANY 0xC0u /* an alarm byte 0xC0-0xFF matches every value */
 
 /* Timing of the update cycle with the 32.768 kHz time base. See: MC146818A datasheet,
  * "Update Cycle", Figure 12 and Table 3 (tBUC, tUC). */
-#define CMOS_TIME_BASE_HZ     32768u
-#define CMOS_UIP_LEAD_NS      244000ull  /* tBUC: UIP rises this long before an update */
-#define CMOS_UPDATE_NS        1984000ull /* tUC: the update cycle itself */
-#define CMOS_FIRST_UPDATE_NS  500000000ull /* out of divider reset: first update after 0.5 s */
-#define CMOS_NS_PER_S         1000000000ull
+#define CMOS_TIME_BASE_HZ    32768u
+#define CMOS_UIP_LEAD_NS     244000ull    /* tBUC: UIP rises this long before an update */
+#define CMOS_UPDATE_NS       1984000ull   /* tUC: the update cycle itself */
+#define CMOS_FIRST_UPDATE_NS 500000000ull /* out of divider reset: first update after 0.5 s */
+#define CMOS_NS_PER_S        1000000000ull
 
 /* A calendar time in plain numbers (what the firmware says at boot, in hvlab's words). */
 struct cmos_rtc_time {

@@ -14,15 +14,15 @@
 
 #include "hypervisor/devices/cmos_rtc.h"
 
-#define SEC   CMOS_NS_PER_S
-#define MS    1000000ull
-#define US    1000ull
-#define START (5 * SEC) /* guest time at reset: not zero, so nothing may assume it is */
+#define SEC            CMOS_NS_PER_S
+#define MS             1000000ull
+#define US             1000ull
+#define START          (5 * SEC) /* guest time at reset: not zero, so nothing may assume it is */
 /* The first update cycle: it begins UPDATE_NS before the second ends, UIP LEAD before. */
-#define FIRST_TICK (START + SEC)
-#define UIP_RISES  (FIRST_TICK - CMOS_UPDATE_NS - CMOS_UIP_LEAD_NS)
-#define REG_A_PC   (CMOS_A_DV_32KHZ | CMOS_A_RS_1024HZ) /* 0x26, as a PC BIOS leaves it */
-#define TAP_1024HZ 976563ull /* ns to the first 1024 Hz tap: 32 cycles of 32.768 kHz, up */
+#define FIRST_TICK     (START + SEC)
+#define UIP_RISES      (FIRST_TICK - CMOS_UPDATE_NS - CMOS_UIP_LEAD_NS)
+#define REG_A_PC       (CMOS_A_DV_32KHZ | CMOS_A_RS_1024HZ) /* 0x26, as a PC BIOS leaves it */
+#define TAP_1024HZ     976563ull /* ns to the first 1024 Hz tap: 32 cycles of 32.768 kHz, up */
 #define BCD_HOUR_12_PM (0x12u | CMOS_HOUR_PM)
 
 /* Monday, 7 December 2026, 16:34:05 (the day this test was written). */
@@ -50,10 +50,7 @@ static void set_time(struct cmos_rtc *rtc, uint8_t b, const uint8_t clock[10], u
     reg_write(rtc, CMOS_REG_B, b, now);
 }
 
-static void fresh(struct cmos_rtc *rtc)
-{
-    cmos_rtc_reset(rtc, &boot_time, START);
-}
+static void fresh(struct cmos_rtc *rtc) { cmos_rtc_reset(rtc, &boot_time, START); }
 
 /* Fresh, with no periodic taps (RS = 0000), so register C shows only UF and AF. */
 static void fresh_quiet(struct cmos_rtc *rtc)
@@ -220,10 +217,10 @@ static void test_set_stops_updates_and_sets_the_time(void **state)
     assert_int_equal(reg_read(&rtc, CMOS_SECONDS, FIRST_TICK + 2 * SEC), 0x05);
     assert_int_equal(reg_read(&rtc, CMOS_REG_C, FIRST_TICK + 2 * SEC), 0);
 
-    static const uint8_t clock[10] = {[CMOS_SECONDS] = 0x59, [CMOS_MINUTES] = 0x59,
-                                      [CMOS_HOURS] = 0x23,   [CMOS_DAY_OF_WEEK] = 4,
-                                      [CMOS_DAY_OF_MONTH] = 0x31, [CMOS_MONTH] = 0x12,
-                                      [CMOS_YEAR] = 0x99};
+    static const uint8_t clock[10] = {
+        [CMOS_SECONDS] = 0x59,  [CMOS_MINUTES] = 0x59,      [CMOS_HOURS] = 0x23,
+        [CMOS_DAY_OF_WEEK] = 4, [CMOS_DAY_OF_MONTH] = 0x31, [CMOS_MONTH] = 0x12,
+        [CMOS_YEAR] = 0x99};
     set_time(&rtc, CMOS_B_24H, clock, FIRST_TICK + 2 * SEC + 10 * MS);
     /* The divider went on counting: the next update still ends on the second. */
     assert_int_equal(reg_read(&rtc, CMOS_SECONDS, FIRST_TICK + 3 * SEC - 1), 0x59);
@@ -244,10 +241,9 @@ static void test_binary_mode(void **state)
     struct cmos_rtc rtc;
     fresh(&rtc);
     uint8_t b = CMOS_B_24H | CMOS_B_DM;
-    static const uint8_t clock[10] = {[CMOS_SECONDS] = 59, [CMOS_MINUTES] = 9,
-                                      [CMOS_HOURS] = 19,   [CMOS_DAY_OF_WEEK] = 7,
-                                      [CMOS_DAY_OF_MONTH] = 28, [CMOS_MONTH] = 2,
-                                      [CMOS_YEAR] = 23};
+    static const uint8_t clock[10] = {
+        [CMOS_SECONDS] = 59,      [CMOS_MINUTES] = 9, [CMOS_HOURS] = 19, [CMOS_DAY_OF_WEEK] = 7,
+        [CMOS_DAY_OF_MONTH] = 28, [CMOS_MONTH] = 2,   [CMOS_YEAR] = 23};
     set_time(&rtc, b, clock, START);
     reg_write(&rtc, CMOS_REG_B, b | CMOS_B_SET, START);
     reg_write(&rtc, CMOS_CENTURY, 20, START);
@@ -286,10 +282,10 @@ static void test_12_hour_mode(void **state)
     struct cmos_rtc rtc;
     fresh(&rtc);
     /* 11:59:59 AM -> 12:00:00 PM: bit 7 of the hours is PM. */
-    static const uint8_t morning[10] = {[CMOS_SECONDS] = 0x59, [CMOS_MINUTES] = 0x59,
-                                        [CMOS_HOURS] = 0x11,   [CMOS_DAY_OF_WEEK] = 2,
-                                        [CMOS_DAY_OF_MONTH] = 0x07, [CMOS_MONTH] = 0x12,
-                                        [CMOS_YEAR] = 0x26};
+    static const uint8_t morning[10] = {
+        [CMOS_SECONDS] = 0x59,  [CMOS_MINUTES] = 0x59,      [CMOS_HOURS] = 0x11,
+        [CMOS_DAY_OF_WEEK] = 2, [CMOS_DAY_OF_MONTH] = 0x07, [CMOS_MONTH] = 0x12,
+        [CMOS_YEAR] = 0x26};
     set_time(&rtc, 0, morning, START);
     assert_int_equal(reg_read(&rtc, CMOS_HOURS, FIRST_TICK), BCD_HOUR_12_PM);
     assert_int_equal(cmos_rtc_read_time(&rtc).hour, 12);
@@ -298,10 +294,10 @@ static void test_12_hour_mode(void **state)
     assert_int_equal(cmos_rtc_read_time(&rtc).hour, 13);
 
     /* 11:59:59 PM -> 12:00:00 AM, the next day; binary 12-hour mode. */
-    static const uint8_t night[10] = {[CMOS_SECONDS] = 59, [CMOS_MINUTES] = 59,
-                                      [CMOS_HOURS] = 11 | CMOS_HOUR_PM, [CMOS_DAY_OF_WEEK] = 2,
-                                      [CMOS_DAY_OF_MONTH] = 7, [CMOS_MONTH] = 12,
-                                      [CMOS_YEAR] = 26};
+    static const uint8_t night[10] = {
+        [CMOS_SECONDS] = 59,    [CMOS_MINUTES] = 59,     [CMOS_HOURS] = 11 | CMOS_HOUR_PM,
+        [CMOS_DAY_OF_WEEK] = 2, [CMOS_DAY_OF_MONTH] = 7, [CMOS_MONTH] = 12,
+        [CMOS_YEAR] = 26};
     uint64_t t = FIRST_TICK + 3600 * SEC + 100 * MS;
     set_time(&rtc, CMOS_B_DM, night, t);
     assert_int_equal(reg_read(&rtc, CMOS_HOURS, FIRST_TICK + 3601 * SEC), 12);
