@@ -8,6 +8,7 @@
 #ifndef HVLAB_BOOT_INFO_H
 #define HVLAB_BOOT_INFO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -71,6 +72,19 @@ struct boot_module {
     const char *problem; /* why this module cannot be loaded, or NULL */
 };
 
+/* A wall-clock time as the firmware keeps it (UEFI GetTime: the machine's RTC, in whatever
+ * zone it is set to), in plain numbers. */
+struct boot_wall_clock {
+    bool valid;     /* false: the firmware could not say (then nothing below is set) */
+    uint16_t year;  /* e.g. 2026 */
+    uint8_t month;  /* 1-12 */
+    uint8_t day;    /* 1-31 */
+    uint8_t hour;   /* 0-23 */
+    uint8_t minute; /* 0-59 */
+    uint8_t second; /* 0-59 */
+    uint64_t tsc;   /* the TSC when it was read: the time of a later moment follows */
+};
+
 struct boot_info {
     uint64_t magic;
 
@@ -103,6 +117,9 @@ struct boot_info {
      * firmware's), and when ExitBootServices had succeeded. */
     uint64_t tsc_entry;
     uint64_t tsc_boot_services_done;
+
+    struct boot_wall_clock wall_clock; /* read just before ExitBootServices: each VM's RTC
+                                          starts from it (hypervisor/devices/cmos_rtc.h) */
 };
 
 /* The hypervisor's entry point; never returns (it ends in platform_shutdown()). */

@@ -7,7 +7,8 @@
  *   2. load options + \hvlab.cfg -> one command line -> boot_options (parsed once)
  *   3. image base/size, CPU vendor, ACPI RSDP, embedded guest kernels, modules=
  *   4. reserve the hypervisor's memory pool and a stack
- *   5. GetMemoryMap + ExitBootServices (retried while the map key goes stale)
+ *   5. the wall-clock time (GetTime), then GetMemoryMap + ExitBootServices (retried while
+ *      the map key goes stale)
  *   6. convert the memory map, switch to hvlab's stack, call hv_main()
  */
 #include <efi.h>
@@ -48,6 +49,12 @@ _Static_assert(sizeof(EFI_MEMORY_DESCRIPTOR) == sizeof(struct uefi_memory_descri
 #define GUEST_NAMES_TEXT_MAX     96 /* "hello, hostile, ..." in a message */
 #define FILE_PROBLEM_MAX         128
 #define OWN_RANGES_FIXED         3 /* image, pool, stack */
+/* EFI_TIME's field ranges (UEFI Spec 2.10, "GetTime()"): a time outside is not used. */
+#define EFI_TIME_MONTH_MAX       12
+#define EFI_TIME_DAY_MAX         31
+#define EFI_TIME_HOUR_MAX        23
+#define EFI_TIME_MINUTE_MAX      59
+#define EFI_TIME_SECOND_MAX      59
 
 /* Switch to a new stack and call fn(arg); never returns. arch/x86_64/stack_switch.S */
 __attribute__((noreturn)) void stack_switch_and_call(void *stack_top,
@@ -243,6 +250,35 @@ static void find_acpi_rsdp(void)
     }
 }
 
+/* The time of day from the firmware's RTC, as each VM's RTC will start from it. The time
+ * is taken as the firmware gives it (no time zone applied): the guest's clock then reads
+ * what the machine's own CMOS clock reads. See: UEFI Spec 2.10, "GetTime()", "EFI_TIME". */
+static void read_wall_clock(void)
+{
+    EFI_TIME t;
+    EFI_STATUS s = st->RuntimeServices->GetTime(&t, NULL);
+    boot_info.wall_clock.tsc = rdtsc();
+    if (s != EFI_SUCCESS || t.Month < 1 || t.Month > EFI_TIME_MONTH_MAX || t.Day < 1 ||
+        t.Day > EFI_TIME_DAY_MAX || t.Hour > EFI_TIME_HOUR_MAX ||
+        t.Minute > EFI_TIME_MINUTE_MAX || t.Second > EFI_TIME_SECOND_MAX) {
+        log_warn("boot: GetTime failed (status 0x%lx): guests' clocks start at 2000-01-01",
+                 (unsigned long)s);
+        return;
+    }
+    boot_info.wall_clock = (struct boot_wall_clock){
+        .valid = true,
+        .year = t.Year,
+        .month = t.Month,
+        .day = t.Day,
+        .hour = t.Hour,
+        .minute = t.Minute,
+        .second = t.Second,
+        .tsc = boot_info.wall_clock.tsc,
+    };
+    log_info("boot: wall clock %04u-%02u-%02u %02u:%02u:%02u (UEFI GetTime)", t.Year, t.Month,
+             t.Day, t.Hour, t.Minute, t.Second);
+}
+
 static uint64_t allocate_pages(UINTN pages, const char *what)
 {
     EFI_PHYSICAL_ADDRESS addr = 0;
@@ -331,6 +367,7 @@ EFI_STATUS efi_main(EFI_HANDLE image_handle, EFI_SYSTEM_TABLE *system_table)
             __asm__ volatile("pause");
     }
 
+    read_wall_clock();
     EFI_MEMORY_DESCRIPTOR *map;
     UINTN count, desc_size;
     exit_boot_services(image_handle, &map, &count, &desc_size);

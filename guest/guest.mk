@@ -32,7 +32,7 @@ GUEST_SRCS_hostile := hostile/main.c
 GUEST_SRCS_conform := conform/main.c conform/trap_stubs.S conform/trap.c conform/clock.c \
 	conform/cpuid.c conform/io.c conform/uart.c conform/hypercalls.c \
 	conform/exceptions.c conform/mmio.c conform/paging.c conform/interrupts.c conform/timer.c \
-	conform/longmode.c conform/longmode_switch.S conform/faults.c
+	conform/longmode.c conform/longmode_switch.S conform/faults.c conform/rtc.c
 GUEST_SRCS_bench := bench/main.c bench/exits.c bench/hlt.c bench/measure.c bench/work.c \
 	bench/u64.c lib/cmdline.c
 # The isolation and fairness guests of the multi-VM tests (counter borrows bench's u64).

@@ -8,7 +8,6 @@
 #include "hypervisor/virtual_platform.h"
 
 #define BITS_PER_WORD 32u
-#define PIC_LINES     8u /* lines of the master 8259A: the ISA IRQs this file looks at */
 
 void vplatform_apic_reset(struct virtual_platform *vp, uint64_t tsc_hz)
 {
@@ -80,12 +79,25 @@ static bool in_irr(const struct local_apic *apic, uint8_t vector)
     return (apic->irr[vector / BITS_PER_WORD] >> (vector % BITS_PER_WORD)) & 1u;
 }
 
+/* Does this 8259A hold input `ir` back: masked, or (blocked_too) already requested or in
+ * service? */
+static bool pic_input_closed(const struct pic8259 *chip, unsigned ir, bool blocked_too)
+{
+    uint8_t closed = blocked_too ? chip->imr | chip->irr | chip->isr : chip->imr;
+    return (closed >> ir) & 1u;
+}
+
 bool vplatform_isa_irq_open(const struct virtual_platform *vp, unsigned irq, bool blocked_too)
 {
+    /* A slave IRQ (8-15) passes the slave's input and then the master's cascade input. */
     const struct pic8259 *master = &vp->pic.master;
-    uint8_t bit = irq < PIC_LINES ? (uint8_t)PIC_IRQ_BIT(irq) : 0;
-    uint8_t closed = blocked_too ? master->imr | master->irr | master->isr : master->imr;
-    bool via_pic = bit && local_apic_extint_open(&vp->lapic) && !(closed & bit);
+    bool via_pic = false;
+    if (irq < PIC_CHIP_IRQS)
+        via_pic = !pic_input_closed(master, irq, blocked_too);
+    else if (irq < PIC_IRQ_COUNT)
+        via_pic = !pic_input_closed(&vp->pic.slave, irq - PIC_CHIP_IRQS, blocked_too) &&
+                  !pic_input_closed(master, PIC_CASCADE_IRQ, blocked_too);
+    via_pic = via_pic && local_apic_extint_open(&vp->lapic);
 
     int pin = io_apic_isa_irq_pin(irq);
     if (pin == IO_APIC_NO_PIN)

@@ -29,6 +29,7 @@ extern const struct io_device pic_master_device;
 extern const struct io_device pic_slave_device;
 extern const struct io_device pit8254_device;
 extern const struct io_device port_b_device;
+extern const struct io_device cmos_rtc_device;
 extern const struct io_device uart16550_device;
 extern const struct io_device debug_exit_device;
 extern const struct io_device i8042_data_device;

@@ -21,6 +21,9 @@ static uint64_t scale_up(uint64_t clocks, uint64_t rate, uint64_t hz)
     return whole * hz + (rest * hz + rate - 1) / rate;
 }
 
+/* A fixed date for a VM whose boot layer could not read the time (RTC power-on). */
+static const struct cmos_rtc_time rtc_default_time = {2000, 1, 1, 0, 0, 0};
+
 static uint64_t since_start(const struct virtual_platform *vp, uint64_t tsc)
 {
     return tsc > vp->tsc_start ? tsc - vp->tsc_start : 0;
@@ -33,6 +36,7 @@ void vplatform_reset(struct virtual_platform *vp, uint64_t (*read_tsc)(void), ui
     uart16550_reset(&vp->uart);
     i8042_reset(&vp->kbc);
     pci_config_reset(&vp->pci);
+    cmos_rtc_reset(&vp->rtc, &rtc_default_time, 0);
     vplatform_apic_reset(vp, tsc_hz);
     acpi_pm_reset(&vp->acpi_pm);
     memset(&vp->io_bus, 0, sizeof(vp->io_bus));
@@ -44,6 +48,14 @@ void vplatform_reset(struct virtual_platform *vp, uint64_t (*read_tsc)(void), ui
     vp->read_tsc = read_tsc;
     vp->tsc_hz = tsc_hz;
     vp->tsc_start = read_tsc();
+}
+
+void vplatform_rtc_start(struct virtual_platform *vp, const struct cmos_rtc_time *start,
+                         uint64_t ram_bytes)
+{
+    if (start)
+        cmos_rtc_reset(&vp->rtc, start, 0);
+    cmos_rtc_set_memory_size(&vp->rtc, ram_bytes);
 }
 
 /* With an unknown TSC frequency (calibration failed: tsc_hz = 0) guest time stands still. */
@@ -84,8 +96,9 @@ static void kbc_lines(struct virtual_platform *vp)
  * blocked or hvlab came late (an emulator descheduled, like an SMI on a PC). Late ticks are
  * not paid back, since no PC delivers two ticks without an edge between them: see
  * docs/timer.md. Every edge that does not set IRR is counted lost (HC_TICKS_LOST). The
- * UART's IRQ 4 is a level, and so are the keyboard controller's IRQ 1 and 12. The lines
- * also drive their I/O APIC pins, as on a PC. */
+ * UART's IRQ 4, the keyboard controller's IRQ 1 and 12 and the RTC's IRQ 8 (register C's
+ * IRQF, until the guest reads C) are levels. Every line also drives its I/O APIC pin, as
+ * on a PC. */
 void vplatform_update(struct virtual_platform *vp, uint64_t tsc)
 {
     uint64_t edges = pit_irq0_edges(&vp->pit, vplatform_pit_clock(vp, tsc));
@@ -105,6 +118,9 @@ void vplatform_update(struct virtual_platform *vp, uint64_t tsc)
     kbc_lines(vp);
     if (i8042_service(&vp->kbc))
         kbc_lines(vp);
+    bool rtc = cmos_rtc_irq(&vp->rtc, vplatform_ns(vp, tsc));
+    pic_set_irq(&vp->pic, CMOS_RTC_IRQ, rtc);
+    vplatform_apic_isa_irq(vp, CMOS_RTC_IRQ, rtc);
     vplatform_apic_update(vp, tsc);
 }
 
@@ -134,10 +150,28 @@ static uint64_t pit_deadline(const struct virtual_platform *vp, uint64_t tsc)
     return vp->tsc_start + ticks;
 }
 
+/* The RTC's next IRQ 8 (a periodic tap, an update end), back to the first TSC value at
+ * which vplatform_ns() reaches it. As for the PIT, a blocked line needs no host timer:
+ * the RTC's flags are computed when it is next looked at. */
+static uint64_t rtc_deadline(const struct virtual_platform *vp, uint64_t tsc)
+{
+    if (vp->tsc_hz == 0 || !vplatform_isa_irq_open(vp, CMOS_RTC_IRQ, true))
+        return VPLATFORM_NO_DEADLINE;
+    uint64_t event = cmos_rtc_next_event(&vp->rtc, vplatform_ns(vp, tsc));
+    if (event == CMOS_RTC_NEVER)
+        return VPLATFORM_NO_DEADLINE;
+    uint64_t ticks = scale_up(event, VPLATFORM_NS_PER_S, vp->tsc_hz);
+    if (ticks == VPLATFORM_NO_DEADLINE || ticks > VPLATFORM_NO_DEADLINE - 1 - vp->tsc_start)
+        return VPLATFORM_NO_DEADLINE;
+    return vp->tsc_start + ticks;
+}
+
 uint64_t vplatform_next_deadline(const struct virtual_platform *vp, uint64_t tsc)
 {
     uint64_t pit = pit_deadline(vp, tsc), apic = vplatform_apic_deadline(vp);
-    return pit < apic ? pit : apic;
+    uint64_t rtc = rtc_deadline(vp, tsc);
+    uint64_t due = pit < apic ? pit : apic;
+    return rtc < due ? rtc : due;
 }
 
 uint8_t vplatform_port_b_read(const struct virtual_platform *vp, uint64_t now)

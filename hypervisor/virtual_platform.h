@@ -1,10 +1,10 @@
 /*
  * virtual_platform.h - the PC a guest sees: its devices, their interrupt lines, its clock.
  *
- *   PIT channel 0 --IRQ 0--\
- *   16550 UART    --IRQ 4---> 8259A pair --vector--> core (interrupts.c) --> backend inject
- *   8042 KBC   --IRQ 1, 12--/
- *                   \-------> I/O APIC ---> local APIC --/  (apic_platform.h)
+ *   PIT channel 0 --IRQ 0-----\
+ *   16550 UART    --IRQ 4------> 8259A pair --vector--> core (interrupts.c) --> inject
+ *   8042 KBC      --IRQ 1, 12--/|                         ^
+ *   MC146818A RTC --IRQ 8------/ \--> I/O APIC --> local APIC (apic_platform.h)
  *
  * Guest time follows the host TSC: `now` for the PIT is the TSC since the guest started,
  * converted to PIT clocks. Before each VM entry the core brings the devices up to date
@@ -20,6 +20,7 @@
 #include "hypervisor/apic_platform.h"
 #include "hypervisor/devices/i8042.h"
 #include "hypervisor/devices/acpi_pm.h"
+#include "hypervisor/devices/cmos_rtc.h"
 #include "hypervisor/devices/io_apic.h"
 #include "hypervisor/devices/local_apic.h"
 #include "hypervisor/devices/pci_config.h"
@@ -59,6 +60,7 @@ struct virtual_platform {
     struct local_apic lapic; /* the one vCPU's, ID 0 */
     struct io_apic ioapic;   /* at IO_APIC_DEFAULT_BASE */
     struct acpi_pm acpi_pm;  /* PM1a event and control blocks (power-off) */
+    struct cmos_rtc rtc;     /* ports 0x70-0x71, IRQ 8; its `now` is vplatform_ns */
     uint64_t ioapic_dropped; /* I/O APIC messages of a kind not modelled (NMI, ExtINT...) */
     struct io_bus_state io_bus;
     uint64_t info_scratch;      /* the hvlab-info MMIO page's scratch register */
@@ -76,6 +78,11 @@ struct virtual_platform {
 /* All devices to power-on state; guest time starts at read_tsc() now. */
 void vplatform_reset(struct virtual_platform *vp, uint64_t (*read_tsc)(void), uint64_t tsc_hz);
 
+/* The RTC's clock set to `start` at guest time zero (NULL: it stays at the 2000-01-01
+ * 00:00:00 vplatform_reset gave it), and the BIOS's memory size bytes for `ram_bytes`. */
+void vplatform_rtc_start(struct virtual_platform *vp, const struct cmos_rtc_time *start,
+                         uint64_t ram_bytes);
+
 /* Guest time at host TSC `tsc`: in PIT input clocks, and in nanoseconds. */
 uint64_t vplatform_pit_clock(const struct virtual_platform *vp, uint64_t tsc);
 uint64_t vplatform_ns(const struct virtual_platform *vp, uint64_t tsc);
@@ -89,8 +96,8 @@ void vplatform_update(struct virtual_platform *vp, uint64_t tsc);
 void vplatform_pic_write(struct virtual_platform *vp, uint16_t port, uint8_t value,
                          uint64_t tsc);
 
-/* Host TSC of the next device event (the PIT's next IRQ 0 edge, the APIC timer's next
- * expiry), or VPLATFORM_NO_DEADLINE. */
+/* Host TSC of the next device event (the PIT's next IRQ 0 edge, the RTC's next IRQ 8,
+ * the APIC timer's next expiry), or VPLATFORM_NO_DEADLINE. */
 uint64_t vplatform_next_deadline(const struct virtual_platform *vp, uint64_t tsc);
 
 /* Guest access to port B (platform_ports.c routes port 0x61 here); `now` in PIT clocks. */

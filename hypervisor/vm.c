@@ -326,6 +326,23 @@ static void check_pool(const char *name, size_t free_before)
                   (unsigned long)free_after);
 }
 
+/* The VM's RTC: the firmware's time at boot moved on by the whole seconds since it was
+ * read (a later group of guest= starts later), and the BIOS's memory size bytes. */
+static void start_rtc(struct virtual_platform *vp, const struct boot_info *info,
+                      const struct vm_config *cfg)
+{
+    const struct boot_wall_clock *w = &info->wall_clock;
+    if (!w->valid) {
+        vplatform_rtc_start(vp, 0, cfg->spec->mem); /* the RTC's default date stays */
+        return;
+    }
+    struct cmos_rtc_time t = {w->year, w->month, w->day, w->hour, w->minute, w->second};
+    uint64_t now = cfg->read_tsc();
+    if (cfg->tsc_hz && now > w->tsc)
+        t = cmos_rtc_time_add(t, (now - w->tsc) / cfg->tsc_hz);
+    vplatform_rtc_start(vp, &t, cfg->spec->mem);
+}
+
 /* The VM's own state, its devices at power-on, then its RAM, kernel and vCPU (prepare). */
 static int build(const struct boot_info *info, const struct boot_guest_image *image,
                  const struct virt_ops *ops, const struct vm_config *cfg, struct vm *vm,
@@ -352,6 +369,7 @@ static int build(const struct boot_info *info, const struct boot_guest_image *im
         console_budget_init(&vm->console, vm->name, cfg->read_tsc, cfg->tsc_hz);
         vm->platform.uart.budget = &vm->console;
     }
+    start_rtc(&vm->platform, info, cfg);
     return prepare(info, image, cfg->spec->mem, &vm->mem, vcpu, why, why_len);
 }
 

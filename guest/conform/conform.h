@@ -176,6 +176,9 @@ enum tap_outcome check_hc_unknown(void);
 enum tap_outcome check_hc_yield_wakes(void);
 enum tap_outcome check_hc_yield_would_block(void);
 
+/* rtc.c */
+enum tap_outcome check_rtc_ticks(void);
+
 /* exceptions.c */
 enum tap_outcome check_exc_gp_bad_selector(void);
 enum tap_outcome check_exc_gp_msr_hsave(void);

@@ -2,13 +2,15 @@
  * platform_ports.c - the guest's port view of its virtual platform: thin io_bus devices
  * that hand each access to the pure models in vcpu->platform.
  *
- *   0x20-0x21 PIC master   0x40-0x43 PIT   0x61 port B   0xA0-0xA1 PIC slave
- *   0x3F8-0x3FF COM1 UART   0x60, 0x64 8042 keyboard controller   0xCF8-0xCFF PCI config
+ *   0x20-0x21 PIC master   0x40-0x43 PIT   0x60, 0x64 8042 keyboard controller
+ *   0x61 port B            0x70-0x71 RTC/CMOS   0xA0-0xA1 PIC slave
+ *   0x3F8-0x3FF COM1 UART  0xCF8-0xCFF PCI configuration
  *
- * Every register but PCI's CONFIG_ADDRESS and CONFIG_DATA is one byte wide. A 2- or 4-byte access reaches the register at the
- * port it names, and the upper bytes read as zero (a real ISA bus would split it into
+ * Every register but PCI's CONFIG_ADDRESS and CONFIG_DATA is one byte wide. A 2- or
+ * 4-byte access reaches the register at the port it names, and the upper bytes read as zero (a real ISA bus would split it into
  * byte accesses at consecutive ports; no PC driver does that to these chips).
- * The PIT's clock is the host TSC read at the access, converted to PIT clocks.
+ * The PIT's clock is the host TSC read at the access, converted to PIT clocks; the RTC's,
+ * converted to nanoseconds.
  */
 #include "hypervisor/fmt.h"
 #include "hypervisor/io_bus.h"
@@ -103,6 +105,44 @@ const struct io_device port_b_device = {
     .count = 1,
     .read = port_b_read,
     .write = port_b_write,
+};
+
+/* ---- MC146818A RTC and CMOS RAM ---- */
+
+static uint64_t rtc_now(const struct vcpu *vcpu)
+{
+    return vplatform_ns(vcpu->platform, vcpu->platform->read_tsc());
+}
+
+/* Only a read of register C changes what the RTC can deliver (it lowers IRQ 8 and lets
+ * the next event count): the UIP polls and clock reads before it change nothing. */
+static uint32_t rtc_read(struct vcpu *vcpu, uint16_t port, uint8_t size)
+{
+    (void)size;
+    struct virtual_platform *vp = vcpu->platform;
+    if (port == CMOS_DATA_PORT && vp->rtc.index == CMOS_REG_C)
+        vp->changed = true;
+    return cmos_rtc_port_read(&vp->rtc, port, rtc_now(vcpu));
+}
+
+/* A write may enable an interrupt or change the periodic rate. */
+static enum exit_action rtc_write(struct vcpu *vcpu, uint16_t port, uint8_t size,
+                                  uint32_t value)
+{
+    (void)size;
+    struct virtual_platform *vp = vcpu->platform;
+    cmos_rtc_port_write(&vp->rtc, port, (uint8_t)value, rtc_now(vcpu));
+    if (port == CMOS_DATA_PORT)
+        vp->changed = true;
+    return ACTION_RESUME;
+}
+
+const struct io_device cmos_rtc_device = {
+    .name = "MC146818A RTC",
+    .base = CMOS_INDEX_PORT,
+    .count = CMOS_PORT_COUNT,
+    .read = rtc_read,
+    .write = rtc_write,
 };
 
 /* ---- 16550 UART (COM1) ---- */

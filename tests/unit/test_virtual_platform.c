@@ -6,6 +6,7 @@
  * pic_acknowledge, vplatform_next_deadline) is driven like the run loop would.
  *
  *   fake TSC --> vplatform_pit_clock --> PIT --IRQ 0--> PIC --> vectors counted here
+ *            \-> vplatform_ns ---------> RTC --IRQ 8--/
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -376,6 +377,107 @@ static void test_port_b_channel2_calibration(void **state)
     assert_int_equal(in(PORT_B) & ~PORT_B_OUT2, PORT_B_WRITABLE);
 }
 
+/* ---- the RTC (0x70-0x71) and IRQ 8 ------------------------------------------------- */
+
+#define RTC_VECTOR (SLAVE_BASE + CMOS_RTC_IRQ - PIC_CHIP_IRQS)
+
+static uint8_t rtc_read(uint8_t reg)
+{
+    out(CMOS_INDEX_PORT, reg);
+    return in(CMOS_DATA_PORT);
+}
+
+static void rtc_write(uint8_t reg, uint8_t value)
+{
+    out(CMOS_INDEX_PORT, reg);
+    out(CMOS_DATA_PORT, value);
+}
+
+/* The clock starts at the time it is given, at guest time zero, and runs with the TSC. */
+static void test_rtc_time_through_ports(void **state)
+{
+    (void)state;
+    static const struct cmos_rtc_time start = {2026, 12, 7, 16, 34, 5};
+    vplatform_rtc_start(&vp, &start, 128ull << 20);
+    assert_int_equal(rtc_read(CMOS_SECONDS), 0x05);
+    assert_int_equal(rtc_read(CMOS_REG_D), CMOS_D_VRT);
+    assert_int_equal(rtc_read(CMOS_HIGH_MEM_64K_LO), 0x00); /* 112 MiB = 0x700 * 64 KiB */
+    assert_int_equal(rtc_read(CMOS_HIGH_MEM_64K_HI), 0x07);
+    tsc_now = TSC_START + S;
+    assert_int_equal(rtc_read(CMOS_SECONDS), 0x06);
+    tsc_now = TSC_START + 60 * S;
+    assert_int_equal(rtc_read(CMOS_MINUTES), 0x35);
+}
+
+/* PIE at 1024 Hz: IRQ 8 through the slave 8259A, on time by the deadline, held until the
+ * guest reads register C, and no deadline meanwhile. */
+static void test_rtc_periodic_irq8(void **state)
+{
+    (void)state;
+    guest_init_pic();
+    rtc_write(CMOS_REG_A, CMOS_A_DV_32KHZ | CMOS_A_RS_1024HZ);
+    vp.changed = false;
+    rtc_write(CMOS_REG_B, CMOS_B_24H | CMOS_B_PIE); /* the next deadline moved */
+    assert_true(vp.changed);
+    uint64_t tap = vplatform_next_deadline(&vp, tsc_now);
+    assert_int_equal(tap, TSC_START + 976563); /* ceil(32 / 32768 s) at 1 GHz */
+    vplatform_update(&vp, tap - 1);
+    assert_int_equal(pic_pending_vector(&vp.pic), -1);
+    tsc_now = tap;
+    vplatform_update(&vp, tsc_now);
+    assert_int_equal(pic_acknowledge(&vp.pic), RTC_VECTOR);
+    assert_int_equal(vplatform_next_deadline(&vp, tsc_now), VPLATFORM_NO_DEADLINE);
+
+    vp.changed = false;
+    assert_int_equal(rtc_read(CMOS_REG_C), CMOS_C_IRQF | CMOS_C_PF); /* the handler */
+    assert_true(vp.changed);
+    out(PIC_SLAVE_PORT, PIC_EOI);
+    out(PIC_MASTER_PORT, PIC_EOI);
+    vplatform_update(&vp, tsc_now);
+    assert_int_equal(pic_pending_vector(&vp.pic), -1);
+    uint64_t next = vplatform_next_deadline(&vp, tsc_now);
+    assert_int_equal(next, TSC_START + 1953125);
+    vplatform_update(&vp, next);
+    assert_int_equal(pic_pending_vector(&vp.pic), RTC_VECTOR);
+}
+
+/* IRQ 8 masked at the slave (and the I/O APIC pin masked, as after reset): no host timer
+ * for the RTC, as for the PIT. */
+static void test_rtc_no_deadline_while_masked(void **state)
+{
+    (void)state;
+    guest_init_pic();
+    out(PIC_SLAVE_PORT + 1, 1u << (CMOS_RTC_IRQ - PIC_CHIP_IRQS));
+    rtc_write(CMOS_REG_B, CMOS_B_24H | CMOS_B_UIE);
+    assert_int_equal(vplatform_next_deadline(&vp, tsc_now), VPLATFORM_NO_DEADLINE);
+    out(PIC_SLAVE_PORT + 1, 0);
+    assert_int_equal(vplatform_next_deadline(&vp, tsc_now), TSC_START + S);
+    out(PIC_MASTER_PORT + 1, 1u << PIC_CASCADE_IRQ); /* the slave's way to the master */
+    assert_int_equal(vplatform_next_deadline(&vp, tsc_now), VPLATFORM_NO_DEADLINE);
+}
+
+/* At a TSC rate that is no whole number of ticks per nanosecond, the deadline is rounded
+ * up: delivering at it finds the tap has happened. */
+static void test_rtc_deadline_rounds_up(void **state)
+{
+    (void)state;
+    vplatform_reset(&vp, fake_read_tsc, 2596029000ull); /* QEMU's, 2.6 GHz */
+    guest_init_pic();
+    rtc_write(CMOS_REG_B, CMOS_B_24H | CMOS_B_PIE);
+    for (int i = 0; i < 20; i++) {
+        uint64_t due = vplatform_next_deadline(&vp, tsc_now);
+        vplatform_update(&vp, due - 1);
+        assert_int_equal(pic_pending_vector(&vp.pic), -1);
+        tsc_now = due;
+        vplatform_update(&vp, tsc_now);
+        assert_int_equal(pic_acknowledge(&vp.pic), RTC_VECTOR);
+        rtc_read(CMOS_REG_C);
+        out(PIC_SLAVE_PORT, PIC_EOI);
+        out(PIC_MASTER_PORT, PIC_EOI);
+        vplatform_update(&vp, tsc_now);
+    }
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup(fn, setup)
@@ -396,6 +498,10 @@ int main(void)
         T(test_pit_count_through_ports),
         T(test_uart_irq4),
         T(test_port_b_channel2_calibration),
+        T(test_rtc_time_through_ports),
+        T(test_rtc_periodic_irq8),
+        T(test_rtc_no_deadline_while_masked),
+        T(test_rtc_deadline_rounds_up),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
