@@ -22,7 +22,6 @@ enum tap_outcome check_multiboot_modules(void)
     if (!(mbi->flags & MULTIBOOT_INFO_MODS) || mbi->mods_count == 0)
         return tap_skip("no modules (under hvlab: modules=FILE,...)");
     if (!multiboot_modules_report(mbi, (uint32_t)(uintptr_t)__kernel_end, note_line))
-        return tap_fail("a module is not page aligned, not after the one before, outside "
-                        "RAM or unnamed (notes)");
+        return tap_fail("a module misaligned, misplaced or unnamed (notes)");
     return TAP_PASS;
 }
