@@ -40,11 +40,12 @@ GUEST_SRCS_victim := victim/main.c lib/cmdline.c lib/ram.c lib/pattern.c
 GUEST_SRCS_spy := spy/main.c lib/cmdline.c lib/ram.c lib/pattern.c
 GUEST_SRCS_counter := counter/main.c lib/cmdline.c bench/u64.c
 # The local APIC and I/O APIC checks (tests/boot/apic.test).
-GUEST_SRCS_apic := apic/main.c apic/traps.c apic/pit2.c apic/lapic.c apic/ioapic.c
+GUEST_SRCS_apic := apic/main.c apic/traps.c apic/pit2.c apic/lapic.c apic/ioapic.c \
+	apic/regs.c apic/vectors.c
 
 # Guests not built into hvlab.efi: a boot test puts them on the boot volume (\guests\).
 GUEST_DISK_NAMES := modcheck
-GUEST_SRCS_modcheck := modcheck/main.c
+GUEST_SRCS_modcheck := modcheck/main.c lib/multiboot_modules.c
 
 GUEST_ELFS := $(GUEST_NAMES:%=$(GUEST_OUT)/%.elf)
 GUEST_DISK_ELFS := $(GUEST_DISK_NAMES:%=$(GUEST_OUT)/%.elf)

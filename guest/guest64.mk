@@ -22,10 +22,14 @@ GUEST64_LDFLAGS := -m64 -nostdlib -static -no-pie -Wl,--build-id=none \
 GUEST64_LIB_SRCS := lib/uart.c lib/print.c lib/str.c lib/hypercall.c lib/tap.c
 
 GUEST64_NAMES := conform64
+# conform64 also runs guest/apic's checks and guest/modcheck's module report, compiled
+# a second time for 64-bit mode (apic/apic_checks.h says what glue they need).
 GUEST64_SRCS_conform64 := conform64/boot64.S conform64/trap64.S conform64/kctx.S \
 	conform64/user64.S conform64/simd_regs.S conform64/main.c conform64/trap.c \
 	conform64/longmode.c conform64/paging.c conform64/msr.c conform64/user.c \
-	conform64/simd.c
+	conform64/simd.c conform64/modules.c conform64/apic64.c \
+	lib/multiboot_modules.c lib/pic.c lib/pit.c \
+	apic/lapic.c apic/ioapic.c apic/pit2.c apic/regs.c apic/vectors.c
 GUEST64_LDS_conform64 := $(GUEST_SRC)/conform64/linker64.ld
 
 guest64_objs = $(patsubst %,$(GUEST64_OBJ)/%.o,$(basename $(1)))

@@ -1,6 +1,9 @@
 /*
  * apic.h - the apic guest: the local APIC (xAPIC MMIO page) and I/O APIC registers it
- * checks, the vectors it uses, and the helpers its checks share.
+ * checks, the vectors it uses, and the helpers its checks share. The check files
+ * (lapic.c, ioapic.c, pit2.c, regs.c, vectors.c) are compiled twice: for guest/apic
+ * (32-bit) and for guest/conform64 (64-bit, guest64.mk); nothing in them depends on the
+ * mode. What does (the IDT, WRMSR's #GP) is each guest's glue; apic_checks.h says what.
  *
  * See: Intel SDM Vol. 3A, "Advanced Programmable Interrupt Controller (APIC)";
  *      Intel 82093AA I/O APIC datasheet (order no. 290566-001), "Register Description".
@@ -11,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "apic_checks.h"
 #include "tap.h"
 
 /* IA32_APIC_BASE. See: "Local APIC Status and Location". */
@@ -90,31 +94,33 @@
 #define VEC_HIGH2      0x62u /* class 6 too */
 #define VEC_SPURIOUS   0xFFu
 
-/* ---- traps.c: a 256-vector IDT, counting handlers ---- */
+/* ---- vectors.c: what the checks' handlers do, whatever the guest's IDT looks like ----
+ * (apic_checks_vector() in apic_checks.h is the entry each guest's IDT calls.) */
 extern volatile uint32_t hits[256];
 extern volatile uint32_t isr_seen;   /* the vector's ISR bit, read in its handler */
 extern volatile uint32_t ppr_seen;   /* PPR, read in the handler */
 extern volatile bool eoi_in_handler; /* APIC vectors: EOI at the end of the handler */
 extern volatile uint32_t gp_count;   /* #GP on a WRMSR skipped */
-void traps_init(void);
 
 /* ---- pit2.c: delays measured by PIT channel 2, polled (no interrupt) ---- */
 void delay_ms(unsigned ms);
 
-/* ---- main.c ---- */
-extern bool under_hvlab;
+/* ---- regs.c: register access shared by the checks ---- */
+extern bool under_hvlab; /* apic_checks_prepare(): some checks need hvlab */
 extern uint32_t lapic_base;
 
+/* The explicit MOVs keep the access one 32-bit load or store, an instruction every MMIO
+ * emulator decodes; the address is a full register in either mode. */
 static inline uint32_t mmio_read(uint32_t addr)
 {
     uint32_t v;
-    __asm__ volatile("movl (%1), %0" : "=r"(v) : "r"(addr) : "memory");
+    __asm__ volatile("movl (%1), %0" : "=r"(v) : "r"((uintptr_t)addr) : "memory");
     return v;
 }
 
 static inline void mmio_write(uint32_t addr, uint32_t v)
 {
-    __asm__ volatile("movl %0, (%1)" : : "r"(v), "r"(addr) : "memory");
+    __asm__ volatile("movl %0, (%1)" : : "r"(v), "r"((uintptr_t)addr) : "memory");
 }
 
 static inline uint32_t lapic_read(uint32_t reg) { return mmio_read(lapic_base + reg); }
@@ -127,7 +133,9 @@ static inline bool lapic_bank_bit(uint32_t bank, uint8_t vector)
 }
 
 uint64_t rdmsr(uint32_t msr);
-void wrmsr(uint32_t msr, uint64_t value); /* a #GP is counted in gp_count and skipped */
+/* Per guest (apic/main.c, conform64/apic_glue.c): a #GP is counted in gp_count and the
+ * write skipped. */
+void wrmsr(uint32_t msr, uint64_t value);
 
 static inline void cpu_sti(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void cpu_cli(void) { __asm__ volatile("cli" ::: "memory"); }
@@ -138,32 +146,18 @@ static inline uint64_t rdtsc(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
+/* A fixed, edge self-IPI at `vector` through the ICR (destination shorthand self). */
+void self_ipi(uint8_t vector);
+/* Spin until `vector` was taken (hits[] moved past `before`) or give up: under hvlab the
+ * exit of the write that raised it already delivered it. */
+void spin_for(uint8_t vector, uint32_t before);
+
 uint32_t ioapic_read(uint8_t index);
 void ioapic_write(uint8_t index, uint32_t value);
 
-/* Everything quiet between checks: IF = 0, PIC and PIT ch. 0 off, LVTs masked, TPR 0,
- * I/O APIC entries masked, nothing in service. */
-void quiesce(void);
+/* ---- traps.c (guest/apic only): its 32-bit IDT ---- */
+void traps_init(void);
 
-/* lapic.c */
-enum tap_outcome check_apic_base_msr(void);
-enum tap_outcome check_apic_id_version(void);
-enum tap_outcome check_apic_svr(void);
-enum tap_outcome check_apic_tpr_ppr(void);
-enum tap_outcome check_self_ipi(void);
-enum tap_outcome check_self_ipi_masked_by_if(void);
-enum tap_outcome check_tpr_blocks(void);
-enum tap_outcome check_eoi_isr(void);
-enum tap_outcome check_timer_one_shot(void);
-enum tap_outcome check_timer_periodic(void);
-enum tap_outcome check_timer_deadline(void);
-enum tap_outcome check_base_reserved_gp(void);
-enum tap_outcome check_base_relocated(void);
-enum tap_outcome check_base_disabled(void);
-/* ioapic.c */
-enum tap_outcome check_extint_lint0(void);
-enum tap_outcome check_ioapic_id_version(void);
-enum tap_outcome check_ioapic_pit_routed(void);
-enum tap_outcome check_ioapic_mask(void);
+/* The checks themselves, quiesce() and apic_checks_vector(): apic_checks.h. */
 
 #endif

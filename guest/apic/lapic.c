@@ -25,7 +25,6 @@
 #define TPR_CLASS5         0x50u
 #define TPR_MASK           0xFFu
 #define CLASS_MASK         0xF0u
-#define SPIN               100000u /* loops for an interrupt that should come at once */
 #define CALIBRATE_MS       10u
 #define CALIBRATE_LONG_MS  30u
 #define CALIBRATE_SPAN     ((CALIBRATE_LONG_MS - CALIBRATE_MS) / CALIBRATE_MS) /* 2 */
@@ -38,20 +37,6 @@
 #define TPR_MOVED          0x20u
 
 static void apic_enable(void) { lapic_write(LAPIC_SVR, SVR_ON); }
-
-/* Spin until `vector` was taken (or give up): under hvlab the exit of the write that
- * raised it already delivered it. */
-static void spin_for(uint8_t vector, uint32_t before)
-{
-    for (volatile uint32_t i = 0; i < SPIN && hits[vector] == before; i++)
-        ;
-}
-
-static void self_ipi(uint8_t vector)
-{
-    lapic_write(LAPIC_ICR_HIGH, 0);
-    lapic_write(LAPIC_ICR_LOW, ICR_SHORTHAND_SELF | ICR_LEVEL_ASSERT | vector);
-}
 
 enum tap_outcome check_apic_base_msr(void)
 {

@@ -1,13 +1,13 @@
 /*
  * traps.c - the apic guest's own 256-vector IDT (the APIC's vectors go up to 0xFF; the
- * shared guest/lib/idt.c has 48): counting handlers for the vectors the checks use, a
- * #GP handler that steps over a faulting WRMSR, and a bail-out for anything else.
+ * shared guest/lib/idt.c has 48): a gate for each vector the checks use (vectors.c says
+ * what its handler does), a #GP handler that steps over a faulting WRMSR, and a bail-out
+ * for anything else. The 32-bit half of the glue apic_checks.h asks for.
  *
  * See: Intel SDM Vol. 3A, "Interrupt Descriptor Table (IDT)", "IDT Descriptors".
  */
 #include "apic.h"
 #include "idt.h"
-#include "pic.h"
 #include "segment.h"
 
 #define VECTORS     256u
@@ -15,10 +15,6 @@
 #define WRMSR_BYTE0 0x0F
 #define WRMSR_BYTE1 0x30
 #define WRMSR_LEN   2u
-
-volatile uint32_t hits[256];
-volatile uint32_t isr_seen, ppr_seen, gp_count;
-volatile bool eoi_in_handler = true;
 
 struct gate {
     uint16_t offset_low, selector;
@@ -35,36 +31,18 @@ static void set_gate(unsigned vector, void *handler)
         (struct gate){(uint16_t)offset, GDT_SEL_CODE, 0, GATE_INTR32, (uint16_t)(offset >> 16)};
 }
 
-/* An APIC vector: count it, note its ISR bit and PPR as the handler sees them, EOI. */
-static void apic_vector(uint8_t vector)
-{
-    hits[vector]++;
-    isr_seen = lapic_bank_bit(LAPIC_ISR, vector);
-    ppr_seen = lapic_read(LAPIC_PPR);
-    if (eoi_in_handler)
-        lapic_write(LAPIC_EOI, 0);
-}
-
-/* A PIC vector: count it and EOI the PIC (IRQ 7/15 may be spurious: no EOI for those
- * the PIC did not put in service, which only matters for the count). */
-static void pic_vector(uint8_t vector)
-{
-    hits[vector]++;
-    unsigned irq = vector - VEC_PIC_BASE;
-    pic_eoi(irq);
-}
-
+/* Each vector a check uses has its own gate; what it does is shared (vectors.c). */
 #define APIC_HANDLER(v)                                                                        \
     __attribute__((interrupt)) static void apic_##v(struct interrupt_frame *f)                 \
     {                                                                                          \
         (void)f;                                                                               \
-        apic_vector(v);                                                                        \
+        apic_checks_vector(v);                                                                 \
     }
 #define PIC_HANDLER(n)                                                                         \
     __attribute__((interrupt)) static void pic_##n(struct interrupt_frame *f)                  \
     {                                                                                          \
         (void)f;                                                                               \
-        pic_vector(VEC_PIC_BASE + n);                                                          \
+        apic_checks_vector(VEC_PIC_BASE + n);                                                  \
     }
 
 APIC_HANDLER(0x30)
@@ -89,11 +67,10 @@ PIC_HANDLER(13)
 PIC_HANDLER(14)
 PIC_HANDLER(15)
 
-/* The spurious vector: no ISR bit is set for it, so no EOI ("Spurious Interrupt"). */
 __attribute__((interrupt)) static void spurious(struct interrupt_frame *f)
 {
     (void)f;
-    hits[VEC_SPURIOUS]++;
+    apic_checks_vector(VEC_SPURIOUS);
 }
 
 /* #GP: a WRMSR the CPU refused is stepped over and counted; anything else ends the run. */

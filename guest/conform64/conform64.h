@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "catch.h"
+#include "multiboot.h"
 #include "hypercall.h"
 #include "tap.h"
 
@@ -24,6 +25,7 @@ struct conform64_env {
     bool hvlab;        /* leaf 0x40000000 says "hvlab": hypercalls and its MMIO allowed */
     bool intel;        /* CPUID vendor "GenuineIntel" */
     bool amd;          /* CPUID vendor "AuthenticAMD" */
+    const struct multiboot_info *mbi; /* the loader's, or 0 without its magic */
 };
 
 extern struct conform64_env env;
@@ -168,5 +170,11 @@ enum tap_outcome check_user_page_fault(void);
 enum tap_outcome check_simd_sse(void);
 enum tap_outcome check_xsave_enable(void);
 enum tap_outcome check_simd_avx(void);
+
+/* modules.c */
+enum tap_outcome check_multiboot_modules(void);
+
+/* apic64.c (the other APIC checks: guest/apic, listed in ../apic/apic_checks.h) */
+enum tap_outcome check_cr8_tpr(void);
 
 #endif /* CONFORM64_H */

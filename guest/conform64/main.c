@@ -3,7 +3,8 @@
  * guest needs from hvlab: long mode, CPUID seen from it, its own MSRs (PAT, FS/GS base,
  * KERNEL_GS_BASE, TSC_AUX), SSE/AVX state across exits, user mode and back (SYSCALL,
  * INT n, SYSENTER), page faults and NX of its own page tables, and string I/O and MMIO
- * through a mapping where linear != physical.
+ * through a mapping where linear != physical; then the Multiboot modules, guest/apic's
+ * local APIC and I/O APIC checks run in 64-bit mode, and CR8 as the TPR.
  *
  * A Multiboot kernel in an ELF32 container (boot64.S enters 64-bit mode itself). Under
  * hvlab each line shows up as "[guest] ok 12 - ..."; bare under QEMU (`qemu-system-x86_64
@@ -12,10 +13,11 @@
  * is validated. Every check runs under a catcher (trap.c): a stray exception costs its
  * line, not the run. The order puts last what could stop the guest under a hypervisor
  * that gets it wrong: user mode (a SYSCALL that jumps to the host's LSTAR), then MMIO and
- * string I/O with paging on. Status 0 on the debug-exit port if nothing failed, else 1.
+ * string I/O with paging on, then the APIC (interrupts, MMIO through 2 MiB pages) and CR8. Status 0 on the debug-exit port if nothing failed, else 1.
  *
  * Adding a check: one X(...) line in CHECKS below.
  */
+#include "../apic/apic_checks.h"
 #include "conform64.h"
 #include "cpu64.h"
 #include "cpuid.h"
@@ -76,7 +78,14 @@ struct conform64_env env;
     X(check_io_outsb_two_pages,                                                                \
       "io: rep outsb to SCR across two window pages (frames swapped)")                         \
     X(check_io_insb_window, "io: rep insb from port 0xe0 into window pages fills their "       \
-                            "frames")
+                            "frames")                                                          \
+    /* modules.c */                                                                            \
+    X(check_multiboot_modules,                                                                 \
+      "multiboot: modules in order, page aligned, after the kernel, in RAM, each named")       \
+    /* guest/apic's checks (../apic/apic_checks.h), then CR8 (apic64.c) */                     \
+    APIC_CHECKS(X)                                                                             \
+    X(check_cr8_tpr,                                                                           \
+      "cr8: MOV to CR8 sets TPR[7:4], CR8 reads TPR[7:4], CR8 holds a lower class in IRR")
 
 #define CAUGHT(fn, name)                                                                       \
     static enum tap_outcome fn##_caught(void) { return run_caught(fn); }
@@ -114,14 +123,15 @@ static void simd_init(void)
 void guest_main(uint32_t magic, const struct multiboot_info *mbi);
 void guest_main(uint32_t magic, const struct multiboot_info *mbi)
 {
-    (void)mbi;
+    env.mbi = magic == MULTIBOOT_BOOTLOADER_MAGIC ? mbi : 0;
     uart_init();                         /* COM1, 115200 8N1, polled */
     outb(PIC_MASTER_DATA, PIC_MASK_ALL); /* no IRQ while user mode runs with IF = 1 */
     outb(PIC_SLAVE_DATA, PIC_MASK_ALL);
-    trap_init();          /* 256 gates, TSS with RSP0 */
-    simd_init();          /* SSE usable */
-    paging_init();        /* the window pages */
-    detect_environment(); /* vendor, hvlab or not */
+    trap_init();                    /* 256 gates, TSS with RSP0 */
+    simd_init();                    /* SSE usable */
+    paging_init();                  /* the window pages */
+    detect_environment();           /* vendor, hvlab or not */
+    apic_checks_prepare(env.hvlab); /* the 8259 pair off the exception vectors */
     kprintf("# conform64: 64-bit conformance checks (%s, %s, Multiboot magic 0x%x)\n",
             env.hvlab ? "under hvlab" : "no hvlab: hvlab-only checks are skipped",
             env.intel ? "Intel"

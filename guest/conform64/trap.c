@@ -7,12 +7,14 @@
  * trap_expect_fault() and runs a GUARDED() instruction; the dispatcher records it and
  * resumes after the instruction. Any other exception goes to the innermost catcher
  * (run_caught around every check, catch_call around user mode), so it costs one "not ok",
- * not the run; with no catcher it is "Bail out!".
+ * not the run; with no catcher it is "Bail out!". Interrupts the APIC checks wait for
+ * go to guest/apic's handlers (apic_checks_vector()); any other is a stray one.
  *
  * See: Intel SDM Vol. 3A, "64-Bit Mode IDT", "64-Bit Mode Stack Frame", "Task Management
  *      in 64-bit Mode" (the 64-bit TSS), "Segment Descriptors" (system descriptors in
  *      IA-32e mode).
  */
+#include "../apic/apic_checks.h"
 #include "conform64.h"
 #include "cpu64.h"
 #include "idt.h"
@@ -171,6 +173,8 @@ void trap_dispatch(struct trap_frame *f)
     }
     if (f->vector == VECTOR_USER_EXIT && catch_top)
         kctx_return(catch_top, CATCH_USER_EXIT);
+    if (f->vector >= IDT_EXCEPTION_VECTORS && apic_checks_vector((uint8_t)f->vector))
+        return; /* an interrupt an APIC check waits for (../apic/vectors.c) */
     if (fault_expected && (f->cs & SEL_RPL_MASK) == 0 && f->vector < IDT_EXCEPTION_VECTORS) {
         record_fault(f);
         fault_expected = false;

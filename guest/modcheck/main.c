@@ -5,7 +5,8 @@
  *
  * One line per finding on COM1, then status 0 (every check held) or 1 through the
  * debug-exit port. For each module: its index, string, size, a checksum and its first
- * bytes, so a boot test can tell the right file came in the right place.
+ * bytes, so a boot test can tell the right file came in the right place (the report is
+ * lib/multiboot_modules.c, which guest/conform64 shares).
  * See: Multiboot Specification 0.6.96, 3.3 "Boot information format".
  */
 #include <stdbool.h>
@@ -13,27 +14,17 @@
 
 #include "debug_exit.h"
 #include "multiboot.h"
+#include "multiboot_modules.h"
 #include "print.h"
 #include "uart.h"
 
 #define STATUS_OK     0
 #define STATUS_FAILED 1
 #define PAGE_SIZE     4096u
-#define PREVIEW_BYTES 16          /* first bytes of a module shown */
-#define FNV1A_OFFSET  0x811C9DC5u /* FNV-1a, 32-bit: a checksum a shell can recompute */
-#define FNV1A_PRIME   0x01000193u
 #define PROBE_PATTERN 0x5AA5C33Cu
 #define LOWER_END_KIB 640u /* a PC's lower memory at most: mem_lower fits below */
 
 extern char __kernel_end[]; /* guest/linker.ld */
-
-static uint32_t fnv1a(const uint8_t *p, uint32_t n)
-{
-    uint32_t h = FNV1A_OFFSET;
-    for (uint32_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * FNV1A_PRIME;
-    return h;
-}
 
 /* Write a pattern over the page at `addr`, read it back, restore it. The address goes
  * through an empty asm so the compiler cannot treat address 0 as a null pointer. */
@@ -87,14 +78,8 @@ static bool check_memory_size(const struct multiboot_info *mbi)
     return ram;
 }
 
-/* The printable start of a module, for the transcript. */
-static void preview(const uint8_t *p, uint32_t n, char out[PREVIEW_BYTES + 1])
-{
-    uint32_t i = 0;
-    for (; i < n && i < PREVIEW_BYTES; i++)
-        out[i] = p[i] >= ' ' && p[i] <= '~' && p[i] != '"' ? (char)p[i] : '.';
-    out[i] = '\0';
-}
+/* One line of the module report (lib/multiboot_modules.c), as "modcheck: ..." */
+static void module_line(const char *line) { kprintf("modcheck: %s\n", line); }
 
 /* Each module: page aligned, after the kernel and the one before, inside RAM. */
 static bool check_modules(const struct multiboot_info *mbi)
@@ -103,28 +88,7 @@ static bool check_modules(const struct multiboot_info *mbi)
         kprintf("modcheck: no modules\n");
         return true;
     }
-    const struct multiboot_module *mods =
-        (const struct multiboot_module *)(uintptr_t)mbi->mods_addr;
-    uint64_t ram_end = MULTIBOOT_UPPER_MEMORY_START + (uint64_t)mbi->mem_upper * 1024;
-    uint32_t after = (uint32_t)(uintptr_t)__kernel_end;
-    bool ok = true;
-    kprintf("modcheck: %u modules\n", mbi->mods_count);
-    for (uint32_t i = 0; i < mbi->mods_count; i++) {
-        const struct multiboot_module *m = &mods[i];
-        uint32_t size = m->mod_end - m->mod_start;
-        bool aligned = m->mod_start % PAGE_SIZE == 0;
-        bool placed = m->mod_start >= after && m->mod_end >= m->mod_start &&
-                      m->mod_end <= ram_end && m->reserved == 0;
-        const uint8_t *data = (const uint8_t *)(uintptr_t)m->mod_start;
-        char start[PREVIEW_BYTES + 1];
-        preview(data, size, start);
-        kprintf("modcheck: module %u \"%s\" %u bytes%s%s, fnv1a 0x%08x, starts \"%s\"\n", i,
-                (const char *)(uintptr_t)m->string, size, aligned ? ", page aligned" : "",
-                placed ? "" : ", MISPLACED", fnv1a(data, size), start);
-        ok &= aligned && placed;
-        after = m->mod_end;
-    }
-    return ok;
+    return multiboot_modules_report(mbi, (uint32_t)(uintptr_t)__kernel_end, module_line);
 }
 
 static __attribute__((noreturn)) void finish(uint8_t status)
