@@ -4,12 +4,17 @@
  */
 #include "hypervisor/linux_guest.h"
 
+#include "hypervisor/acpi_tables.h"
 #include "hypervisor/console.h"
 #include "hypervisor/fmt.h"
 #include "hypervisor/linux_boot.h"
 
-#define REASON_MAX 256
-#define MIB_SHIFT  20
+#define REASON_MAX            256
+#define MIB_SHIFT             20
+/* The ACPI tables go where a PC's firmware keeps them, in the BIOS area the E820 map
+ * reserves (0xE0000-0xFFFFF), so Linux also finds the RSDP by scanning it (ACPI 6.4,
+ * 5.2.5.1 "Finding the RSDP on IA-PC Systems"); boot_params.acpi_rsdp_addr names it too. */
+#define LINUX_ACPI_TABLES_GPA 0xE0000u
 
 int linux_guest_load(const struct boot_info *info, const struct boot_guest_image *image,
                      const struct guest_memory *mem, const char *vm_name,
@@ -17,8 +22,11 @@ int linux_guest_load(const struct boot_info *info, const struct boot_guest_image
 {
     const char *cmdline =
         info->options.guest_args[0] ? info->options.guest_args : LINUX_CMDLINE_DEFAULT;
-    /* No guest RAM is kept by hvlab for a Linux VM yet, and no ACPI tables are built:
-     * this is where their ranges and the RSDP go once they are. */
+    uint64_t acpi_bytes;
+    uint64_t rsdp = acpi_install(mem, LINUX_ACPI_TABLES_GPA, &acpi_bytes);
+    if (!rsdp)
+        return FAIL_WHY("the ACPI tables do not fit at 0x%x", LINUX_ACPI_TABLES_GPA);
+    /* hvlab keeps no usable RAM of a Linux VM: the tables lie in the reserved BIOS area. */
     const struct linux_boot_request request = {
         .kernel = image->data,
         .kernel_size = image->size,
@@ -27,7 +35,7 @@ int linux_guest_load(const struct boot_info *info, const struct boot_guest_image
         .cmdline = cmdline,
         .reserved = 0,
         .reserved_count = 0,
-        .acpi_rsdp = 0,
+        .acpi_rsdp = rsdp,
     };
     struct linux_boot b;
     char reason[REASON_MAX];
@@ -42,6 +50,9 @@ int linux_guest_load(const struct boot_info *info, const struct boot_guest_image
         log_info("guest \"%s\": initrd at 0x%lx-0x%lx (%lu bytes)", vm_name,
                  (unsigned long)b.initrd_start, (unsigned long)(b.initrd_start + b.initrd_size),
                  (unsigned long)b.initrd_size);
+    log_info("guest \"%s\": ACPI tables at 0x%x-0x%lx (RSDP 0x%lx)", vm_name,
+             LINUX_ACPI_TABLES_GPA, (unsigned long)(LINUX_ACPI_TABLES_GPA + acpi_bytes),
+             (unsigned long)rsdp);
     log_info("guest \"%s\": kernel command line \"%s\"", vm_name, cmdline);
     if (info->module_count)
         log_warn("guest \"%s\": modules= are Multiboot modules; a Linux guest ignores them",

@@ -17,6 +17,7 @@
 
 #include "arch/x86_64/vmx/vmentry_check.h"
 #include "arch/x86_64/vmx/vmentry_check_internal.h"
+#include "arch/x86_64/vmx/vmx_bits.h"
 
 /* ---- Values a real CPU would report (typical Skylake-era capability MSRs). ---- */
 #define TEST_CR0_FIXED0   (CR0_PE | CR0_NE | CR0_PG) /* 0x80000021 */
@@ -364,6 +365,20 @@ static void test_exit_entry_msr_areas(void **state)
     s.ctl.entry_msr_load_count = 2;
     s.ctl.entry_msr_load_addr = (1ull << TEST_PHYS_WIDTH) - 16;
     expect_fail(s, A_ENTRY, "goes beyond the physical-address width");
+}
+
+/* Saving the preemption timer's value needs the timer active (the rule hvlab itself broke
+ * with watchdog=0, when the timer was off and the save control left on). */
+static void test_preemption_timer_save_needs_timer(void **state)
+{
+    (void)state;
+    struct vmentry_state s = good32();
+    s.ctl.pin_based.may_be_1 |= PIN_PREEMPTION_TIMER;
+    s.ctl.exit = (struct vmentry_control_word){true, EXIT_SAVE_PREEMPTION_TIMER, 0,
+                                               EXIT_SAVE_PREEMPTION_TIMER};
+    expect_fail(s, A_EXIT, "\"save VMX-preemption timer value\" is 1 but \"activate");
+    s.ctl.pin_based.value |= PIN_PREEMPTION_TIMER;
+    expect_pass(s);
 }
 
 static void test_event_injection(void **state)
@@ -874,6 +889,7 @@ int main(void)
         cmocka_unit_test(test_exec_controls),
         cmocka_unit_test(test_eptp),
         cmocka_unit_test(test_exit_entry_msr_areas),
+        cmocka_unit_test(test_preemption_timer_save_needs_timer),
         cmocka_unit_test(test_event_injection),
         cmocka_unit_test(test_host_cr_msr),
         cmocka_unit_test(test_host_segments),

@@ -15,6 +15,7 @@
  * VMCS shadowing bitmaps, #VE, SMM controls, IA32_PERF_GLOBAL_CTRL, CET, PKRS.
  */
 #include "arch/x86_64/vmx/vmentry_check_internal.h"
+#include "arch/x86_64/vmx/vmx_bits.h"
 
 /* ---- Message formatting: a tiny bounded string builder (no libc). ---- */
 
@@ -296,6 +297,13 @@ static bool check_exit_controls(struct vmentry_ctx *c)
     c->reg = "VM-exit controls";
     if (!control_word_ok(c, &ctl->exit))
         return false;
+    /* "If the 'activate VMX-preemption timer' VM-execution control is 0, the 'save
+     * VMX-preemption timer value' VM-exit control must also be 0." */
+    if (ctl->exit.captured && ctl->pin_based.captured &&
+        (ctl->exit.value & EXIT_SAVE_PREEMPTION_TIMER) &&
+        !(ctl->pin_based.value & PIN_PREEMPTION_TIMER))
+        return FAIL(c, "\"save VMX-preemption timer value\" is 1 but \"activate "
+                       "VMX-preemption timer\" is 0");
     c->reg = "VM-exit MSR-store";
     if (!msr_area_ok(c, ctl->exit_msr_store_count, ctl->exit_msr_store_addr))
         return false;

@@ -31,6 +31,13 @@ static void arm_deadline(struct vcpu *vcpu, struct vmx_vcpu *vv)
     if (want != ((vv->pin_controls & PIN_PREEMPTION_TIMER) != 0)) {
         vv->pin_controls ^= PIN_PREEMPTION_TIMER;
         vmcs_write(VMCS_CTRL_PIN_BASED, vv->pin_controls);
+        /* "Save VMX-preemption timer value" must be 0 while the timer is off (SDM Vol.
+         * 3C, "VM-Exit Control Fields" checks in "Checks on VMX Controls"). */
+        if (vv->timer_saved_on_exit) {
+            uint64_t exit_ctls = vmcs_read(VMCS_CTRL_EXIT);
+            vmcs_write(VMCS_CTRL_EXIT, want ? exit_ctls | EXIT_SAVE_PREEMPTION_TIMER
+                                            : exit_ctls & ~EXIT_SAVE_PREEMPTION_TIMER);
+        }
         vv->armed_deadline = VCPU_NO_DEADLINE; /* a fresh count is needed */
     }
     if (!want)

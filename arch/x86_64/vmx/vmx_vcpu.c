@@ -210,7 +210,10 @@ static void setup_time_source(struct vmx_vcpu *vv)
         (uint32_t)vmcs_read(VMCS_CTRL_PROC_BASED) & ~PROC_INTERRUPT_WINDOW_EXITING;
     vmcs_write(VMCS_CTRL_PROC_BASED, vv->proc_controls);
     vv->preemption_rate = (unsigned)(rdmsr(MSR_IA32_VMX_MISC) & VMX_MISC_PREEMPT_RATE_MASK);
-    vv->timer_saved_on_exit = (vmcs_read(VMCS_CTRL_EXIT) & EXIT_SAVE_PREEMPTION_TIMER) != 0;
+    uint64_t exit_ctls = vmcs_read(VMCS_CTRL_EXIT);
+    vv->timer_saved_on_exit = (exit_ctls & EXIT_SAVE_PREEMPTION_TIMER) != 0;
+    /* Off with the timer: saving its value is allowed only while it is active. */
+    vmcs_write(VMCS_CTRL_EXIT, exit_ctls & ~EXIT_SAVE_PREEMPTION_TIMER);
     vv->armed_deadline = VCPU_NO_DEADLINE;
     if (!vv->has_preemption_timer)
         log_warn("no VMX-preemption timer on this CPU: no watchdog, and timer interrupts "
