@@ -10,6 +10,7 @@
 
 #include "hypervisor/apic_platform.h"
 #include "hypervisor/devices/acpi_pm.h"
+#include "hypervisor/devices/acpi_pm_timer.h"
 #include "hypervisor/devices/io_apic.h"
 #include "hypervisor/devices/local_apic.h"
 #include "hypervisor/string.h"
@@ -182,6 +183,8 @@ static void put_fadt(uint8_t *f, uint64_t facs, uint64_t dsdt)
     put32(f + ACPI_FADT_SMI_CMD, 0);
     put32(f + ACPI_FADT_PM1A_EVT_BLK, ACPI_PM1A_EVT_PORT);
     put32(f + ACPI_FADT_PM1A_CNT_BLK, ACPI_PM1A_CNT_PORT);
+    put32(f + ACPI_FADT_PM_TMR_BLK, ACPI_PM_TMR_PORT);
+    put8(f + ACPI_FADT_PM_TMR_LEN, ACPI_PM_TMR_LEN);
     put8(f + ACPI_FADT_PM1_EVT_LEN, ACPI_PM1_EVT_LEN);
     put8(f + ACPI_FADT_PM1_CNT_LEN, ACPI_PM1_CNT_LEN);
     put16(f + ACPI_FADT_P_LVL2_LAT, ACPI_FADT_NO_C2_LATENCY);

@@ -136,10 +136,11 @@
 #define ACPI_FADT_SLP_BUTTON    (1u << 5)  /* 1: no fixed sleep button */
 #define ACPI_FADT_FIX_RTC       (1u << 6)  /* 1: no RTC wake status in fixed registers */
 #define ACPI_FADT_RESET_REG_SUP (1u << 10) /* clear: no RESET_REG (the 8042 resets) */
+#define ACPI_FADT_TMR_VAL_EXT   (1u << 8)  /* the PM timer counts 32 bits, not 24 */
 #define ACPI_FADT_HW_REDUCED    (1u << 20) /* clear: a full fixed-hardware PC */
 #define ACPI_FADT_FLAGS_VALUE                                                                  \
     (ACPI_FADT_WBINVD | ACPI_FADT_PROC_C1 | ACPI_FADT_PWR_BUTTON | ACPI_FADT_SLP_BUTTON |      \
-     ACPI_FADT_FIX_RTC)
+     ACPI_FADT_FIX_RTC | ACPI_FADT_TMR_VAL_EXT)
 
 /* The SCI: ISA IRQ 9, as on PIIX4/ICH PCs (FADT SCI_INT is the 8259 vector number). */
 #define ACPI_SCI_IRQ 9u

@@ -12,9 +12,7 @@
 static const struct io_device *const devices[] = {
     &pic_master_device, &pic_slave_device,  &pit8254_device,    &port_b_device,
     &uart16550_device,  &debug_exit_device, &i8042_data_device, &i8042_command_device,
-    &pci_config_device, &acpi_pm_device,    &pic_master_device, &pic_slave_device,
-    &pit8254_device,    &port_b_device,     &uart16550_device,  &debug_exit_device,
-    &cmos_rtc_device,
+    &cmos_rtc_device,   &pci_config_device, &acpi_pm_device,    &acpi_pm_timer_device,
 };
 #define DEVICE_COUNT (sizeof(devices) / sizeof(devices[0]))
 

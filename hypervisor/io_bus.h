@@ -35,6 +35,8 @@ extern const struct io_device debug_exit_device;
 extern const struct io_device i8042_data_device;
 extern const struct io_device i8042_command_device;
 extern const struct io_device pci_config_device;
+extern const struct io_device acpi_pm_timer_device; /* 0x608-0x60B */
+extern const struct io_device acpi_pm_timer_device; /* 0x608-0x60B */
 extern const struct io_device acpi_pm_device; /* ACPI PM1a blocks, 0x600-0x605 */
 
 uint32_t io_bus_read(struct vcpu *vcpu, uint16_t port, uint8_t size);

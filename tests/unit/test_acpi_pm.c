@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "hypervisor/devices/acpi_pm.h"
+#include "hypervisor/devices/acpi_pm_timer.h"
 #include "hypervisor/io_bus.h"
 #include "hypervisor/virtual_platform.h"
 
@@ -165,7 +166,8 @@ static void test_wide_and_out_of_block_accesses(void **state)
 
 /* ---- the ports, through io_bus ---- */
 
-static uint64_t fake_tsc(void) { return 0; }
+static uint64_t fake_now; /* the fake TSC: set by a test, guest time follows it */
+static uint64_t fake_tsc(void) { return fake_now; }
 
 static void test_ports_power_off_ends_the_vm_with_status_0(void **state)
 {
@@ -186,6 +188,39 @@ static void test_ports_power_off_ends_the_vm_with_status_0(void **state)
     assert_int_equal(io_bus_unclaimed_accesses(&vcpu), 1); /* only the 0x606 read */
 }
 
+/* The PM timer counts 3579545 per second of guest time, 32 bits wide, from 0; narrow reads
+ * give their bytes, bytes past the register are all ones. */
+static void test_pm_timer_counts_at_3_579545_mhz(void **state)
+{
+    (void)state;
+    assert_int_equal(acpi_pm_timer_count(0), 0);
+    assert_int_equal(acpi_pm_timer_count(1000000000ull), 3579545);
+    assert_int_equal(acpi_pm_timer_count(279), 0); /* one tick is 279.37 ns */
+    assert_int_equal(acpi_pm_timer_count(280), 1);
+    /* 2^32 ticks are 1199.86 s: the count wraps there (TMR_VAL_EXT: 32 bits). */
+    assert_int_equal(acpi_pm_timer_count(1200000000000ull), 4295454000ull - 4294967296ull);
+    uint64_t ns = 1000000000ull; /* count 0x369E99 */
+    assert_int_equal(acpi_pm_timer_read(ns, 0, 4), 0x369E99);
+    assert_int_equal(acpi_pm_timer_read(ns, 1, 1), 0x9E);
+    assert_int_equal(acpi_pm_timer_read(ns, 2, 2), 0x36);
+    assert_int_equal(acpi_pm_timer_read(ns, 3, 2), 0xFF00);
+    assert_int_equal(acpi_pm_timer_read(ns, 4, 1), 0xFFFFFFFFu);
+}
+
+/* Through the port bus: port 0x608 follows the platform's clock. */
+static void test_pm_timer_port_follows_guest_time(void **state)
+{
+    (void)state;
+    static struct virtual_platform vp;
+    fake_now = 0;
+    vplatform_reset(&vp, fake_tsc, 1000000000ull);
+    struct vcpu vcpu = {.platform = &vp, .guest_name = "linux"};
+    assert_int_equal(io_bus_read(&vcpu, 0x608, 4), 0);
+    fake_now = 500000000ull; /* half a second of a 1 GHz TSC */
+    assert_int_equal(io_bus_read(&vcpu, 0x608, 4), 1789772);
+    assert_int_equal(io_bus_unclaimed_accesses(&vcpu), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -202,6 +237,8 @@ int main(void)
         cmocka_unit_test_setup(test_other_sleep_types_wake_at_once, setup),
         cmocka_unit_test_setup(test_wide_and_out_of_block_accesses, setup),
         cmocka_unit_test_setup(test_ports_power_off_ends_the_vm_with_status_0, setup),
+        cmocka_unit_test(test_pm_timer_counts_at_3_579545_mhz),
+        cmocka_unit_test(test_pm_timer_port_follows_guest_time),
     };
     return cmocka_run_group_tests(tests, 0, 0);
 }

@@ -221,11 +221,12 @@ static void test_fadt_fields_at_their_table_5_9_offsets(void **state)
     assert_int_equal(rd32(f + 64), 0x604);              /* PM1a_CNT_BLK */
     assert_int_equal(rd32(f + 68), 0);                  /* PM1b_CNT_BLK */
     assert_int_equal(rd32(f + 72), 0);                  /* PM2_CNT_BLK */
-    assert_int_equal(rd32(f + 76), 0);                  /* PM_TMR_BLK: no PM timer */
+    assert_int_equal(rd32(f + 76), 0x608);              /* PM_TMR_BLK: the PM timer */
     assert_int_equal(rd32(f + 80) | rd32(f + 84), 0);   /* GPE0_BLK, GPE1_BLK */
     assert_int_equal(f[88], 4);                         /* PM1_EVT_LEN */
     assert_int_equal(f[89], 2);                         /* PM1_CNT_LEN */
-    assert_int_equal(f[90] | f[91] | f[92] | f[93], 0); /* PM2, PM_TMR, GPE0/1 lengths */
+    assert_int_equal(f[90] | f[92] | f[93], 0); /* PM2, GPE0/1 lengths */
+    assert_int_equal(f[91], 4);                 /* PM_TMR_LEN */
     assert_true(rd16(f + 96) > 100);                    /* P_LVL2_LAT: no C2 */
     assert_true(rd16(f + 98) > 1000);                   /* P_LVL3_LAT: no C3 */
     assert_int_equal(rd16(f + 109), 0x7); /* IAPC_BOOT_ARCH: legacy, 8042, no VGA */
@@ -244,10 +245,10 @@ static void test_fadt_flags_say_a_pc_without_buttons(void **state)
     assert_true(flags & (1u << 4));   /* PWR_BUTTON: not a fixed feature */
     assert_true(flags & (1u << 5));   /* SLP_BUTTON */
     assert_true(flags & (1u << 6));   /* FIX_RTC: no RTC wake status */
-    assert_false(flags & (1u << 8));  /* TMR_VAL_EXT: no timer at all */
+    assert_true(flags & (1u << 8));   /* TMR_VAL_EXT: the PM timer is 32 bits wide */
     assert_false(flags & (1u << 10)); /* RESET_REG_SUP: no reset register */
     assert_false(flags & (1u << 20)); /* HW_REDUCED_ACPI: full fixed hardware */
-    assert_int_equal(flags, 0x75);
+    assert_int_equal(flags, 0x175); /* ... and TMR_VAL_EXT (bit 8): a 32-bit PM timer */
 }
 
 static void test_fadt_points_to_facs_and_dsdt(void **state)
