@@ -38,7 +38,7 @@
     X(check_eoi_isr, "apic: in service, PPR is the vector's class; same class waits for EOI")  \
     X(check_timer_one_shot, "timer: one-shot fires once, current count counts down to 0")      \
     X(check_timer_periodic,                                                                    \
-      "timer: periodic at a PIT-calibrated 2 ms: 25 interrupts in 50 ms, within 12-40")        \
+      "timer: periodic at a PIT-calibrated 2 ms repeats and reloads: 2-40 IRQs in 50 ms")      \
     X(check_timer_deadline,                                                                    \
       "timer: TSC-deadline mode fires once after the deadline, the MSR then reads 0")          \
     X(check_extint_lint0,                                                                      \

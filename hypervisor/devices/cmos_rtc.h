@@ -136,8 +136,8 @@ void cmos_rtc_set_memory_size(struct cmos_rtc *rtc, uint64_t ram_bytes);
 uint8_t cmos_rtc_port_read(struct cmos_rtc *rtc, uint16_t port, uint64_t now);
 void cmos_rtc_port_write(struct cmos_rtc *rtc, uint16_t port, uint8_t value, uint64_t now);
 
-/* Bring the clock to `now` and say whether IRQ 8 is driven (register C's IRQF: a level,
- * until the guest reads register C). */
+/* Say whether IRQ 8 is driven at `now` (register C's IRQF: a level, until the guest reads
+ * register C), bringing the clock to `now` when register B enables an interrupt. */
 bool cmos_rtc_irq(struct cmos_rtc *rtc, uint64_t now);
 
 /* When IRQF will next rise (a periodic tap with PIE, an update end with UIE or AIE), or
