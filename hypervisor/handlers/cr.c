@@ -21,8 +21,8 @@
 #include "hypervisor/guest_fetch.h"
 #include "hypervisor/virtual_platform.h"
 
-#define LMSW_BITS (CR0_PE | CR0_MP | CR0_EM | CR0_TS) /* LMSW loads CR0[3:0] */
-#define LOW32     0xFFFFFFFFull
+#define LMSW_BITS     (CR0_PE | CR0_MP | CR0_EM | CR0_TS) /* LMSW loads CR0[3:0] */
+#define LOW32         0xFFFFFFFFull
 #define CR8_TPR_BITS  0xFull /* CR8[3:0]; bits 63:4 are reserved (#GP if set) */
 #define CR8_TPR_SHIFT 4u     /* CR8[3:0] = TPR[7:4], the priority class */
 
