@@ -6,7 +6,7 @@
 #include "arch/x86_64/cpu_bits.h"
 #include "arch/x86_64/exceptions.h"
 
-#define CPL_USER                 3u
+#define CPL_USER 3u
 
 struct guest_paging vcpu_guest_paging(struct vcpu *vcpu)
 {

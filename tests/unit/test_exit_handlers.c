@@ -128,8 +128,8 @@ static int setup(void **state)
     f->cpu.reg[VCPU_REG_RFLAGS] = RFLAGS_FIXED1;
     f->cpu.reg[VCPU_REG_CR0] = GUEST_CR0;
     f->cpu.reg[VCPU_REG_CODE_BYTES] = MMIO_MODE_32;
-    f->vcpu.limits = (struct guest_cpu_limits){TEST_CR4_VALID, TEST_XCR0_SUPPORTED,
-                                               TEST_PHYS_ADDR_BITS};
+    f->vcpu.limits =
+        (struct guest_cpu_limits){TEST_CR4_VALID, TEST_XCR0_SUPPORTED, TEST_PHYS_ADDR_BITS};
     f->vcpu.xcr0 = XCR0_X87;
 
     vplatform_reset(&f->platform, fake_tsc, FAKE_TSC_HZ); /* also the port bus's record */

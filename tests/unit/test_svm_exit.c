@@ -239,6 +239,33 @@ static void test_iopm_multibyte_access_checks_every_bit(void **state)
     assert_false(svm_iopm_intercepts(map, 0xFFFF, 2));
 }
 
+/* CR reads and writes: the CR number and direction come from the exit code (reads at
+ * 0x00-0x0F, writes at 0x10-0x1F). Without decode assists the core decodes the
+ * instruction; with them and NRIP save, EXITINFO1 names the GPR and next_rip the length. */
+static void test_cr8_read_and_cr_writes(void **state)
+{
+    (void)state;
+    struct vm_exit e = decode(SVM_EXIT_CR_READ_BASE + 8, 0, 0);
+    assert_int_equal(e.kind, VM_EXIT_CR_ACCESS);
+    assert_int_equal(e.u.cr.cr, 8);
+    assert_int_equal(e.u.cr.access, CR_MOV_FROM);
+    assert_true(e.u.cr.undecoded);
+
+    e = decode(SVM_EXIT_CR_WRITE_BASE + 4, 0, 0);
+    assert_int_equal(e.u.cr.cr, 4);
+    assert_int_equal(e.u.cr.access, CR_MOV_TO);
+    assert_true(e.u.cr.undecoded);
+
+    svm_caps.features = CPUID_SVM_EDX_DECODE | CPUID_SVM_EDX_NRIPS;
+    vmcb.control.next_rip = GUEST_RIP + 4; /* MOV CR8, R10: REX.R 0F 22 /r */
+    e = decode(SVM_EXIT_CR_WRITE_BASE + 8, SVM_CR_EXITINFO1_MOV | 10, 0);
+    assert_int_equal(e.u.cr.cr, 8);
+    assert_int_equal(e.u.cr.access, CR_MOV_TO);
+    assert_false(e.u.cr.undecoded);
+    assert_int_equal(e.u.cr.gpr, 10);
+    assert_int_equal(e.instr_len, 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -248,6 +275,7 @@ int main(void)
         T(test_ioio_out_dx_al),
         T(test_ioio_rep_insb),
         T(test_msr_read_and_write),
+        T(test_cr8_read_and_cr_writes),
         T(test_npf_not_present_write),
         T(test_interrupt_and_window),
         T(test_vmrun_and_unknown),
