@@ -17,7 +17,8 @@
 # Bochs always runs so (clock: sync=none and a fixed time0); QEMU gets -icount shift=0,
 # sleep=off and a virtual-time RTC, which makes it about 15 times slower.
 # --send "WAIT => LINE": type LINE and Enter on the serial line once WAIT has appeared in
-# the transcript since the previous line (an empty WAIT: at once); repeatable, in order.
+# the transcript since the previous line began (an empty WAIT: at once); repeatable, in
+# order; paced (tools/serial-chat.py).
 # Then, and when standard input is a terminal (not with --quiet: what is typed goes to
 # the guest), the serial line is a TCP connection to tools/serial-chat.py on a port of
 # its own instead of a file; the transcript lands in the log file all the same.

@@ -10,8 +10,10 @@ so tests run in parallel never share one), takes the one connection the emulator
 it receives to --log as it comes, unchanged: the same transcript -serial file: gives.
 
 --send "WAIT => LINE" (repeatable, done in order): once WAIT has appeared in what the
-guest sent since the previous line was typed (an empty WAIT: at once), type LINE and a
-carriage return (what a terminal's Enter key sends), one byte every --gap-ms ms.
+guest sent since the previous line began to be typed (an empty WAIT: at once), type LINE
+and a carriage return (what a terminal's Enter key sends), one byte every --gap-ms ms.
+(Since it began, not since it ended: what its first byte caused, e.g. hvlab's answer to
+the focus key, may come while the rest is typed.)
 
 Why a gap between bytes (and not waiting for each byte's echo): hvlab prints a guest's
 console a whole line at a time, so an echo comes only after Enter. And bytes typed faster
@@ -44,7 +46,8 @@ def parse_send(text):
     wait, sep, line = text.partition(SEND_SEPARATOR.strip())
     if not sep:
         sys.exit(f"serial-chat: --send wants 'WAIT => LINE', got {text!r}")
-    return wait.strip().encode(), line.strip().encode() + ENTER
+    # strip(" ") only: Python counts Ctrl-] (0x1D) as white space.
+    return wait.strip(" \t").encode(), line.strip(" \t").encode() + ENTER
 
 
 def listen(port_file):
@@ -69,12 +72,12 @@ def chat(conn, log, sends, gap, keyboard):
         now = time.monotonic()
         if not typing and sends and sends[0][0] in transcript[mark:]:
             typing = sends.pop(0)[1]
+            mark = len(transcript)  # the next WAIT must come after this
         if typing and now >= next_byte_at:
             conn.sendall(typing[:1])
             typing = typing[1:]
             next_byte_at = now + gap
-            if not typing:
-                mark = len(transcript)  # the next WAIT must come after this line
+            continue  # the next WAIT may be in what came while this line was typed
         timeout = max(0.0, next_byte_at - now) if typing else None
         readers = [conn] + ([keyboard] if keyboard is not None else [])
         ready, _, _ = select.select(readers, [], [], timeout)
