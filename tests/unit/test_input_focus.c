@@ -109,6 +109,7 @@ static void test_seats_beyond_count_are_ignored(void **state)
     input_focus_join(&f, 2, names[2]);
     assert_int_equal(f.seat, INPUT_FOCUS_NONE);
     assert_false(input_focus_leave(&f, 5));
+    assert_false(input_focus_has(&f, (unsigned)INPUT_FOCUS_NONE)); /* "none" is no seat */
 }
 
 int main(void)
