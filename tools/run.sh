@@ -18,7 +18,7 @@
 # sleep=off and a virtual-time RTC, which makes it about 15 times slower.
 # --send "WAIT => LINE": type LINE and Enter on the serial line once WAIT has appeared in
 # the transcript since the previous line began (an empty WAIT: at once); repeatable, in
-# order; paced (tools/serial-chat.py).
+# order; paced, one byte every HVLAB_SEND_GAP_MS ms (default 20; tools/serial-chat.py).
 # Then, and when standard input is a terminal (not with --quiet: what is typed goes to
 # the guest), the serial line is a TCP connection to tools/serial-chat.py on a port of
 # its own instead of a file; the transcript lands in the log file all the same.
@@ -88,6 +88,7 @@ if [ ${#sends[@]} -gt 0 ] || [ $interactive = 1 ]; then
     command -v python3 >/dev/null || fail_setup "python3 is not installed (tools/deps.sh)"
     chat=(python3 "$here/serial-chat.py" --log "$log" --port-file "$work/port")
     [ $interactive = 0 ] || chat+=(--interactive)
+    chat+=(--gap-ms "${HVLAB_SEND_GAP_MS:-20}") # ms between typed bytes (serial-chat.py)
     exec 3<&0 # a background job's standard input is /dev/null unless redirected
     "${chat[@]}" ${sends[@]+"${sends[@]}"} <&3 2> "$work/chat.err" &
     chat_pid=$!

@@ -15,11 +15,13 @@ and a carriage return (what a terminal's Enter key sends), one byte every --gap-
 (Since it began, not since it ended: what its first byte caused, e.g. hvlab's answer to
 the focus key, may come while the rest is typed.)
 
-Why a gap between bytes (and not waiting for each byte's echo): hvlab prints a guest's
-console a whole line at a time, so an echo comes only after Enter. And bytes typed faster
-than the guest reads are lost on the way: Bochs's UART model overruns when its receive
-FIFO is full, and hvlab moves a byte on only when the guest's UART has room. A gap of
-a few milliseconds is far longer than the guest needs for one byte's interrupt.
+Typing faster than the guest reads loses nothing: hvlab moves a byte to the guest's UART
+only while that UART listens and has room, the emulator reads the next byte from this
+connection only when its own UART has room, and TCP holds the rest (measured with
+--gap-ms 0 in Bochs and QEMU: a 100-byte line comes back whole). The gap between bytes
+is a margin, like a fast typist, for guests that drop input when busy. Waiting for each
+byte's echo instead cannot work: hvlab prints a guest's console a whole line at a time,
+so an echo comes only after Enter.
 
 --interactive (run.sh when its standard input is a terminal): what is typed goes to the
 guest as it is typed (the terminal in cbreak mode: no echo, no line editing, Ctrl-C still
