@@ -27,7 +27,7 @@ GUEST_COMMON_SRCS := boot.S \
 
 # One entry per guest: GUEST_SRCS_<name> lists its own sources.
 GUEST_NAMES := hello hostile conform bench victim spy counter apic
-GUEST_SRCS_hello := hello/main.c hello/memtest.c
+GUEST_SRCS_hello := hello/main.c hello/memtest.c hello/echo.c
 GUEST_SRCS_hostile := hostile/main.c
 GUEST_SRCS_conform := conform/main.c conform/trap_stubs.S conform/trap.c conform/clock.c \
 	conform/cpuid.c conform/io.c conform/uart.c conform/hypercalls.c \

@@ -40,6 +40,7 @@ static void finish(struct vm **slot, struct vm_summary *row)
 {
     struct vm *vm = *slot;
     vm_report_end(vm);
+    vcpu_host_input_ended(&vm->vcpu); /* the input focus moves on (wait.c) */
     end_row(vm, row);
     vm_destroy(vm);
     *slot = 0;

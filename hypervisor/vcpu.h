@@ -42,6 +42,8 @@ enum guest_end {
     GUEST_REBOOTED, /* it reset the machine (stop_reason says how: "i8042 reset") */
 };
 
+struct input_focus; /* input_focus.h */
+
 struct vcpu {
     struct guest_regs regs;
     const struct virt_ops *ops;
@@ -64,6 +66,8 @@ struct vcpu {
     uint64_t watchdog_look_tsc; /* when it looks next: the deadline only moves then */
     uint64_t deadline_tsc; /* the backend makes the guest exit by then (VCPU_NO_DEADLINE) */
     bool takes_host_input; /* hvlab's serial input goes to this VM's UART (wait.c) */
+    struct input_focus *input_focus; /* its group's focus (0: input is always its own) */
+    unsigned input_seat;             /* its seat there (its place in guest=) */
 
     /* A guest in HLT or HC_YIELD takes no CPU time: the scheduler runs others and wakes it
      * when an interrupt is pending for it (wait.c). */

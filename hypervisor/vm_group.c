@@ -7,10 +7,13 @@
 #include "arch/x86_64/tsc.h"
 #include "hypervisor/console.h"
 #include "hypervisor/fmt.h"
+#include "hypervisor/input_focus.h"
 #include "hypervisor/memory.h"
 #include "hypervisor/string.h"
 
 #define MS_PER_S 1000u
+
+_Static_assert(BOOT_GROUP_MAX <= INPUT_FOCUS_SEATS_MAX, "a seat for every VM of a group");
 
 static uint64_t read_tsc(void) { return rdtsc(); }
 
@@ -42,13 +45,15 @@ enum hv_status vm_run_group(const struct boot_info *info, const struct virt_ops 
     unsigned created = 0, position_of[BOOT_GROUP_MAX];
     enum hv_status status = HV_STATUS_OK;
     size_t free_before = memory_free_pages();
+    struct input_focus focus; /* who gets hvlab's serial input: the first VM at start */
 
     group_tags(g, tags);
+    input_focus_init(&focus, g->count);
     for (unsigned i = 0; i < g->count; i++) {
         struct vm_config cfg = {.spec = &g->guest[i],
                                 .tag = g->count > 1 ? tags[i] : 0,
                                 .id = i + 1,
-                                .takes_host_input = i == 0, /* the first VM has the console */
+                                .takes_host_input = true, /* when in focus */
                                 .tsc_hz = tsc_hz,
                                 .read_tsc = read_tsc};
         struct vm *vm = vm_create(info, hw, &cfg);
@@ -56,6 +61,9 @@ enum hv_status vm_run_group(const struct boot_info *info, const struct virt_ops 
         fmt_snprintf(rows[i].name, sizeof(rows[i].name), "%s", tags[i]);
         fmt_snprintf(rows[i].end, sizeof(rows[i].end), "not started");
         if (vm) {
+            vm->vcpu.input_focus = &focus;
+            vm->vcpu.input_seat = i;
+            input_focus_join(&focus, i, vm->name);
             position_of[created] = i;
             vms[created++] = vm;
         } else
@@ -71,9 +79,12 @@ enum hv_status vm_run_group(const struct boot_info *info, const struct virt_ops 
     }
     if (created) {
         uint64_t slice_tsc = (uint64_t)info->options.slice_ms * (tsc_hz / MS_PER_S);
-        if (created > 1)
+        if (created > 1) {
             log_info("scheduler: %u VMs share the CPU, round robin, slice %u ms", created,
                      info->options.slice_ms);
+            log_info("input goes to \"%s\" (%s switches to the next VM)",
+                     input_focus_name(&focus), INPUT_FOCUS_SWITCH_KEY_NAME);
+        }
         if (sched_run(vms, created, slice_tsc ? slice_tsc : 1, read_tsc, ran) != HV_STATUS_OK)
             status = HV_STATUS_GUEST_FAILED;
         for (unsigned k = 0; k < created; k++)

@@ -6,18 +6,41 @@
 #include "arch/x86_64/serial.h"
 #include "hypervisor/console.h"
 #include "hypervisor/hvlab_abi.h"
+#include "hypervisor/input_focus.h"
 #include "hypervisor/virtual_platform.h"
+
+/* One line on the console: who has the input focus now. */
+static void announce_focus(const struct input_focus *focus)
+{
+    log_info("input now goes to \"%s\" (%s switches)", input_focus_name(focus),
+             INPUT_FOCUS_SWITCH_KEY_NAME);
+}
 
 void vcpu_forward_host_input(struct vcpu *vcpu)
 {
-    if (!vcpu->takes_host_input)
+    struct input_focus *focus = vcpu->input_focus;
+    if (!vcpu->takes_host_input || (focus && !input_focus_has(focus, vcpu->input_seat)))
         return;
     struct uart16550 *uart = &vcpu->platform->uart;
     int byte;
     while (uart16550_wants_input(uart) && (byte = serial_read_byte()) >= 0) {
+        if (focus && byte == INPUT_FOCUS_SWITCH_KEY) {
+            if (input_focus_switch(focus))
+                announce_focus(focus);
+            else
+                log_info("input stays with \"%s\": no other VM runs", input_focus_name(focus));
+            return; /* what follows is for the VM in focus now */
+        }
         uart16550_receive(uart, (uint8_t)byte);
         vcpu->platform->changed = true;
     }
+}
+
+void vcpu_host_input_ended(struct vcpu *vcpu)
+{
+    struct input_focus *focus = vcpu->input_focus;
+    if (focus && input_focus_leave(focus, vcpu->input_seat))
+        announce_focus(focus);
 }
 
 /* Could anything still interrupt the guest? The PIT counting with IRQ 0 unmasked, or the

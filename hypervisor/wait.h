@@ -38,8 +38,13 @@ enum exit_action vcpu_wait_end(struct vcpu *vcpu, const struct vm_exit *exit,
 uint64_t vcpu_wait_due(const struct vcpu *vcpu, uint64_t now);
 
 /* Forward bytes hvlab's own serial port received to the guest's UART, while its receiver
- * interrupt is enabled, if this VM takes host input (called on timer exits and while
- * waiting). */
+ * interrupt is enabled, if this VM takes host input and has its group's input focus
+ * (called on timer exits and while waiting). The focus switch key is hvlab's: it moves
+ * the focus on (input_focus.h) and says so on the console. */
 void vcpu_forward_host_input(struct vcpu *vcpu);
+
+/* The VM ends: the input focus, if it had it, moves to the next VM still running, and
+ * the console says so. */
+void vcpu_host_input_ended(struct vcpu *vcpu);
 
 #endif

@@ -34,6 +34,22 @@
 #   interleaved: A B  the lines of VMs [A] and [B] alternate (they shared the CPU)
 #   balance: TEXT LOW-HIGH  the numbers after TEXT, one per line, each LOW..HIGH % of
 #                   their sum (see tools/check-transcript.sh)
+#   send: WAIT => LINE  type LINE and Enter (CR) on hvlab's serial console once WAIT has
+#                   appeared in the transcript since the previous send: line began to be
+#                   typed (an empty WAIT: at once); may repeat, typed in order. Ctrl-] may be written ^]
+#                   (hvlab's input focus key). The serial line is then a TCP connection to
+#                   tools/serial-chat.py, on a port the kernel picks (tests run in
+#                   parallel), and the transcript lands in the log as with a file.
+#                   Typed bytes are not lost when they come faster than the guest reads:
+#                   hvlab moves a byte to the guest's UART only while it listens and has
+#                   room, the emulator takes the next from the connection only when its
+#                   own UART has room, and TCP holds the rest (measured: the 100-byte line
+#                   of serial_input.test comes back whole with HVLAB_SEND_GAP_MS=0 in Bochs
+#                   and QEMU). Typing is still paced, one byte every 20 ms
+#                   (HVLAB_SEND_GAP_MS), as a fast typist would, a margin for a guest that
+#                   drops input when busy; waiting for each byte's echo instead cannot
+#                   work: hvlab prints a guest's lines whole, so no echo comes before Enter.
+#                   Let each WAIT be what the previous line makes the guest print.
 # Any key but emu: may be written KEY@EMU: for one emulator only. For a key with one
 # value (media, options, timeout, ram, status, tap, kernel, append, initrd) it replaces
 # KEY: on that emulator; expect@EMU:, reject@EMU: and file@EMU: lines add to the shared
@@ -55,7 +71,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 RUN=${HVLAB_RUN:-$here/run.sh}
 EMULATORS="bochs qemu-svm qemu kvm"
-KEYS="emu media options file timeout ram status expect reject tap output interleaved balance kernel append initrd"
+KEYS="emu media options file timeout ram status expect reject tap output interleaved balance kernel append initrd send"
 
 # Reads the spec given as SPEC or SPEC@EMU: sets spec, emu (empty if not given), name.
 parse_run() {
@@ -159,6 +175,7 @@ efi)
 *) echo "FAIL $name: bad spec: media: '$media' (efi, iso or kernel)"; exit 1 ;;
 esac
 cmd+=(--log "$log" --timeout "$timeout")
+while IFS= read -r s; do [ -z "$s" ] || cmd+=(--send "${s//^]/$'\x1d'}"); done < <(keys send)
 ram=$(key ram)
 [ -z "$ram" ] || cmd+=(--ram "$ram")
 if [[ -n $tap && ! $tap =~ ^[0-9]+( [A-Za-z0-9_#-]+)?$ ]]; then echo "FAIL $name: bad spec: tap: '$tap' is not a number (and a tag)"; exit 1; fi
@@ -173,6 +190,7 @@ if [ $dry = 1 ]; then
     echo "command: ${cmd[*]}"
     keys expect | sed 's/^/expect: /'
     keys reject | sed 's/^/reject: /'
+    keys send | sed 's/^/send: /'
     exit 0
 fi
 

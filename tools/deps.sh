@@ -6,9 +6,10 @@ set -euo pipefail
 
 PACKAGES=(build-essential gnu-efi ovmf qemu-system-x86 bochs bochsbios vgabios mtools
           dosfstools grub-efi-amd64-bin grub-pc-bin grub-common xorriso libcmocka-dev gdb
-          gnuplot-nox clang libclang-rt-dev patch cpio)
-# patch: make bug plants its bug with it; cpio: make linux packs the initramfs with it.
-# The harness test replaces the list to check the "missing package" path.
+          gnuplot-nox clang libclang-rt-dev patch cpio python3)
+# patch: make bug plants its bug with it; cpio: make linux packs the initramfs with it;
+# python3: tools/serial-chat.py (boot tests that type on the serial line). The harness
+# test replaces the list to check the "missing package" path.
 [ -z "${HVLAB_PACKAGES:-}" ] || read -r -a PACKAGES <<< "$HVLAB_PACKAGES"
 # tools/doctor.sh checks the same list.
 [ "${1:-}" != --list ] || { echo "${PACKAGES[*]}"; exit 0; }

@@ -4,7 +4,7 @@
 #   tools/run.sh --emu EMU (--efi FILE | --iso FILE | --kernel FILE [--append ARGS]
 #                [--initrd FILE])
 #                [--options "WORDS"] [--file SRC:DST]... [--log FILE] [--timeout SECONDS]
-#                [--quiet] [--gdb] [--exact] [--ram MIB]
+#                [--quiet] [--gdb] [--exact] [--ram MIB] [--send "WAIT => LINE"]...
 #
 # EMU: auto (KVM if this host has it, else Bochs), bochs (Intel VT-x emulated),
 #      qemu-svm (QEMU TCG with AMD-V), qemu (QEMU TCG, no virtualization extensions),
@@ -18,6 +18,12 @@
 # --exact: RDTSC counts executed instructions and runs repeat exactly (for tools/bench.sh).
 # Bochs always runs so (clock: sync=none and a fixed time0); QEMU gets -icount shift=0,
 # sleep=off and a virtual-time RTC, which makes it about 15 times slower.
+# --send "WAIT => LINE": type LINE and Enter on the serial line once WAIT has appeared in
+# the transcript since the previous line began (an empty WAIT: at once); repeatable, in
+# order; paced, one byte every HVLAB_SEND_GAP_MS ms (default 20; tools/serial-chat.py).
+# Then, and when standard input is a terminal (not with --quiet: what is typed goes to
+# the guest), the serial line is a TCP connection to tools/serial-chat.py on a port of
+# its own instead of a file; the transcript lands in the log file all the same.
 # BOCHS_CPU=MODEL picks Bochs's CPU model (default corei7_haswell_4770; ryzen for AMD-V).
 # Exit status: hvlab's own status from its "hvlab: shutdown: status N" line (for a bare
 # kernel: the status it wrote to the debug-exit port, except in Bochs, which has no such
@@ -27,7 +33,7 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-files=()
+files=() sends=()
 emu=auto efi= iso= kernel= append= options= log= timeout=0 quiet=0 gdb=0 exact=0 ram=512
 initrd= bare_ram=64
 while [ $# -gt 0 ]; do
@@ -46,6 +52,7 @@ while [ $# -gt 0 ]; do
     --gdb) gdb=1; shift ;;
     --exact) exact=1; shift ;;
     --ram) ram=$2; bare_ram=$2; shift 2 ;;
+    --send) sends+=(--send "$2"); shift 2 ;;
     *) echo "run.sh: unknown argument '$1'" >&2; exit 126 ;;
     esac
 done
@@ -80,11 +87,30 @@ elif [ -n "$options" ]; then
     fail_setup "--options works with --efi only (the ISO's options are in its GRUB menu)"
 fi
 
+# The serial line: a file, or a TCP connection to serial-chat.py (typing into the guest).
+serial_qemu="file:$log" serial_bochs="mode=file, dev=\"$log\"" chat_pid=
+interactive=0
+[ $quiet = 1 ] || ! [ -t 0 ] || interactive=1
+if [ ${#sends[@]} -gt 0 ] || [ $interactive = 1 ]; then
+    command -v python3 >/dev/null || fail_setup "python3 is not installed (tools/deps.sh)"
+    chat=(python3 "$here/serial-chat.py" --log "$log" --port-file "$work/port")
+    [ $interactive = 0 ] || chat+=(--interactive)
+    chat+=(--gap-ms "${HVLAB_SEND_GAP_MS:-20}") # ms between typed bytes (serial-chat.py)
+    exec 3<&0 # a background job's standard input is /dev/null unless redirected
+    "${chat[@]}" ${sends[@]+"${sends[@]}"} <&3 2> "$work/chat.err" &
+    chat_pid=$!
+    trap '[ -z "$chat_pid" ] || kill "$chat_pid" 2>/dev/null; rm -rf "$work"' EXIT
+    for _ in $(seq 50); do [ -s "$work/port" ] || sleep 0.1; done
+    [ -s "$work/port" ] || fail_setup "serial-chat.py did not start: $(cat "$work/chat.err")"
+    port=$(cat "$work/port")
+    serial_qemu="tcp:127.0.0.1:$port,nodelay=on" serial_bochs="mode=socket-client, dev=127.0.0.1:$port"
+fi
+
 limit() { if [ "$timeout" -gt 0 ]; then timeout --foreground -k 5 "$timeout" "$@"; else "$@"; fi; }
 
 # Show the transcript on the terminal while the emulator writes it.
 follow_pid=
-if [ $quiet = 0 ]; then
+if [ $quiet = 0 ] && [ $interactive = 0 ]; then
     tail -n +1 -F "$log" 2>/dev/null &
     follow_pid=$!
 fi
@@ -123,7 +149,7 @@ clock: sync=none, time0=946684800
 log: $work/bochs.log
 panic: action=fatal
 error: action=report
-com1: enabled=true, mode=file, dev="$log"
+com1: enabled=true, $serial_bochs
 port_e9_hack: enabled=1
 speaker: enabled=0
 sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
@@ -135,7 +161,7 @@ RC
 qemu|qemu-svm|kvm)
     command -v qemu-system-x86_64 >/dev/null || fail_setup "QEMU is not installed: apt-get install qemu-system-x86"
     args=(-machine q35 -m "$ram" -bios "$OVMF" -display none -no-reboot -monitor none
-          -device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial "file:$log")
+          -device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial "$serial_qemu")
     case $emu in
     qemu) cpu=(-accel tcg -cpu qemu64,-svm,-vmx) ;;
     qemu-svm) cpu=(-accel tcg -cpu EPYC,+svm) ;;
@@ -150,7 +176,7 @@ qemu|qemu-svm|kvm)
     fi
     if [ -n "$kernel" ]; then
         # Bare: QEMU's own Multiboot loader and SeaBIOS instead of OVMF and hvlab, same CPU.
-        bare=(-m "$bare_ram" -display none -no-reboot -monitor none -serial "file:$log"
+        bare=(-m "$bare_ram" -display none -no-reboot -monitor none -serial "$serial_qemu"
               -device isa-debug-exit,iobase=0xf4,iosize=0x04 "${cpu[@]}")
         [ $exact = 0 ] || bare+=(-icount shift=0,sleep=off -rtc base=2000-01-01T00:00:00,clock=vm)
         args=("${bare[@]}" -kernel "$kernel" -append "$append")
@@ -170,6 +196,13 @@ esac
 
 sleep 0.2 # let tail print the last lines
 [ -z "$follow_pid" ] || kill "$follow_pid" 2>/dev/null
+if [ -n "$chat_pid" ]; then # the emulator closed the line: the driver ends by itself
+    for _ in $(seq 30); do kill -0 "$chat_pid" 2>/dev/null && sleep 0.1; done
+    kill "$chat_pid" 2>/dev/null
+    wait "$chat_pid" 2>/dev/null
+    chat_pid=
+    cat "$work/chat.err" >&2
+fi
 
 status=$(sed -n 's/.*hvlab: shutdown: status \([0-9][0-9]*\).*/\1/p' "$log" | tail -n 1)
 if [ -n "$status" ]; then

@@ -6,12 +6,16 @@
  * hypercalls, string I/O to the UART, and every page of upper memory. Then it reports
  * status 0 (all good) or 1 through the debug-exit port.
  *
+ * With the command line word `echo` (`guest=hello -- echo`) it reads COM1 instead, after
+ * the memory report: it prints each line typed back, and a line `quit` ends it (echo.c).
+ *
  * Boots bare too: `qemu-system-x86_64 -kernel build/guest/hello.elf` (see guest/README.md).
  */
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "debug_exit.h"
+#include "echo.h"
 #include "hypercall.h"
 #include "io.h"
 #include "memtest.h"
@@ -164,6 +168,9 @@ void guest_main(uint32_t magic, const struct multiboot_info *mbi)
     ok &= multiboot;
     if (multiboot)
         report_memory(mbi);    /* sizes, cmdline, memory map */
+    if (multiboot && (mbi->flags & MULTIBOOT_INFO_CMDLINE) &&
+        echo_wanted((const char *)(uintptr_t)mbi->cmdline))
+        finish(echo_run() ? STATUS_OK : STATUS_FAILED); /* typed lines, until "quit" */
     ok &= report_hypervisor(); /* CPUID leaves, hypercalls */
     ok &= check_string_io();   /* REP OUTSB / REP INSB on the UART */
     if (multiboot)
