@@ -5,6 +5,9 @@
  * the guest's run, so SYSCALL, SYSENTER, SWAPGS, FS:/GS: and RDTSCP use the guest's
  * values. Only IA32_MTRR_DEF_TYPE is MSR_STORED: hvlab's EPT/NPT choose memory types.
  * IA32_APIC_BASE and IA32_TSC_DEADLINE are the local APIC model's (MSR_APIC).
+ * MSR_DROP_WRITES answers MSRs that kernels write without a fault handler: IA32_BIOS_SIGN_ID
+ * (SDM Vol. 3A, "Microcode Update Facilities": write 0, CPUID, read the revision; a VM
+ * has no microcode update, revision 0) and AMD's NB_CFG (nothing in it applies to a VM).
  */
 #include "hypervisor/msr_policy.h"
 
@@ -35,6 +38,8 @@ static const struct msr_rule rules[] = {
     {LAPIC_TSC_DEADLINE_MSR, "IA32_TSC_DEADLINE", MSR_APIC, 0, 0, 0, 0},
     {MSR_IA32_MTRRCAP, "IA32_MTRRCAP", MSR_CONSTANT, 0, 0, 0, 0},
     {MSR_IA32_MISC_ENABLE, "IA32_MISC_ENABLE", MSR_CONSTANT, MISC_ENABLE_FAST_STRINGS, 0, 0, 0},
+    {MSR_IA32_BIOS_SIGN_ID, "IA32_BIOS_SIGN_ID", MSR_DROP_WRITES, 0, 0, 0, 0},
+    {MSR_AMD64_NB_CFG, "NB_CFG", MSR_DROP_WRITES, 0, 0, 0, 0},
     {MSR_IA32_EFER, "IA32_EFER", MSR_GUEST_EFER, EFER_SCE | EFER_LME | EFER_NXE, 0, 0, 0},
     {MSR_IA32_MTRR_DEF_TYPE, "IA32_MTRR_DEF_TYPE", MSR_STORED, 0, 0, 0, 0},
     GUEST_REG(MSR_IA32_SYSENTER_CS, "IA32_SYSENTER_CS", VCPU_REG_SYSENTER_CS, MSR_ANY_VALUE),

@@ -14,8 +14,9 @@
 #include "hypervisor/virt_ops.h"
 
 enum msr_backing {
-    MSR_CONSTANT,   /* reads return `value`; read-only */
-    MSR_HOST_TSC,   /* reads return the host's time-stamp counter; read-only */
+    MSR_CONSTANT,    /* reads return `value`; read-only */
+    MSR_DROP_WRITES, /* reads return `value`; writes are taken and change nothing */
+    MSR_HOST_TSC,    /* reads return the host's time-stamp counter; read-only */
     MSR_GUEST_EFER, /* the guest's IA32_EFER in the VMCS/VMCB; writes limited to `value` bits */
     MSR_GUEST_REG,  /* the guest's own register `reg`, loaded into the CPU while it runs */
     MSR_STORED,     /* kept in the vCPU (slot `slot`); not loaded into hardware */

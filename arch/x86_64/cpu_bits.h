@@ -85,6 +85,10 @@
 #define MSR_IA32_TSC             0x010u
 #define MSR_IA32_APIC_BASE       0x01Bu
 #define MSR_IA32_MISC_ENABLE     0x1A0u
+#define MSR_IA32_BIOS_SIGN_ID    0x08Bu /* microcode revision in bits 63:32 */
+/* AMD northbridge configuration: no public APM entry; the family 10h-16h BKDGs list it,
+ * Linux reads and writes it while probing PCI extended config access (amd_bus.c). */
+#define MSR_AMD64_NB_CFG         0xC001001Fu
 #define MSR_IA32_EFER            0xC0000080u
 #define MSR_IA32_STAR            0xC0000081u
 #define MSR_IA32_LSTAR           0xC0000082u

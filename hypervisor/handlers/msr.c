@@ -35,7 +35,8 @@ enum exit_action handle_msr_read(struct vcpu *vcpu, const struct vm_exit *exit)
     if (!rule)
         return inject_gp(vcpu, "rdmsr", msr);
     switch (rule->backing) {
-    case MSR_CONSTANT: value = rule->value; break;
+    case MSR_CONSTANT:
+    case MSR_DROP_WRITES: value = rule->value; break;
     case MSR_HOST_TSC: value = read_tsc(); break;
     case MSR_GUEST_EFER: value = vcpu->ops->get_reg(vcpu, VCPU_REG_EFER); break;
     case MSR_GUEST_REG: value = vcpu->ops->get_reg(vcpu, rule->reg); break;
@@ -75,6 +76,8 @@ enum exit_action handle_msr_write(struct vcpu *vcpu, const struct vm_exit *exit)
         /* The model refuses reserved bits and x2APIC mode (hidden in CPUID). */
         if (!vplatform_apic_msr_write(vcpu->platform, msr, value, vcpu->platform->read_tsc()))
             return inject_gp(vcpu, "wrmsr (refused by the local APIC)", msr);
+    } else if (rule->backing == MSR_DROP_WRITES) {
+        /* taken, and nothing changes (msr_policy.c says why) */
     } else if (rule->backing == MSR_GUEST_REG) {
         if (!msr_policy_value_ok(rule, value))
             return inject_gp(vcpu, "wrmsr (a reserved bit or a non-canonical address)", msr);

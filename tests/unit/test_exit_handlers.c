@@ -1042,6 +1042,20 @@ static void test_msr_stored_round_trip(void **state)
     assert_int_equal(edx_eax(f), 0xC06);
 }
 
+/* MSRs a kernel writes without a fault handler: taken, and they read their value after. */
+static void test_msr_drop_writes(void **state)
+{
+    struct fixture *f = *state;
+    static const uint32_t msrs[] = {MSR_IA32_BIOS_SIGN_ID, MSR_AMD64_NB_CFG};
+    for (unsigned i = 0; i < sizeof(msrs) / sizeof(msrs[0]); i++) {
+        assert_resumed_past(f, wrmsr_exit(f, msrs[i], 0), LEN_MSR);
+        assert_resumed_past(f, wrmsr_exit(f, msrs[i], 0x0000400000000000ull), LEN_MSR);
+        assert_resumed_past(f, rdmsr_exit(f, msrs[i]), LEN_MSR);
+        assert_int_equal(edx_eax(f), 0);
+        assert_false(f->vcpu.pending_event.valid);
+    }
+}
+
 static void test_wrmsr_unknown_injects_gp(void **state)
 {
     struct fixture *f = *state;
@@ -1744,6 +1758,7 @@ int main(void)
         T(test_wrmsr_unknown_injects_gp),
         T(test_rdmsr_unknown_injects_gp),
         T(test_wrmsr_read_only_injects_gp),
+        T(test_msr_drop_writes),
         T(test_wrmsr_efer_reserved_bit_gp),
         T(test_wrmsr_efer_lme_goes_to_backend),
         T(test_wrmsr_efer_write_back_with_lma),
