@@ -36,14 +36,19 @@ static uint8_t rtc_read(uint8_t reg)
     return inb(CMOS_DATA_PORT);
 }
 
-/* Wait until UIP is clear; false if it stays set for UIP_WAIT_MS. */
+/* Wait until UIP is clear; false if it stays set for UIP_WAIT_MS. The deadline is taken
+ * before each read, so a read made after it decides: a VM descheduled past the deadline
+ * (another VM's slice) still looks once more instead of failing on an old reading. */
 static bool rtc_wait_uip_clear(void)
 {
     uint64_t deadline = clock_deadline(UIP_WAIT_MS);
-    while (rtc_read(RTC_REG_A) & RTC_A_UIP)
-        if (clock_expired(deadline))
+    for (;;) {
+        bool expired = clock_expired(deadline);
+        if (!(rtc_read(RTC_REG_A) & RTC_A_UIP))
+            return true;
+        if (expired)
             return false;
-    return true;
+    }
 }
 
 static unsigned rtc_decode(uint8_t value, bool binary)
